@@ -1,0 +1,1 @@
+"""DECA AI Studio shared core: flow models, nodes, stores, auth, errors."""

@@ -1,0 +1,95 @@
+"""Entry point of the `deca` command: parses arguments and dispatches to lazily imported commands.
+
+Commands are imported only when chosen so that `deca asl run` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+
+__all__ = ["build_parser", "main"]
+
+# command name -> "module:function"; each function takes the parsed namespace and returns an exit code.
+_COMMANDS: dict[str, str] = {
+    "validate": "deca.cli.flow_commands:validate",
+    "compile": "deca.cli.flow_commands:compile_command",
+    "schema": "deca.cli.catalogue_commands:schema",
+    "nodes": "deca.cli.catalogue_commands:nodes",
+    "asl run": "deca.cli.asl_commands:run",
+    "run": "deca.cli.run_command:run",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser of every `deca` command."""
+    parser = argparse.ArgumentParser(prog="deca", description="DECA AI Studio command line")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser("validate", help="validate a flow document (all problems at once)")
+    p.add_argument("flow", metavar="FLOW.json")
+    p.set_defaults(target="validate")
+
+    p = sub.add_parser("compile", help="compile a flow document to Amazon States Language")
+    p.add_argument("flow", metavar="FLOW.json")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the ASL here instead of stdout")
+    p.set_defaults(target="compile")
+
+    p = sub.add_parser("schema", help="print the JSON Schema of the flow document")
+    p.set_defaults(target="schema")
+
+    p = sub.add_parser("nodes", help="print the node catalogue as JSON")
+    p.set_defaults(target="nodes")
+
+    asl = sub.add_parser("asl", help="Amazon States Language tools")
+    asl_sub = asl.add_subparsers(dest="asl_command", metavar="COMMAND")
+    asl_sub.required = True
+    p = asl_sub.add_parser("run", help="run a state machine definition on the local runtime")
+    p.add_argument("definition", nargs="?", metavar="DEFINITION.json")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--input", metavar="JSON", help="execution input as JSON text")
+    group.add_argument("--input-file", metavar="FILE", help="execution input from a JSON file")
+    p.add_argument("--history", action="store_true", help="include the execution history")
+    p.add_argument("--cases", metavar="FILE.jsonl", help='run every {"name","definition","input"} line')
+    p.set_defaults(target="asl run")
+
+    p = sub.add_parser("run", help="compile a flow and run it locally with the node handlers in-process")
+    p.add_argument("flow", metavar="FLOW.json")
+    p.add_argument("--input", metavar="JSON", help="flow input as JSON text")
+    p.add_argument("--input-file", metavar="FILE", help="flow input from a JSON file")
+    p.add_argument("--json", action="store_true", help="print one JSON result instead of progress")
+    p.set_defaults(target="run")
+    return parser
+
+
+def _resolve(target: str) -> Callable[[argparse.Namespace], int]:
+    module_name, _, func_name = _COMMANDS[target].partition(":")
+    module = importlib.import_module(module_name)
+    func: Callable[[argparse.Namespace], int] = getattr(module, func_name)
+    return func
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the `deca` command; returns the process exit code (0 ok, 1 invalid input, 2 internal)."""
+    args = build_parser().parse_args(argv)
+    from deca.errors import DecaError
+
+    try:
+        return _resolve(args.target)(args)
+    except DecaError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug of ours: say so in one line, never a traceback
+        print(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Node catalogue: one module per node type."""

@@ -1,0 +1,60 @@
+"""`agent`: runs an AI agent (provider, model, system prompt, tools) on a prompt."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from deca.nodes.base import NodeConfig, NodeOutput, NodeSpec
+
+__all__ = ["SPEC", "AgentConfig", "AgentOutput", "AgentUsage"]
+
+
+class AgentConfig(NodeConfig):
+    """Config of the agent node: an agent by id, or an inline model definition."""
+
+    agent_id: str | None = Field(default=None, description="Id or name of a saved or pre-built agent")
+    prompt: str = Field(min_length=1, description="User prompt (templates allowed)")
+    provider: Literal["openai", "anthropic", "openai_compatible"] | None = None
+    model: str | None = None
+    base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint")
+    system_prompt: str | None = None
+    temperature: float | None = Field(default=None, ge=0, le=2)
+    max_tokens: int | None = Field(default=None, ge=1, le=200_000)
+    tools: list[str] = Field(default_factory=list, description="Tool names the agent may call")
+    output_schema: dict[str, Any] | None = Field(default=None, description="JSON Schema of a structured answer")
+    session_id: str | None = Field(default=None, description="Conversation memory key (templates allowed)")
+    credential_id: str | None = Field(default=None, description="Credential holding the provider API key")
+
+
+class AgentUsage(BaseModel):
+    """Token usage and estimated cost of one agent run."""
+
+    model_config = ConfigDict(extra="allow")
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+
+
+class AgentOutput(NodeOutput):
+    """What an agent node returns."""
+
+    text: str = Field(description="The final answer as text")
+    data: Any = Field(default=None, description="The structured answer when output_schema is set")
+    tool_calls: list[dict[str, Any]] = Field(default_factory=list)
+    usage: AgentUsage = Field(default_factory=AgentUsage)
+    model: str = ""
+
+
+SPEC = NodeSpec(
+    type="agent",
+    category="ai",
+    description="Run an AI agent with a prompt, tools and optional structured output",
+    config=AgentConfig,
+    output=AgentOutput,
+    kind="task",
+    icon="bot",
+    errors=("AgentError", "ProviderRateLimited", "ProviderError"),
+)
