@@ -1,0 +1,31 @@
+# The two commands: `make run` (set up and start the local studio) and `make test` (set up and run every check).
+SHELL := /bin/bash
+BIN := .venv/bin
+PORT ?= 8080
+
+.PHONY: run test setup lint typecheck pytest bench clean
+
+run: setup
+	$(BIN)/deca run examples/customer-onboarding.json --input '{"customer_data": {"name": "Ada Lovelace", "email": "ada@example.com", "plan": "pro"}}'
+
+test: setup lint typecheck pytest
+
+setup:
+	@bash scripts/setup.sh
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck:
+	$(BIN)/mypy
+
+pytest:
+	$(BIN)/pytest -q
+
+bench: setup
+	$(BIN)/python benchmarks/compile.py
+	$(BIN)/python benchmarks/asl_runtime.py
+
+clean:
+	rm -rf .venv .mypy_cache .ruff_cache .pytest_cache .hypothesis build *.egg-info
