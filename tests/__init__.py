@@ -1,0 +1,1 @@
+"""Test suites mirroring the top-level folders."""
