@@ -8,8 +8,10 @@ from __future__ import annotations
 __all__ = [
     "CompileError",
     "CompileErrors",
+    "ConflictError",
     "DecaError",
     "InputError",
+    "NotFoundError",
 ]
 
 
@@ -58,3 +60,25 @@ class CompileErrors(DecaError):
     def __init__(self, errors: list[CompileError]) -> None:
         super().__init__("\n".join(e.render() for e in errors))
         self.errors = errors
+
+
+class NotFoundError(DecaError):
+    """A record does not exist in the caller's workspace (another workspace's record is not found too)."""
+
+    code = "not_found"
+
+    def __init__(self, message: str, *, resource: str, resource_id: str) -> None:
+        super().__init__(message)
+        self.resource = resource
+        self.resource_id = resource_id
+
+
+class ConflictError(DecaError):
+    """A write collides with existing state (a duplicate id or version, a stale expected version)."""
+
+    code = "conflict"
+
+    def __init__(self, message: str, *, resource: str, resource_id: str) -> None:
+        super().__init__(message)
+        self.resource = resource
+        self.resource_id = resource_id
