@@ -6,10 +6,11 @@ bodies and the UI types are all exported from these models.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
 
+from deca.nodes.base import NodeConfig
 from deca.nodes.registry import NODE_TYPES
 
 __all__ = [
@@ -91,25 +92,50 @@ class NodeBase(_Strict):
     position: Position | None = None
 
 
+def _config_is_optional(config: type[NodeConfig]) -> bool:
+    """True when `{}` is a valid config, so a node may omit `config`."""
+    try:
+        config()
+    except ValidationError:
+        return False
+    return True
+
+
 def _node_class(node_type: str) -> type[NodeBase]:
     spec = NODE_TYPES[node_type]
     class_name = "".join(part.capitalize() for part in node_type.split("_")) + "Node"
+    # A config with required fields is required itself, so a missing one is reported at
+    # `nodes[i].config` instead of escaping from a default factory without a location.
+    config_field = (
+        Field(
+            default_factory=spec.config,
+            description="Config of this node type (optional: all fields have defaults)",
+        )
+        if _config_is_optional(spec.config)
+        else Field(description="Config of this node type")
+    )
     model: type[NodeBase] = create_model(  # one class per registered type, never written twice
         class_name,
         __base__=NodeBase,
         __doc__=spec.description,
-        type=(Literal[node_type], Field(description=spec.description)),  # type: ignore[valid-type]
-        config=(spec.config, Field(default_factory=spec.config)),
+        type=(Literal[node_type], Field(description=spec.description)),  # type: ignore[arg-type]
+        config=(spec.config, config_field),
     )
     return model
 
 
 NODE_CLASSES: dict[str, type[NodeBase]] = {t: _node_class(t) for t in NODE_TYPES}
 
-Node = Annotated[
-    Union[tuple(NODE_CLASSES.values())],  # type: ignore[valid-type]  # noqa: UP007
-    Field(discriminator="type"),
-]
+if TYPE_CHECKING:
+
+    class Node(NodeBase):
+        """Static view of any node (the runtime alias below is the discriminated union of every type)."""
+
+        type: str
+        config: NodeConfig
+
+else:
+    Node = Annotated[Union[tuple(NODE_CLASSES.values())], Field(discriminator="type")]  # noqa: UP007
 
 
 class Connection(_Strict):

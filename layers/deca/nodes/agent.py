@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from deca.nodes.base import NodeConfig, NodeOutput, NodeSpec
 
@@ -23,9 +23,21 @@ class AgentConfig(NodeConfig):
     temperature: float | None = Field(default=None, ge=0, le=2)
     max_tokens: int | None = Field(default=None, ge=1, le=200_000)
     tools: list[str] = Field(default_factory=list, description="Tool names the agent may call")
-    output_schema: dict[str, Any] | None = Field(default=None, description="JSON Schema of a structured answer")
+    output_schema: dict[str, Any] | None = Field(
+        default=None, description="JSON Schema of a structured answer"
+    )
     session_id: str | None = Field(default=None, description="Conversation memory key (templates allowed)")
     credential_id: str | None = Field(default=None, description="Credential holding the provider API key")
+
+    @model_validator(mode="after")
+    def _agent_or_model(self) -> AgentConfig:
+        if self.agent_id is None and self.model is None:
+            raise ValueError("set `agent_id` (a saved agent) or `model` (an inline agent)")
+        if self.base_url is not None and self.provider != "openai_compatible":
+            raise ValueError("base_url is only used when provider is 'openai_compatible'")
+        if self.provider == "openai_compatible" and self.base_url is None:
+            raise ValueError("base_url is required when provider is 'openai_compatible'")
+        return self
 
 
 class AgentUsage(BaseModel):
@@ -57,4 +69,8 @@ SPEC = NodeSpec(
     kind="task",
     icon="bot",
     errors=("AgentError", "ProviderRateLimited", "ProviderError"),
+    example={
+        "agent_id": "persona-generator",
+        "prompt": "Create a customer persona based on: {{ input.customer_data }}",
+    },
 )

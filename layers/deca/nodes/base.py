@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import builtins
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -14,18 +16,35 @@ NodeCategory = Literal["core", "ai", "human", "trigger", "deca", "integration"]
 # How the compiler maps a node type to ASL (DESIGN.md, "Compiler"):
 #   task       -> Task on lambda:invoke with the resolved config in Arguments
 #   condition  -> Choice on the config's `condition`; outgoing connections labelled true/false
-#   switch     -> Choice with one rule per case
-#   loop       -> Map over `items`, its body is the sub-flow `body`
+#   switch     -> Choice with one rule per case (switch) or per conditional out-edge (branch)
+#   loop       -> Map over `items`; the body starts at its out-edge labelled "body"
 #   wait       -> Wait
 #   transform  -> Pass with JSONata Output
 #   set        -> Pass with Assign
-#   merge      -> Pass joining upstream branches
-#   parallel   -> Parallel fan-out of its outgoing connections, joined downstream
+#   merge      -> Pass joining upstream branches (fan-out joins here)
+#   filter     -> Pass with JSONata keeping the items that match a condition
 #   callback   -> Task with .waitForTaskToken (human in the loop)
+#   sub_flow   -> startExecution.sync:2 of another flow's state machine
+#   respond    -> sets the webhook response (Pass), the flow goes on
+#   fail       -> Fail: ends the execution with an error name and cause
 #   trigger    -> entry node: passes the trigger data on
+#   noop       -> Pass that outputs nothing (a placeholder or an explicit join point)
 NodeKind = Literal[
-    "task", "condition", "switch", "loop", "wait", "transform", "set", "merge", "filter",
-    "callback", "sub_flow", "respond", "trigger", "noop",
+    "task",
+    "condition",
+    "switch",
+    "loop",
+    "wait",
+    "transform",
+    "set",
+    "merge",
+    "filter",
+    "callback",
+    "sub_flow",
+    "respond",
+    "fail",
+    "trigger",
+    "noop",
 ]
 
 
@@ -36,9 +55,14 @@ class NodeConfig(BaseModel):
 
 
 class NodeOutput(BaseModel):
-    """Base of every node output model (what downstream templates may reference)."""
+    """Base of every node output model (what downstream templates may reference).
 
-    model_config = ConfigDict(extra="allow")
+    Closed (`additionalProperties: false` in its JSON Schema) so the compiler can reject a template
+    reference to a field that does not exist; a node whose output shape is dynamic subclasses
+    `OpenOutput` (deca.nodes.common) instead.
+    """
+
+    model_config = ConfigDict(extra="forbid")
 
 
 @dataclass(frozen=True)
@@ -48,9 +72,11 @@ class NodeSpec:
     type: str
     category: NodeCategory
     description: str
-    config: type[NodeConfig]
-    output: type[NodeOutput]
+    config: builtins.type[NodeConfig]
+    output: builtins.type[NodeOutput]
     kind: NodeKind = "task"
     side_effects: bool = False
     icon: str = "box"
     errors: tuple[str, ...] = field(default_factory=tuple)
+    example: Mapping[str, Any] = field(default_factory=dict)
+    """A small valid config (used by the docs, the designer's palette and generated test flows)."""

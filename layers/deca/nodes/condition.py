@@ -29,4 +29,5 @@ SPEC = NodeSpec(
     output=ConditionOutput,
     kind="condition",
     icon="git-branch",
+    example={"condition": "{{ input.amount > 100 }}"},
 )

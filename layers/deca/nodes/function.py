@@ -41,4 +41,5 @@ SPEC = NodeSpec(
     kind="task",
     icon="function",
     errors=("FunctionNotFound", "CodeError", "CodeTimeout"),
+    example={"function_id": "data-validator", "input": "{{ input.customer_data }}"},
 )

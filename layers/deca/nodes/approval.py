@@ -1,0 +1,72 @@
+"""`approval`: pauses the flow until a person approves or rejects (a callback task)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from deca.nodes.base import NodeConfig, NodeOutput, NodeSpec
+
+__all__ = ["SPEC", "ApprovalConfig", "ApprovalOutput"]
+
+_Channel = Literal["ui", "email", "slack"]
+
+
+def _ui_only() -> list[_Channel]:
+    return ["ui"]
+
+
+class ApprovalConfig(NodeConfig):
+    """Config of the approval node."""
+
+    title: str = Field(min_length=1, max_length=200, description="What is to be approved (templates allowed)")
+    message: str | None = Field(default=None, max_length=10_000, description="Details shown to approvers")
+    approvers: list[str] = Field(
+        min_length=1, max_length=50, description="User ids, emails or role names (e.g. `role:admin`)"
+    )
+    required_approvals: int = Field(default=1, ge=1, description="Approvals needed; one rejection rejects")
+    channels: list[_Channel] = Field(
+        default_factory=_ui_only, min_length=1, description="Where approvers are notified"
+    )
+    timeout_seconds: int = Field(default=86_400, ge=60, le=31_536_000, description="How long to wait")
+    on_timeout: Literal["reject", "fail"] = Field(
+        default="reject", description="reject: continue with approved=false; fail: raise ApprovalTimedOut"
+    )
+
+    @model_validator(mode="after")
+    def _enough_approvers(self) -> ApprovalConfig:
+        if self.required_approvals > len(self.approvers):
+            raise ValueError(
+                f"required_approvals ({self.required_approvals}) exceeds the number of approvers "
+                f"({len(self.approvers)})"
+            )
+        return self
+
+
+class ApprovalOutput(NodeOutput):
+    """The decision."""
+
+    approved: bool = Field(description="True when approved")
+    decision: Literal["approved", "rejected", "timed_out"]
+    approvers: list[str] = Field(default_factory=list, description="Who decided")
+    comment: str | None = Field(default=None, description="The approver's comment")
+    decided_at: str | None = Field(default=None, description="ISO-8601 time of the decision")
+
+
+SPEC = NodeSpec(
+    type="approval",
+    category="human",
+    description="Wait for a person to approve or reject before going on",
+    config=ApprovalConfig,
+    output=ApprovalOutput,
+    kind="callback",
+    side_effects=True,
+    icon="badge-check",
+    errors=("ApprovalTimedOut",),
+    example={
+        "title": "Refund of {{ input.amount }} EUR",
+        "approvers": ["role:finance"],
+        "channels": ["ui", "email"],
+    },
+)

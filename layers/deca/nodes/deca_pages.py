@@ -1,0 +1,68 @@
+"""`deca_pages`: manages DECA Pages content (create, update, publish, list)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field
+
+from deca.nodes.base import NodeOutput, NodeSpec
+from deca.nodes.common import Operation, OperationConfig
+
+__all__ = ["SPEC", "DecaPagesConfig", "DecaPagesOutput"]
+
+
+class DecaPagesConfig(OperationConfig):
+    """Config of the deca_pages node."""
+
+    operation: Literal["get", "list", "create", "update", "publish", "unpublish", "delete"]
+    site_id: str = Field(min_length=1, max_length=128, description="Site the pages belong to")
+    page_id: str | None = Field(default=None, min_length=1, description="Page id (templates allowed)")
+    title: str | None = Field(default=None, min_length=1, max_length=500)
+    slug: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9/-]{0,200}$|^\s*\{\{[\s\S]*\}\}\s*$")
+    content: Any = Field(default=None, description="Page body: Markdown/HTML text or block JSON")
+    template_id: str | None = Field(default=None, description="Page template to start from (create)")
+    seo: dict[str, str] | None = Field(default=None, description="SEO metadata: title, description, image")
+    status: Literal["draft", "published", "archived"] | None = Field(
+        default=None, description="Filter (list)"
+    )
+    search: str | None = Field(default=None, description="Text search in titles (list)")
+    limit: int | None = Field(default=None, ge=1, le=500)
+
+    OPERATIONS: ClassVar[Mapping[str, Operation]] = {
+        "get": Operation(required=("page_id",)),
+        "list": Operation(optional=("status", "search", "limit")),
+        "create": Operation(required=("title",), optional=("slug", "content", "template_id", "seo")),
+        "update": Operation(required=("page_id",), optional=("title", "slug", "content", "seo")),
+        "publish": Operation(required=("page_id",)),
+        "unpublish": Operation(required=("page_id",)),
+        "delete": Operation(required=("page_id",)),
+    }
+
+
+class DecaPagesOutput(NodeOutput):
+    """What a deca_pages node returns."""
+
+    page: dict[str, Any] | None = Field(default=None, description="The page (all but list and delete)")
+    pages: list[dict[str, Any]] = Field(default_factory=list, description="Pages found (list)")
+    url: str | None = Field(default=None, description="Public URL of the page once published")
+    count: int = Field(default=0, ge=0)
+
+
+SPEC = NodeSpec(
+    type="deca_pages",
+    category="deca",
+    description="Create, update, publish, list or delete DECA Pages content",
+    config=DecaPagesConfig,
+    output=DecaPagesOutput,
+    side_effects=True,
+    icon="file-text",
+    errors=("PageNotFound", "SlugTaken", "PagesError"),
+    example={
+        "operation": "create",
+        "site_id": "marketing",
+        "title": "{{ input.campaign.name }}",
+        "content": "{{ write-copy.text }}",
+    },
+)

@@ -1,0 +1,83 @@
+"""`form`: pauses the flow until a person fills in a form (a callback task)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from deca.nodes.base import NodeConfig, NodeOutput, NodeSpec
+from deca.nodes.common import VariableName
+
+__all__ = ["SPEC", "FormConfig", "FormField", "FormOutput"]
+
+
+class FormField(BaseModel):
+    """One input of a form."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: VariableName = Field(description="Key of the answer in the output's `data`")
+    label: str = Field(min_length=1, max_length=200)
+    type: Literal["text", "textarea", "number", "email", "date", "select", "multiselect", "checkbox", "file"]
+    required: bool = False
+    options: list[str] | None = Field(default=None, description="Choices (select and multiselect only)")
+    default: Any = None
+    help: str | None = Field(default=None, max_length=1000)
+
+    @model_validator(mode="after")
+    def _options_match_type(self) -> FormField:
+        choice = self.type in ("select", "multiselect")
+        if choice and not self.options:
+            raise ValueError(f"options is required for a {self.type} field")
+        if not choice and self.options is not None:
+            raise ValueError(f"options is only allowed for select and multiselect fields, not {self.type}")
+        return self
+
+
+class FormConfig(NodeConfig):
+    """Config of the form node."""
+
+    title: str = Field(min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=10_000, description="Shown above the fields")
+    fields: list[FormField] = Field(min_length=1, max_length=100)
+    assignees: list[str] = Field(
+        default_factory=list, description="User ids or emails; empty: anyone with the link"
+    )
+    timeout_seconds: int = Field(default=604_800, ge=60, le=31_536_000, description="How long to wait")
+
+    @model_validator(mode="after")
+    def _unique_field_names(self) -> FormConfig:
+        names = [f.name for f in self.fields]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"fields: duplicate name(s) {', '.join(duplicates)}")
+        return self
+
+
+class FormOutput(NodeOutput):
+    """The submitted answers."""
+
+    data: dict[str, Any] = Field(default_factory=dict, description="Field name -> answer")
+    submitted_by: str | None = None
+    submitted_at: str | None = Field(default=None, description="ISO-8601 time of submission")
+
+
+SPEC = NodeSpec(
+    type="form",
+    category="human",
+    description="Wait for a person to fill in a form and use the answers",
+    config=FormConfig,
+    output=FormOutput,
+    kind="callback",
+    side_effects=True,
+    icon="clipboard-list",
+    errors=("FormTimedOut",),
+    example={
+        "title": "Qualify lead",
+        "fields": [
+            {"name": "budget", "label": "Budget (EUR)", "type": "number", "required": True},
+            {"name": "stage", "label": "Stage", "type": "select", "options": ["cold", "warm", "hot"]},
+        ],
+    },
+)

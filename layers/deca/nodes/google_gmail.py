@@ -1,0 +1,72 @@
+"""`google_gmail`: sends, replies to, searches and reads Gmail messages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field
+
+from deca.nodes.base import NodeOutput, NodeSpec
+from deca.nodes.common import CredentialId, EmailOrTemplate, Operation, OperationConfig
+
+__all__ = ["SPEC", "GoogleGmailConfig", "GoogleGmailOutput"]
+
+
+class GoogleGmailConfig(OperationConfig):
+    """Config of the google_gmail node."""
+
+    operation: Literal["send", "reply", "search", "get", "add_labels", "remove_labels"]
+    credential_id: CredentialId = Field(description="Google OAuth credential of the mailbox")
+    to: list[EmailOrTemplate] | None = Field(default=None, min_length=1)
+    cc: list[EmailOrTemplate] | None = None
+    bcc: list[EmailOrTemplate] | None = None
+    subject: str | None = Field(default=None, min_length=1, max_length=998)
+    body: str | None = Field(default=None, description="Message text (templates allowed)")
+    html: bool | None = Field(default=None, description="body is HTML (default false)")
+    message_id: str | None = Field(default=None, min_length=1)
+    query: str | None = Field(
+        default=None, description="Gmail search, e.g. `from:billing@acme.com is:unread`"
+    )
+    max_results: int | None = Field(default=None, ge=1, le=500)
+    labels: list[str] | None = Field(default=None, min_length=1)
+
+    OPERATIONS: ClassVar[Mapping[str, Operation]] = {
+        "send": Operation(required=("to", "subject", "body"), optional=("cc", "bcc", "html")),
+        "reply": Operation(required=("message_id", "body"), optional=("cc", "bcc", "html")),
+        "search": Operation(required=("query",), optional=("max_results",)),
+        "get": Operation(required=("message_id",)),
+        "add_labels": Operation(required=("message_id", "labels")),
+        "remove_labels": Operation(required=("message_id", "labels")),
+    }
+
+
+class GoogleGmailOutput(NodeOutput):
+    """What a google_gmail node returns."""
+
+    message_id: str | None = Field(default=None, description="The message sent, replied to or read")
+    thread_id: str | None = None
+    message: dict[str, Any] | None = Field(
+        default=None, description="from, to, subject, date, text, html (get)"
+    )
+    messages: list[dict[str, Any]] = Field(default_factory=list, description="Matching messages (search)")
+    count: int = Field(default=0, ge=0)
+
+
+SPEC = NodeSpec(
+    type="google_gmail",
+    category="integration",
+    description="Send or reply to Gmail messages, search and read them, label them",
+    config=GoogleGmailConfig,
+    output=GoogleGmailOutput,
+    side_effects=True,
+    icon="mail",
+    errors=("GoogleApiError", "GoogleNotFound", "CredentialNotFound"),
+    example={
+        "operation": "send",
+        "credential_id": "google-support",
+        "to": ["{{ input.email }}"],
+        "subject": "Welcome aboard",
+        "body": "{{ write-welcome.text }}",
+    },
+)

@@ -1,0 +1,82 @@
+"""`google_sheets`: reads and writes Google Sheets ranges and rows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field
+
+from deca.nodes.base import NodeOutput, NodeSpec
+from deca.nodes.common import CredentialId, Operation, OperationConfig, TemplateStr
+
+__all__ = ["SPEC", "GoogleSheetsConfig", "GoogleSheetsOutput"]
+
+
+class GoogleSheetsConfig(OperationConfig):
+    """Config of the google_sheets node."""
+
+    operation: Literal["read", "append", "update", "clear", "create_spreadsheet"]
+    credential_id: CredentialId = Field(description="Google OAuth or service-account credential")
+    spreadsheet_id: str | None = Field(default=None, min_length=1, description="From the sheet's URL")
+    range: str | None = Field(
+        default=None, min_length=1, description="A1 notation, e.g. `Leads!A1:F` or `Leads`"
+    )
+    values: TemplateStr | list[list[Any]] | list[dict[str, Any]] | None = Field(
+        default=None,
+        description="Rows to write: lists of cells, or objects keyed by the header row (header_row)",
+    )
+    header_row: bool | None = Field(
+        default=None, description="First row holds column names: read gives objects, writes accept objects"
+    )
+    value_input: Literal["raw", "user_entered"] | None = Field(
+        default=None, description="user_entered: parse formulas and dates like the UI (default raw)"
+    )
+    title: str | None = Field(
+        default=None, min_length=1, max_length=200, description="New spreadsheet's title"
+    )
+
+    OPERATIONS: ClassVar[Mapping[str, Operation]] = {
+        "read": Operation(required=("spreadsheet_id", "range"), optional=("header_row",)),
+        "append": Operation(
+            required=("spreadsheet_id", "range", "values"), optional=("header_row", "value_input")
+        ),
+        "update": Operation(
+            required=("spreadsheet_id", "range", "values"), optional=("header_row", "value_input")
+        ),
+        "clear": Operation(required=("spreadsheet_id", "range")),
+        "create_spreadsheet": Operation(required=("title",)),
+    }
+
+
+class GoogleSheetsOutput(NodeOutput):
+    """What a google_sheets node returns."""
+
+    values: list[list[Any]] = Field(default_factory=list, description="Cells read (read)")
+    rows: list[dict[str, Any]] = Field(
+        default_factory=list, description="Rows as objects (read with header_row)"
+    )
+    updated_range: str | None = Field(default=None, description="Range written (append, update, clear)")
+    updated_rows: int = Field(default=0, ge=0)
+    spreadsheet_id: str | None = None
+    url: str | None = None
+
+
+SPEC = NodeSpec(
+    type="google_sheets",
+    category="integration",
+    description="Read, append, update or clear Google Sheets rows, or create a spreadsheet",
+    config=GoogleSheetsConfig,
+    output=GoogleSheetsOutput,
+    side_effects=True,
+    icon="sheet",
+    errors=("GoogleApiError", "GoogleNotFound", "CredentialNotFound"),
+    example={
+        "operation": "append",
+        "credential_id": "google-sales",
+        "spreadsheet_id": "1AbC",
+        "range": "Leads",
+        "header_row": True,
+        "values": [{"email": "{{ input.email }}"}],
+    },
+)

@@ -1,0 +1,152 @@
+"""`http_request`: calls an HTTP API, with credential-based auth, retries and pagination."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from deca.nodes.base import NodeConfig, NodeOutput, NodeSpec
+from deca.nodes.common import CredentialId, TemplateStr
+
+__all__ = ["SPEC", "HttpAuth", "HttpPagination", "HttpRequestConfig", "HttpRequestOutput", "HttpRetry"]
+
+_HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class HttpAuth(_Strict):
+    """How the request authenticates; the secret comes from the credential, never from the flow."""
+
+    type: Literal["bearer", "basic", "api_key", "oauth2"] = Field(
+        description="bearer: `Authorization: Bearer <token>`; basic: user/password; api_key: a header or "
+        "query parameter; oauth2: an access token the platform refreshes"
+    )
+    credential_id: CredentialId
+    name: str | None = Field(
+        default=None, min_length=1, max_length=200, description="Header or parameter name (api_key only)"
+    )
+    location: Literal["header", "query"] = Field(
+        default="header", description="Where the key goes (api_key only)"
+    )
+
+    @model_validator(mode="after")
+    def _api_key_needs_name(self) -> HttpAuth:
+        if self.type == "api_key" and not self.name:
+            raise ValueError("name is required when type is 'api_key' (e.g. X-API-Key)")
+        if self.type != "api_key" and self.name is not None:
+            raise ValueError(f"name is only used when type is 'api_key', not '{self.type}'")
+        return self
+
+
+class HttpRetry(_Strict):
+    """Retries of the request itself (network errors and the listed statuses), before the node fails."""
+
+    max_attempts: int = Field(default=3, ge=1, le=10, description="Attempts in total, the first included")
+    backoff_seconds: float = Field(default=1.0, ge=0, le=300, description="First delay, doubled each retry")
+    retry_on_status: list[int] = Field(
+        default_factory=lambda: [429, 500, 502, 503, 504], description="Statuses that are retried"
+    )
+    respect_retry_after: bool = Field(default=True, description="Honour a `Retry-After` header")
+
+
+class HttpPagination(_Strict):
+    """Follow pages and collect their items into the output's `items`."""
+
+    mode: Literal["cursor", "page", "offset", "link_header"] = Field(
+        description="cursor: pass the next cursor from the response; page: page=1,2,...; offset: offset += "
+        'page size; link_header: follow RFC 8288 `Link: <...>; rel="next"`'
+    )
+    items_path: str = Field(
+        min_length=1, description="JSONata path of the items in each response body, e.g. `data` or `results`"
+    )
+    param: str | None = Field(
+        default=None, description="Query parameter carrying the cursor/page/offset (not link_header)"
+    )
+    next_cursor_path: str | None = Field(default=None, description="JSONata path of the next cursor (cursor)")
+    page_size: int | None = Field(default=None, ge=1, le=10_000, description="Items per page (offset, page)")
+    page_size_param: str | None = Field(default=None, description="Query parameter carrying page_size")
+    max_pages: int = Field(default=10, ge=1, le=1000, description="Stop after this many pages")
+
+    @model_validator(mode="after")
+    def _mode_fields(self) -> HttpPagination:
+        if self.mode != "link_header" and not self.param:
+            raise ValueError(f"param is required when mode is '{self.mode}'")
+        if self.mode == "cursor" and not self.next_cursor_path:
+            raise ValueError("next_cursor_path is required when mode is 'cursor'")
+        if self.mode == "offset" and self.page_size is None:
+            raise ValueError("page_size is required when mode is 'offset'")
+        return self
+
+
+class HttpRequestConfig(NodeConfig):
+    """Config of the http_request node."""
+
+    method: _HttpMethod = "GET"
+    url: str = Field(
+        pattern=r"^(https?://\S+|\s*\{\{[\s\S]*\}\}\S*)$",
+        description="Absolute http(s) URL; templates allowed, e.g. `https://api.example.com/users/{{ input.id }}`",
+    )
+    headers: dict[str, str] = Field(default_factory=dict, description="Request headers (templates allowed)")
+    query: dict[str, str | int | float | bool] = Field(default_factory=dict, description="Query parameters")
+    body: Any = Field(default=None, description="Request body: JSON value, form fields or text")
+    body_type: Literal["json", "form", "multipart", "text", "binary"] = Field(
+        default="json", description="How `body` is encoded (sets Content-Type unless a header does)"
+    )
+    auth: HttpAuth | None = None
+    timeout: Annotated[float, Field(gt=0, le=900)] | TemplateStr = Field(
+        default=30, description="Seconds for the whole request"
+    )
+    retry: HttpRetry = Field(default_factory=HttpRetry)
+    pagination: HttpPagination | None = None
+    response_format: Literal["auto", "json", "text", "binary"] = Field(
+        default="auto", description="auto: JSON when the response says so, else text; binary: base64"
+    )
+    follow_redirects: bool = True
+    fail_on_status: bool = Field(
+        default=True, description="Raise HttpError for 4xx/5xx; false: output the status and go on"
+    )
+
+    @model_validator(mode="after")
+    def _body_matches_method(self) -> HttpRequestConfig:
+        if self.method in ("GET", "HEAD", "OPTIONS") and self.body is not None:
+            raise ValueError(f"body is not allowed with method {self.method}")
+        if self.pagination is not None and self.method not in ("GET", "POST"):
+            raise ValueError(f"pagination is only supported with GET and POST, not {self.method}")
+        lowered = {name.lower() for name in self.headers}
+        if self.auth is not None and "authorization" in lowered:
+            raise ValueError("headers.Authorization conflicts with auth: use one of them")
+        return self
+
+
+class HttpRequestOutput(NodeOutput):
+    """What an http_request node returns."""
+
+    status: int = Field(description="HTTP status code of the (last) response")
+    headers: dict[str, str] = Field(default_factory=dict, description="Response headers (lower-case names)")
+    body: Any = Field(default=None, description="Parsed JSON, text, or base64 for binary")
+    items: list[Any] | None = Field(default=None, description="Every page's items (with pagination)")
+    pages: int = Field(default=1, ge=0, description="Pages fetched")
+    url: str = Field(default="", description="Final URL after redirects")
+    duration_ms: int = Field(default=0, ge=0)
+
+
+SPEC = NodeSpec(
+    type="http_request",
+    category="integration",
+    description="Call any HTTP API (auth by credential, retries, pagination)",
+    config=HttpRequestConfig,
+    output=HttpRequestOutput,
+    side_effects=True,
+    icon="globe",
+    errors=("HttpError", "HttpTimeout", "HttpConnectionError", "CredentialNotFound"),
+    example={
+        "method": "POST",
+        "url": "https://api.example.com/v1/leads",
+        "body": {"email": "{{ input.email }}"},
+        "auth": {"type": "bearer", "credential_id": "example-api"},
+    },
+)

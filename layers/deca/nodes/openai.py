@@ -1,0 +1,94 @@
+"""`openai`: calls the OpenAI API directly (chat, embeddings, images, moderation)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from deca.nodes.base import NodeOutput, NodeSpec
+from deca.nodes.common import CredentialId, Operation, OperationConfig
+
+__all__ = ["SPEC", "OpenAIConfig", "OpenAIMessage", "OpenAIOutput", "OpenAIUsage"]
+
+
+class OpenAIMessage(BaseModel):
+    """One chat message."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["system", "user", "assistant"]
+    content: str = Field(min_length=1, description="Text (templates allowed)")
+
+
+class OpenAIConfig(OperationConfig):
+    """Config of the openai node."""
+
+    operation: Literal["chat", "embedding", "image", "moderation"]
+    model: str = Field(
+        min_length=1, max_length=100, description="e.g. `gpt-4o-mini`, `text-embedding-3-small`"
+    )
+    credential_id: CredentialId = Field(description="Credential holding the OpenAI API key")
+    messages: list[OpenAIMessage] | None = Field(
+        default=None, min_length=1, description="The conversation (chat)"
+    )
+    temperature: float | None = Field(default=None, ge=0, le=2)
+    max_tokens: int | None = Field(default=None, ge=1, le=200_000)
+    response_format: Literal["text", "json_object"] | None = Field(
+        default=None, description="json_object: the answer is parsed into `data` (chat)"
+    )
+    input: str | list[str] | None = Field(default=None, description="Text(s) to embed or moderate")
+    prompt: str | None = Field(default=None, min_length=1, max_length=32_000, description="Image description")
+    size: Literal["256x256", "512x512", "1024x1024", "1024x1792", "1792x1024"] | None = None
+    n: int | None = Field(default=None, ge=1, le=10, description="Images to generate")
+    base_url: str | None = Field(
+        default=None, pattern=r"^https?://\S+$", description="An OpenAI-compatible endpoint"
+    )
+
+    OPERATIONS: ClassVar[Mapping[str, Operation]] = {
+        "chat": Operation(required=("messages",), optional=("temperature", "max_tokens", "response_format")),
+        "embedding": Operation(required=("input",)),
+        "image": Operation(required=("prompt",), optional=("size", "n")),
+        "moderation": Operation(required=("input",)),
+    }
+
+
+class OpenAIUsage(NodeOutput):
+    """Tokens used."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+
+class OpenAIOutput(NodeOutput):
+    """What an openai node returns (fields not used by the operation are empty)."""
+
+    text: str | None = Field(default=None, description="The answer (chat)")
+    data: Any = Field(default=None, description="The parsed JSON answer (chat with json_object)")
+    finish_reason: str | None = None
+    embeddings: list[list[float]] = Field(
+        default_factory=list, description="One vector per input (embedding)"
+    )
+    images: list[str] = Field(default_factory=list, description="URLs of the generated images (image)")
+    flagged: bool | None = Field(default=None, description="Whether any input was flagged (moderation)")
+    categories: dict[str, bool] = Field(default_factory=dict, description="Flagged categories (moderation)")
+    usage: OpenAIUsage = Field(default_factory=OpenAIUsage)
+    model: str = ""
+
+
+SPEC = NodeSpec(
+    type="openai",
+    category="integration",
+    description="Call the OpenAI API: chat completion, embeddings, image generation or moderation",
+    config=OpenAIConfig,
+    output=OpenAIOutput,
+    icon="sparkles",
+    errors=("ProviderRateLimited", "ProviderError", "CredentialNotFound"),
+    example={
+        "operation": "chat",
+        "model": "gpt-4o-mini",
+        "credential_id": "openai-prod",
+        "messages": [{"role": "user", "content": "Summarise: {{ input.ticket.body }}"}],
+    },
+)

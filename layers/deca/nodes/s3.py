@@ -1,0 +1,95 @@
+"""`s3`: reads, writes, lists, deletes and presigns objects in Amazon S3."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field
+
+from deca.nodes.base import NodeOutput, NodeSpec
+from deca.nodes.common import CredentialId, Operation, OperationConfig
+
+__all__ = ["SPEC", "S3Config", "S3Object", "S3Output"]
+
+
+class S3Config(OperationConfig):
+    """Config of the s3 node."""
+
+    operation: Literal["get", "put", "list", "delete", "presign"]
+    bucket: str = Field(
+        pattern=r"^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9]|\s*\{\{[\s\S]*\}\}\s*)$", description="Bucket name"
+    )
+    key: str | None = Field(default=None, min_length=1, max_length=1024, description="Object key")
+    prefix: str | None = Field(
+        default=None, max_length=1024, description="Only keys starting with this (list)"
+    )
+    body: Any = Field(
+        default=None, description="Content to write: text, JSON (serialised), or base64 with encoding"
+    )
+    encoding: Literal["utf-8", "base64", "json"] | None = Field(
+        default=None, description="How `body` is turned into bytes (put) or returned (get); default utf-8"
+    )
+    content_type: str | None = Field(default=None, max_length=200, description="MIME type (put, presign put)")
+    metadata: dict[str, str] | None = Field(default=None, description="User metadata (put)")
+    max_keys: int | None = Field(
+        default=None, ge=1, le=100_000, description="Maximum keys listed (default 1000)"
+    )
+    method: Literal["GET", "PUT"] | None = Field(default=None, description="What the presigned URL allows")
+    expires_in: int | None = Field(
+        default=None, ge=1, le=604_800, description="Seconds the presigned URL is valid (default 3600)"
+    )
+    region: str | None = Field(default=None, pattern=r"^[a-z]{2}(-[a-z]+)+-\d$")
+    credential_id: CredentialId | None = Field(
+        default=None, description="Credential of another AWS account; the platform's role when unset"
+    )
+
+    OPERATIONS: ClassVar[Mapping[str, Operation]] = {
+        "get": Operation(required=("key",), optional=("encoding",)),
+        "put": Operation(required=("key", "body"), optional=("encoding", "content_type", "metadata")),
+        "list": Operation(optional=("prefix", "max_keys")),
+        "delete": Operation(required=("key",)),
+        "presign": Operation(required=("key", "method"), optional=("expires_in", "content_type")),
+    }
+
+
+class S3Object(NodeOutput):
+    """One listed object."""
+
+    key: str
+    size: int = Field(ge=0)
+    last_modified: str = Field(description="ISO-8601")
+    etag: str | None = None
+
+
+class S3Output(NodeOutput):
+    """What an s3 node returns (fields not used by the operation are empty)."""
+
+    body: Any = Field(default=None, description="The object's content (get)")
+    content_type: str | None = None
+    size: int | None = Field(default=None, ge=0)
+    etag: str | None = None
+    version_id: str | None = None
+    objects: list[S3Object] = Field(default_factory=list, description="Objects found (list)")
+    truncated: bool = Field(default=False, description="More objects than max_keys (list)")
+    url: str | None = Field(default=None, description="The presigned URL (presign)")
+    uri: str | None = Field(default=None, description="`s3://bucket/key` of the object")
+
+
+SPEC = NodeSpec(
+    type="s3",
+    category="integration",
+    description="Get, put, list, delete or presign objects in Amazon S3",
+    config=S3Config,
+    output=S3Output,
+    side_effects=True,
+    icon="database",
+    errors=("S3NoSuchKey", "S3AccessDenied", "S3Error"),
+    example={
+        "operation": "put",
+        "bucket": "acme-reports",
+        "key": "daily/{{ execution.start_time }}.json",
+        "body": "{{ build-report }}",
+        "encoding": "json",
+    },
+)

@@ -1,0 +1,94 @@
+"""`zendesk`: creates, reads, updates, comments on and searches Zendesk Support tickets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import Field
+
+from deca.nodes.base import NodeOutput, NodeSpec
+from deca.nodes.common import CredentialId, EmailOrTemplate, Operation, OperationConfig, TemplateStr
+
+__all__ = ["SPEC", "ZendeskConfig", "ZendeskOutput"]
+
+_TicketId = Annotated[int, Field(ge=1)] | TemplateStr
+
+
+class ZendeskConfig(OperationConfig):
+    """Config of the zendesk node."""
+
+    operation: Literal["create_ticket", "get_ticket", "update_ticket", "add_comment", "search_tickets"]
+    subdomain: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$", description="`acme` for acme.zendesk.com")
+    credential_id: CredentialId = Field(description="Zendesk API token or OAuth credential")
+    ticket_id: _TicketId | None = Field(default=None, description="Ticket number, or a template giving it")
+    subject: str | None = Field(default=None, min_length=1, max_length=500)
+    comment: str | None = Field(default=None, min_length=1, description="Ticket description or comment text")
+    public: bool | None = Field(default=None, description="Comment visible to the requester (default true)")
+    requester_email: EmailOrTemplate | None = None
+    requester_name: str | None = None
+    priority: Literal["low", "normal", "high", "urgent"] | None = None
+    status: Literal["new", "open", "pending", "hold", "solved", "closed"] | None = None
+    ticket_type: Literal["problem", "incident", "question", "task"] | None = None
+    tags: list[str] | None = None
+    assignee_email: EmailOrTemplate | None = None
+    group_id: int | None = Field(default=None, ge=1)
+    custom_fields: dict[str, Any] | None = Field(default=None, description="Custom field id -> value")
+    query: str | None = Field(default=None, description="Zendesk search, e.g. `status:open priority:urgent`")
+    limit: int | None = Field(default=None, ge=1, le=1000)
+
+    _TICKET_FIELDS: ClassVar[tuple[str, ...]] = (
+        "priority",
+        "status",
+        "ticket_type",
+        "tags",
+        "assignee_email",
+        "group_id",
+        "custom_fields",
+    )
+    OPERATIONS: ClassVar[Mapping[str, Operation]] = {
+        "create_ticket": Operation(
+            required=("subject", "comment"),
+            optional=("requester_email", "requester_name", "public", *_TICKET_FIELDS),
+        ),
+        "get_ticket": Operation(required=("ticket_id",)),
+        "update_ticket": Operation(
+            required=("ticket_id",), optional=("subject", "comment", "public", *_TICKET_FIELDS)
+        ),
+        "add_comment": Operation(required=("ticket_id", "comment"), optional=("public",)),
+        "search_tickets": Operation(required=("query",), optional=("limit",)),
+    }
+
+
+class ZendeskOutput(NodeOutput):
+    """What a zendesk node returns."""
+
+    ticket: dict[str, Any] | None = Field(
+        default=None, description="id, subject, status, priority, requester, tags, url, ... (all but search)"
+    )
+    ticket_id: int | None = None
+    tickets: list[dict[str, Any]] = Field(
+        default_factory=list, description="Matching tickets (search_tickets)"
+    )
+    count: int = Field(default=0, ge=0)
+
+
+SPEC = NodeSpec(
+    type="zendesk",
+    category="integration",
+    description="Create, read, update, comment on or search Zendesk Support tickets",
+    config=ZendeskConfig,
+    output=ZendeskOutput,
+    side_effects=True,
+    icon="life-buoy",
+    errors=("ZendeskError", "ZendeskNotFound", "ProviderRateLimited", "CredentialNotFound"),
+    example={
+        "operation": "create_ticket",
+        "subdomain": "acme",
+        "credential_id": "zendesk-acme",
+        "subject": "{{ input.subject }}",
+        "comment": "{{ input.body }}",
+        "requester_email": "{{ input.email }}",
+        "priority": "normal",
+    },
+)
