@@ -1,0 +1,420 @@
+"""The repository ports: everything the API, the engines and the node handlers may ask of the stores.
+
+Tenancy: every method takes the caller's `workspace_id` first (only `WorkspaceRepository.memberships`,
+which finds a user's workspaces, does not). A record of another workspace behaves exactly as a missing
+one: it is never returned, listed, updated or deleted. A record passed in must carry the same
+`workspace_id` (else `InputError`). Missing records raise `NotFoundError`, collisions `ConflictError`.
+
+Listings return a `Page` in a stable order with an opaque `next_cursor`; `limit` is 1..200.
+Identifiers are positional-only, options keyword-only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from pydantic import JsonValue
+
+from deca.stores.models import (
+    Agent,
+    AgentStatus,
+    AuditRecord,
+    Credential,
+    ExecutionMetrics,
+    ExecutionRecord,
+    ExecutionStatus,
+    FlowRecord,
+    FlowStatus,
+    FlowVersion,
+    FunctionLanguage,
+    FunctionRecord,
+    FunctionVersion,
+    HistoryEvent,
+    IdempotencyRecord,
+    Member,
+    NodeResult,
+    Page,
+    Prompt,
+    PromptVersion,
+    Role,
+    Workspace,
+)
+
+__all__ = [
+    "DEFAULT_LIMIT",
+    "MAX_LIMIT",
+    "AgentRepository",
+    "AuditRepository",
+    "CredentialRepository",
+    "ExecutionRepository",
+    "FlowRepository",
+    "FunctionRepository",
+    "IdempotencyRepository",
+    "PromptRepository",
+    "Stores",
+    "WorkspaceRepository",
+]
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+
+class WorkspaceRepository(Protocol):
+    """Workspaces and their members."""
+
+    def create(self, workspace_id: str, workspace: Workspace, /) -> Workspace:
+        """Store a new workspace; `ConflictError` if the id exists."""
+        ...
+
+    def get(self, workspace_id: str, /) -> Workspace:
+        """The workspace."""
+        ...
+
+    def update(self, workspace_id: str, workspace: Workspace, /) -> Workspace:
+        """Replace the workspace's fields."""
+        ...
+
+    def delete(self, workspace_id: str, /) -> None:
+        """Remove the workspace and its members."""
+        ...
+
+    def add_member(self, workspace_id: str, member: Member, /) -> Member:
+        """Add a user; `ConflictError` if already a member."""
+        ...
+
+    def get_member(self, workspace_id: str, user_id: str, /) -> Member:
+        """A user's membership."""
+        ...
+
+    def set_role(self, workspace_id: str, user_id: str, role: Role, /) -> Member:
+        """Change a member's role."""
+        ...
+
+    def remove_member(self, workspace_id: str, user_id: str, /) -> None:
+        """Remove a user from the workspace."""
+        ...
+
+    def list_members(self, workspace_id: str, /, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None) -> Page[Member]:
+        """Members ordered by user id."""
+        ...
+
+    def memberships(self, user_id: str, /, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None) -> Page[Member]:
+        """A user's memberships in every workspace, ordered by workspace id."""
+        ...
+
+
+class FlowRepository(Protocol):
+    """Flows and their immutable versions (unique per flow)."""
+
+    def create(self, workspace_id: str, flow: FlowRecord, /) -> FlowRecord:
+        """Store a new flow; `ConflictError` if its id exists."""
+        ...
+
+    def get(self, workspace_id: str, flow_id: str, /) -> FlowRecord:
+        """The flow."""
+        ...
+
+    def list(
+        self, workspace_id: str, /, *, status: FlowStatus | None = None, limit: int = DEFAULT_LIMIT, cursor: str | None = None
+    ) -> Page[FlowRecord]:
+        """Flows ordered by name (then id), optionally of one status."""
+        ...
+
+    def update(self, workspace_id: str, flow: FlowRecord, /) -> FlowRecord:
+        """Replace the flow's fields; `latest_version` is kept (only `add_version` moves it)."""
+        ...
+
+    def delete(self, workspace_id: str, flow_id: str, /) -> None:
+        """Remove the flow and all its versions."""
+        ...
+
+    def add_version(self, workspace_id: str, version: FlowVersion, /) -> FlowVersion:
+        """Store a new version and raise the flow's `latest_version`; `ConflictError` if it exists."""
+        ...
+
+    def get_version(self, workspace_id: str, flow_id: str, version: int, /) -> FlowVersion:
+        """One version of a flow."""
+        ...
+
+    def list_versions(
+        self, workspace_id: str, flow_id: str, /, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None
+    ) -> Page[FlowVersion]:
+        """A flow's versions, newest first."""
+        ...
+
+
+class FunctionRepository(Protocol):
+    """Custom functions and their immutable versions."""
+
+    def create(self, workspace_id: str, function: FunctionRecord, /) -> FunctionRecord:
+        """Store a new function; `ConflictError` if its id exists."""
+        ...
+
+    def get(self, workspace_id: str, function_id: str, /) -> FunctionRecord:
+        """The function."""
+        ...
+
+    def list(
+        self,
+        workspace_id: str,
+        /,
+        *,
+        language: FunctionLanguage | None = None,
+        limit: int = DEFAULT_LIMIT,
+        cursor: str | None = None,
+    ) -> Page[FunctionRecord]:
+        """Functions ordered by name (then id), optionally of one language."""
+        ...
+
+    def update(self, workspace_id: str, function: FunctionRecord, /) -> FunctionRecord:
+        """Replace the function's fields; `latest_version` is kept."""
+        ...
+
+    def delete(self, workspace_id: str, function_id: str, /) -> None:
+        """Remove the function and all its versions."""
+        ...
+
+    def add_version(self, workspace_id: str, version: FunctionVersion, /) -> FunctionVersion:
+        """Store a new version; `ConflictError` if it exists."""
+        ...
+
+    def get_version(self, workspace_id: str, function_id: str, version: int, /) -> FunctionVersion:
+        """One version of a function."""
+        ...
+
+    def list_versions(
+        self, workspace_id: str, function_id: str, /, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None
+    ) -> Page[FunctionVersion]:
+        """A function's versions, newest first."""
+        ...
+
+
+class PromptRepository(Protocol):
+    """Prompts and their immutable versions."""
+
+    def create(self, workspace_id: str, prompt: Prompt, /) -> Prompt:
+        """Store a new prompt; `ConflictError` if its id exists."""
+        ...
+
+    def get(self, workspace_id: str, prompt_id: str, /) -> Prompt:
+        """The prompt."""
+        ...
+
+    def list(self, workspace_id: str, /, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None) -> Page[Prompt]:
+        """Prompts ordered by name (then id)."""
+        ...
+
+    def update(self, workspace_id: str, prompt: Prompt, /) -> Prompt:
+        """Replace the prompt's fields; `latest_version` is kept."""
+        ...
+
+    def delete(self, workspace_id: str, prompt_id: str, /) -> None:
+        """Remove the prompt and all its versions."""
+        ...
+
+    def add_version(self, workspace_id: str, version: PromptVersion, /) -> PromptVersion:
+        """Store a new version; `ConflictError` if it exists."""
+        ...
+
+    def get_version(self, workspace_id: str, prompt_id: str, version: int, /) -> PromptVersion:
+        """One version of a prompt."""
+        ...
+
+    def list_versions(
+        self, workspace_id: str, prompt_id: str, /, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None
+    ) -> Page[PromptVersion]:
+        """A prompt's versions, newest first."""
+        ...
+
+
+class AgentRepository(Protocol):
+    """AI agents."""
+
+    def create(self, workspace_id: str, agent: Agent, /) -> Agent:
+        """Store a new agent; `ConflictError` if its id exists."""
+        ...
+
+    def get(self, workspace_id: str, agent_id: str, /) -> Agent:
+        """The agent."""
+        ...
+
+    def list(
+        self, workspace_id: str, /, *, status: AgentStatus | None = None, limit: int = DEFAULT_LIMIT, cursor: str | None = None
+    ) -> Page[Agent]:
+        """Agents ordered by name (then id), optionally of one status."""
+        ...
+
+    def update(self, workspace_id: str, agent: Agent, /) -> Agent:
+        """Replace the agent's fields."""
+        ...
+
+    def delete(self, workspace_id: str, agent_id: str, /) -> None:
+        """Remove the agent."""
+        ...
+
+
+class CredentialRepository(Protocol):
+    """Credentials as opaque ciphertext; names are unique per workspace."""
+
+    def create(self, workspace_id: str, credential: Credential, /) -> Credential:
+        """Store a new credential; `ConflictError` if its id or name exists."""
+        ...
+
+    def get(self, workspace_id: str, credential_id: str, /) -> Credential:
+        """The credential."""
+        ...
+
+    def get_by_name(self, workspace_id: str, name: str, /) -> Credential:
+        """The credential with this name."""
+        ...
+
+    def list(self, workspace_id: str, /, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None) -> Page[Credential]:
+        """Credentials ordered by name."""
+        ...
+
+    def update(self, workspace_id: str, credential: Credential, /) -> Credential:
+        """Replace the credential (a rotation sets a new ciphertext, key id and `rotated_at`)."""
+        ...
+
+    def delete(self, workspace_id: str, credential_id: str, /) -> None:
+        """Remove the credential."""
+        ...
+
+
+class ExecutionRepository(Protocol):
+    """Executions, their append-only history and their node results."""
+
+    def create(self, workspace_id: str, execution: ExecutionRecord, /) -> ExecutionRecord:
+        """Store a new execution, or return the existing one with the same flow and `name`.
+
+        Compare the returned `execution_id` with yours to know which happened. `ConflictError` if the
+        execution id exists.
+        """
+        ...
+
+    def get(self, workspace_id: str, execution_id: str, /) -> ExecutionRecord:
+        """The execution."""
+        ...
+
+    def get_by_name(self, workspace_id: str, flow_id: str, name: str, /) -> ExecutionRecord:
+        """The execution of a flow started with this name."""
+        ...
+
+    def list(
+        self,
+        workspace_id: str,
+        /,
+        *,
+        flow_id: str | None = None,
+        status: ExecutionStatus | None = None,
+        started_after: datetime | None = None,
+        started_before: datetime | None = None,
+        limit: int = DEFAULT_LIMIT,
+        cursor: str | None = None,
+    ) -> Page[ExecutionRecord]:
+        """Executions, newest start first; `started_after` is inclusive, `started_before` exclusive."""
+        ...
+
+    def update_status(
+        self,
+        workspace_id: str,
+        execution_id: str,
+        status: ExecutionStatus,
+        /,
+        *,
+        end_time: datetime | None = None,
+        output: JsonValue = None,
+        error_details: dict[str, JsonValue] | None = None,
+        metrics: ExecutionMetrics | None = None,
+        expected_status: ExecutionStatus | None = None,
+    ) -> ExecutionRecord:
+        """Set the status and every other argument that is not None, atomically.
+
+        With `expected_status`, `ConflictError` unless the stored status is that one (optimistic
+        concurrency: e.g. only a running execution may become succeeded).
+        """
+        ...
+
+    def append_history(self, workspace_id: str, event: HistoryEvent, /) -> HistoryEvent:
+        """Append an event to its execution's history; returns it with its `event_id` (1, 2, ...)."""
+        ...
+
+    def get_history(
+        self, workspace_id: str, execution_id: str, /, *, limit: int = MAX_LIMIT, cursor: str | None = None
+    ) -> Page[HistoryEvent]:
+        """An execution's history, oldest first."""
+        ...
+
+    def put_node_result(self, workspace_id: str, result: NodeResult, /) -> NodeResult:
+        """Store or replace the result of one attempt of one node."""
+        ...
+
+    def list_node_results(
+        self, workspace_id: str, execution_id: str, /, *, limit: int = MAX_LIMIT, cursor: str | None = None
+    ) -> Page[NodeResult]:
+        """An execution's node results, in start order."""
+        ...
+
+
+class AuditRepository(Protocol):
+    """The append-only audit log."""
+
+    def append(self, workspace_id: str, record: AuditRecord, /) -> AuditRecord:
+        """Record one audited action."""
+        ...
+
+    def list(
+        self,
+        workspace_id: str,
+        /,
+        *,
+        user_id: str | None = None,
+        action: str | None = None,
+        resource_id: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = DEFAULT_LIMIT,
+        cursor: str | None = None,
+    ) -> Page[AuditRecord]:
+        """Audit records, newest first; `since` is inclusive, `until` exclusive."""
+        ...
+
+
+class IdempotencyRepository(Protocol):
+    """Idempotency keys with an expiry: a live key is claimed once, its result replayed."""
+
+    def put_if_absent(self, workspace_id: str, record: IdempotencyRecord, /) -> IdempotencyRecord:
+        """Claim the key: returns `record` if it was free (or expired), else the live stored record."""
+        ...
+
+    def get(self, workspace_id: str, key: str, /) -> IdempotencyRecord:
+        """The live record of this key (an expired one is not found)."""
+        ...
+
+    def set_result(self, workspace_id: str, key: str, result: JsonValue, /) -> IdempotencyRecord:
+        """Store the result to replay for a live key."""
+        ...
+
+    def delete(self, workspace_id: str, key: str, /) -> None:
+        """Release the key."""
+        ...
+
+
+@dataclass
+class Stores:
+    """Every repository of one backend; `close()` releases its connections."""
+
+    workspaces: WorkspaceRepository
+    flows: FlowRepository
+    executions: ExecutionRepository
+    credentials: CredentialRepository
+    functions: FunctionRepository
+    agents: AgentRepository
+    prompts: PromptRepository
+    audit: AuditRepository
+    idempotency: IdempotencyRepository
+    ensure_indexes: Callable[[], None] = field(default=lambda: None, repr=False)
+    close: Callable[[], None] = field(default=lambda: None, repr=False)

@@ -1,0 +1,164 @@
+"""Executions, their append-only history and their node results."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import JsonValue
+
+from deca.errors import ConflictError
+from deca.stores.base import DEFAULT_LIMIT, MAX_LIMIT
+from deca.stores.collection import Collection
+from deca.stores.models import (
+    ExecutionMetrics,
+    ExecutionRecord,
+    ExecutionStatus,
+    HistoryEvent,
+    NodeResult,
+    Page,
+    format_timestamp,
+)
+from deca.stores.tables import Cond, DuplicateKey, Query
+
+__all__ = ["ExecutionStore"]
+
+_NEWEST_FIRST = (("start_time", True), ("execution_id", True))
+_MAX_APPEND_ATTEMPTS = 100
+
+
+class ExecutionStore:
+    """The `ExecutionRepository` over three collections."""
+
+    def __init__(
+        self,
+        executions: Collection[ExecutionRecord],
+        history: Collection[HistoryEvent],
+        node_results: Collection[NodeResult],
+    ) -> None:
+        self._executions = executions
+        self._history = history
+        self._node_results = node_results
+
+    def _find_by_name(self, workspace_id: str, flow_id: str, name: str) -> ExecutionRecord | None:
+        equal = {"workspace_id": workspace_id, "flow_id": flow_id, "name": name}
+        page = self._executions.page(equal, _NEWEST_FIRST, limit=1, cursor=None)
+        return page.items[0] if page.items else None
+
+    def create(self, workspace_id: str, execution: ExecutionRecord, /) -> ExecutionRecord:
+        """Store a new execution, or return the existing one of the same flow with the same `name`."""
+        if execution.name is not None:
+            existing = self._find_by_name(workspace_id, execution.flow_id, execution.name)
+            if existing is not None:
+                return existing
+        try:
+            return self._executions.insert(workspace_id, execution)
+        except ConflictError:
+            # A concurrent start with the same name won the unique constraint: it is the execution.
+            if execution.name is not None:
+                existing = self._find_by_name(workspace_id, execution.flow_id, execution.name)
+                if existing is not None and existing.execution_id != execution.execution_id:
+                    return existing
+            raise
+
+    def get(self, workspace_id: str, execution_id: str, /) -> ExecutionRecord:
+        """The execution; `NotFoundError` if missing."""
+        return self._executions.get(self._executions.key(workspace_id, execution_id))
+
+    def get_by_name(self, workspace_id: str, flow_id: str, name: str, /) -> ExecutionRecord:
+        """The execution of a flow started with this name; `NotFoundError` if none."""
+        found = self._find_by_name(workspace_id, flow_id, name)
+        if found is None:
+            raise self._executions.not_found({"workspace_id": workspace_id, "execution_id": f"{flow_id}/{name}"})
+        return found
+
+    def list(
+        self,
+        workspace_id: str,
+        /,
+        *,
+        flow_id: str | None = None,
+        status: ExecutionStatus | None = None,
+        started_after: datetime | None = None,
+        started_before: datetime | None = None,
+        limit: int = DEFAULT_LIMIT,
+        cursor: str | None = None,
+    ) -> Page[ExecutionRecord]:
+        """Executions, newest start first; `started_after` is inclusive, `started_before` exclusive."""
+        ranges = []
+        if started_after is not None:
+            ranges.append(Cond("start_time", "gte", format_timestamp(started_after)))
+        if started_before is not None:
+            ranges.append(Cond("start_time", "lt", format_timestamp(started_before)))
+        equal = {"workspace_id": workspace_id, "flow_id": flow_id, "status": status}
+        return self._executions.page(equal, _NEWEST_FIRST, limit=limit, cursor=cursor, ranges=ranges)
+
+    def update_status(
+        self,
+        workspace_id: str,
+        execution_id: str,
+        status: ExecutionStatus,
+        /,
+        *,
+        end_time: datetime | None = None,
+        output: JsonValue = None,
+        error_details: dict[str, JsonValue] | None = None,
+        metrics: ExecutionMetrics | None = None,
+        expected_status: ExecutionStatus | None = None,
+    ) -> ExecutionRecord:
+        """Set the status and every other argument that is not None, atomically."""
+        key = self._executions.key(workspace_id, execution_id)
+        changes: dict[str, Any] = {"status": status}
+        if end_time is not None:
+            changes["end_time"] = format_timestamp(end_time)
+        if output is not None:
+            changes["output"] = output
+        if error_details is not None:
+            changes["error_details"] = error_details
+        if metrics is not None:
+            changes["metrics"] = metrics.model_dump(mode="json")
+        expect = {"status": expected_status} if expected_status is not None else {}
+        updated = self._executions.update(key, changes, expect)
+        if updated is None:
+            current = self.get(workspace_id, execution_id)  # NotFoundError when missing
+            raise self._executions.conflict(key, f"is {current.status}, not {expected_status}")
+        return updated
+
+    def append_history(self, workspace_id: str, event: HistoryEvent, /) -> HistoryEvent:
+        """Append an event to its execution's history; returns it with its `event_id` (1, 2, ...)."""
+        self._history.dump(workspace_id, event)
+        self.get(workspace_id, event.execution_id)
+        where = (Cond("workspace_id", "eq", workspace_id), Cond("execution_id", "eq", event.execution_id))
+        query = Query(where=where, order=(("event_id", True),), after=None, limit=1)
+        for _ in range(_MAX_APPEND_ATTEMPTS):
+            last = self._history.table.find(query)
+            numbered = event.model_copy(update={"event_id": last[0]["event_id"] + 1 if last else 1})
+            try:
+                self._history.table.insert(self._history.dump(workspace_id, numbered))
+            except DuplicateKey:
+                continue  # another writer took this number: take the next one
+            return numbered
+        raise self._history.conflict({"workspace_id": workspace_id, "execution_id": event.execution_id}, "is contended")
+
+    def get_history(
+        self, workspace_id: str, execution_id: str, /, *, limit: int = MAX_LIMIT, cursor: str | None = None
+    ) -> Page[HistoryEvent]:
+        """An execution's history, oldest first."""
+        self.get(workspace_id, execution_id)
+        equal = {"workspace_id": workspace_id, "execution_id": execution_id}
+        return self._history.page(equal, (("event_id", False),), limit=limit, cursor=cursor)
+
+    def put_node_result(self, workspace_id: str, result: NodeResult, /) -> NodeResult:
+        """Store or replace the result of one attempt of one node."""
+        self._node_results.dump(workspace_id, result)
+        self.get(workspace_id, result.execution_id)
+        return self._node_results.put(workspace_id, result)
+
+    def list_node_results(
+        self, workspace_id: str, execution_id: str, /, *, limit: int = MAX_LIMIT, cursor: str | None = None
+    ) -> Page[NodeResult]:
+        """An execution's node results, in start order."""
+        self.get(workspace_id, execution_id)
+        equal = {"workspace_id": workspace_id, "execution_id": execution_id}
+        order = (("started_at", False), ("node_id", False), ("attempt", False))
+        return self._node_results.page(equal, order, limit=limit, cursor=cursor)

@@ -1,0 +1,206 @@
+"""The embedded, persistent default: one SQLite file in WAL mode, one table per collection.
+
+Each table has a column per queried field (key, unique and index fields) plus the whole record as JSON in
+`doc`. One connection is shared behind a lock (so the API's threads never interleave a transaction);
+WAL mode and a busy timeout let another process (a worker) use the same file.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from deca.clock import Clock
+from deca.stores.base import Stores
+from deca.stores.repositories import build_stores
+from deca.stores.schema import TABLES
+from deca.stores.tables import Cond, Doc, DuplicateKey, Query, Table, TableSpec, keyset_branches
+
+__all__ = ["SqliteBackend", "SqliteTable", "sqlite_stores"]
+
+SCHEMA_VERSION = 1
+_SQL_OPS = {"eq": "=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
+
+
+def _q(name: str) -> str:
+    """A quoted SQL identifier (names come from table specs, never from callers)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _condition(conds: Sequence[Cond], params: list[Any]) -> str:
+    parts = []
+    for cond in conds:
+        parts.append(f"{_q(cond.field)} {_SQL_OPS[cond.op]} ?")
+        params.append(cond.value)
+    return " AND ".join(parts) if parts else "1"
+
+
+class SqliteTable:
+    """One collection as a SQLite table."""
+
+    def __init__(self, spec: TableSpec, backend: SqliteBackend) -> None:
+        self.spec = spec
+        self._backend = backend
+        self._columns = spec.fields
+
+    def create(self, conn: sqlite3.Connection) -> None:
+        """Create the table and its indexes if missing."""
+        name = self.spec.name
+        columns = ", ".join(_q(c) for c in self._columns)
+        key = ", ".join(_q(c) for c in self.spec.key)
+        conn.execute(f"CREATE TABLE IF NOT EXISTS {_q(name)} ({columns}, doc TEXT NOT NULL, PRIMARY KEY ({key}))")
+        for i, fields in enumerate(self.spec.unique):
+            cols = ", ".join(_q(c) for c in fields)
+            conn.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS {_q(f'{name}_u{i}')} ON {_q(name)} ({cols})")
+        for i, fields in enumerate(self.spec.indexes):
+            cols = ", ".join(_q(c) for c in fields)
+            conn.execute(f"CREATE INDEX IF NOT EXISTS {_q(f'{name}_i{i}')} ON {_q(name)} ({cols})")
+
+    def _row(self, doc: Mapping[str, Any]) -> list[Any]:
+        return [*(doc.get(c) for c in self._columns), json.dumps(doc, separators=(",", ":"))]
+
+    def _key_where(self, key: Mapping[str, Any], params: list[Any]) -> str:
+        return _condition([Cond(name, "eq", key[name]) for name in self.spec.key], params)
+
+    def _write(self, doc: Doc, *, upsert: bool) -> None:
+        cols = ", ".join([*(_q(c) for c in self._columns), "doc"])
+        marks = ", ".join("?" * (len(self._columns) + 1))
+        sql = f"INSERT INTO {_q(self.spec.name)} ({cols}) VALUES ({marks})"
+        if upsert:
+            # ON CONFLICT on the key only: a clash with another row's unique fields still raises.
+            key = ", ".join(_q(c) for c in self.spec.key)
+            sets = ", ".join(f"{_q(c)} = excluded.{_q(c)}" for c in [*self._columns, "doc"])
+            sql += f" ON CONFLICT ({key}) DO UPDATE SET {sets}"
+        try:
+            with self._backend.transaction() as conn:
+                conn.execute(sql, self._row(doc))
+        except sqlite3.IntegrityError as exc:
+            raise DuplicateKey(str(exc)) from exc
+
+    def insert(self, doc: Doc) -> None:
+        """Add a document; raises `DuplicateKey` on a key or unique collision."""
+        self._write(doc, upsert=False)
+
+    def put(self, doc: Doc) -> None:
+        """Insert or replace the document with the same key."""
+        self._write(doc, upsert=True)
+
+    def _select_one(self, conn: sqlite3.Connection, key: Mapping[str, Any]) -> Doc | None:
+        params: list[Any] = []
+        where = self._key_where(key, params)
+        row = conn.execute(f"SELECT doc FROM {_q(self.spec.name)} WHERE {where}", params).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def get(self, key: Mapping[str, Any]) -> Doc | None:
+        """The document with this key, or None."""
+        with self._backend.connection() as conn:
+            return self._select_one(conn, key)
+
+    def update(self, key: Mapping[str, Any], changes: Mapping[str, Any], expect: Mapping[str, Any]) -> Doc | None:
+        """Set fields atomically if the stored fields equal `expect`; the new document or None."""
+        try:
+            with self._backend.transaction() as conn:
+                current = self._select_one(conn, key)
+                if current is None or any(current.get(name) != value for name, value in expect.items()):
+                    return None
+                updated = {**current, **changes}
+                sets = ", ".join([*(f"{_q(c)} = ?" for c in self._columns), "doc = ?"])
+                params = self._row(updated)
+                where = self._key_where(key, params)
+                conn.execute(f"UPDATE {_q(self.spec.name)} SET {sets} WHERE {where}", params)
+                return updated
+        except sqlite3.IntegrityError as exc:
+            raise DuplicateKey(str(exc)) from exc
+
+    def delete(self, key: Mapping[str, Any]) -> bool:
+        """Remove the document with this key; whether there was one."""
+        params: list[Any] = []
+        where = self._key_where(key, params)
+        with self._backend.transaction() as conn:
+            return conn.execute(f"DELETE FROM {_q(self.spec.name)} WHERE {where}", params).rowcount > 0
+
+    def delete_where(self, where: Mapping[str, Any]) -> int:
+        """Remove every document whose fields equal `where`; how many."""
+        params: list[Any] = []
+        sql = _condition([Cond(name, "eq", value) for name, value in where.items()], params)
+        with self._backend.transaction() as conn:
+            return int(conn.execute(f"DELETE FROM {_q(self.spec.name)} WHERE {sql}", params).rowcount)
+
+    def find(self, query: Query) -> list[Doc]:
+        """The documents matching the query, in its order, after its keyset, at most `limit`."""
+        params: list[Any] = []
+        sql = f"SELECT doc FROM {_q(self.spec.name)} WHERE {_condition(query.where, params)}"
+        if query.after is not None:
+            branches = [f"({_condition(b, params)})" for b in keyset_branches(query.order, query.after)]
+            sql += f" AND ({' OR '.join(branches)})"
+        order = ", ".join(f"{_q(name)} {'DESC' if desc else 'ASC'}" for name, desc in query.order)
+        sql += f" ORDER BY {order} LIMIT ?"
+        params.append(query.limit)
+        with self._backend.connection() as conn:
+            return [json.loads(row[0]) for row in conn.execute(sql, params)]
+
+
+class SqliteBackend:
+    """One SQLite database file; the schema is created on first open."""
+
+    def __init__(self, path: str | Path) -> None:
+        self._path = str(path)
+        if self._path != ":memory:":
+            Path(self._path).parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None, timeout=30.0)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn.execute("PRAGMA busy_timeout=30000")
+        self._tables: dict[str, SqliteTable] = {}
+        self.ensure_indexes()
+
+    @contextmanager
+    def connection(self) -> Iterator[sqlite3.Connection]:
+        """The shared connection, held by this thread for the block."""
+        with self._lock:
+            yield self._conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """An immediate (write-locking) transaction, committed unless the block raises."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def table(self, spec: TableSpec) -> Table:
+        """The table for this spec (created if missing)."""
+        with self._lock:
+            table = self._tables.get(spec.name)
+            if table is None:
+                table = self._tables[spec.name] = SqliteTable(spec, self)
+                with self.transaction() as conn:
+                    table.create(conn)
+            return table
+
+    def ensure_indexes(self) -> None:
+        """Create every table and index of the stores (idempotent) and record the schema version."""
+        with self.transaction() as conn:
+            for spec in TABLES:
+                SqliteTable(spec, self).create(conn)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            self._conn.close()
+
+
+def sqlite_stores(path: str | Path, *, clock: Clock | None = None) -> Stores:
+    """Every repository, persisted in one SQLite file at `path` (created with its schema if missing)."""
+    return build_stores(SqliteBackend(path), clock=clock)

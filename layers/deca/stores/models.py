@@ -1,0 +1,335 @@
+"""The stored records: one pydantic schema shared by every backend, the API and the engines.
+
+Timestamps are timezone-aware UTC with millisecond precision (what MongoDB keeps) and serialise
+to a fixed-width ISO 8601 string, so they sort the same way as text in every backend.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, JsonValue, PlainSerializer
+
+from deca.clock import utcnow
+
+__all__ = [
+    "Agent",
+    "AgentModelConfig",
+    "AgentStatus",
+    "AuditRecord",
+    "Ciphertext",
+    "Credential",
+    "ExecutionMetrics",
+    "ExecutionRecord",
+    "ExecutionStatus",
+    "FlowRecord",
+    "FlowStatus",
+    "FlowVersion",
+    "FunctionLanguage",
+    "FunctionRecord",
+    "FunctionVersion",
+    "HistoryEvent",
+    "IdempotencyRecord",
+    "Member",
+    "NodeResult",
+    "NodeStatus",
+    "Page",
+    "Prompt",
+    "PromptVersion",
+    "Record",
+    "Role",
+    "Trigger",
+    "TriggerType",
+    "UtcDatetime",
+    "Workspace",
+    "format_timestamp",
+]
+
+T = TypeVar("T")
+
+
+def _to_utc_millis(value: datetime) -> datetime:
+    """Naive datetimes are taken as UTC; precision is cut to milliseconds."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    value = value.astimezone(UTC)
+    return value.replace(microsecond=value.microsecond // 1000 * 1000)
+
+
+def format_timestamp(value: datetime) -> str:
+    """Fixed-width ISO 8601 in UTC with milliseconds (`2024-01-01T10:00:00.000Z`): sortable as text."""
+    value = _to_utc_millis(value)
+    return f"{value:%Y-%m-%dT%H:%M:%S}.{value.microsecond // 1000:03d}Z"
+
+
+def _from_base64(value: object) -> object:
+    return base64.b64decode(value, validate=True) if isinstance(value, str) else value
+
+
+def _to_base64(value: bytes) -> str:
+    return base64.b64encode(value).decode("ascii")
+
+
+UtcDatetime = Annotated[
+    datetime,
+    AfterValidator(_to_utc_millis),
+    PlainSerializer(format_timestamp, return_type=str, when_used="json"),
+]
+"""A UTC timestamp with millisecond precision, serialised as fixed-width ISO 8601."""
+
+Ciphertext = Annotated[
+    bytes,
+    BeforeValidator(_from_base64),
+    PlainSerializer(_to_base64, return_type=str, when_used="json"),
+]
+"""Opaque encrypted bytes; base64 text in JSON (a base64 string is accepted as input)."""
+
+Role = Literal["owner", "admin", "developer", "viewer", "executor"]
+FlowStatus = Literal["active", "inactive", "archived"]
+ExecutionStatus = Literal["running", "succeeded", "failed", "cancelled", "timed_out", "waiting"]
+NodeStatus = Literal["running", "succeeded", "failed", "skipped", "cancelled", "timed_out"]
+TriggerType = Literal["manual", "webhook", "schedule", "event"]
+FunctionLanguage = Literal["python", "javascript"]
+AgentStatus = Literal["active", "inactive"]
+
+Id = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class Record(BaseModel):
+    """Base of every stored record: immutable, strict about unknown fields."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a listing; pass `next_cursor` back to get the next one (None: no more)."""
+
+    items: list[T]
+    next_cursor: str | None = None
+
+
+class Workspace(Record):
+    """A tenant: every other record belongs to exactly one workspace."""
+
+    workspace_id: Id
+    name: str
+    created_at: UtcDatetime = Field(default_factory=utcnow)
+    created_by: str | None = None
+    settings: dict[str, JsonValue] = Field(default_factory=dict)
+
+
+class Member(Record):
+    """A user's role in a workspace."""
+
+    workspace_id: Id
+    user_id: Id
+    role: Role
+    added_at: UtcDatetime = Field(default_factory=utcnow)
+
+
+class FlowRecord(Record):
+    """A flow's identity and status; its documents live in `FlowVersion`s."""
+
+    workspace_id: Id
+    flow_id: Id
+    name: str
+    description: str = ""
+    status: FlowStatus = "active"
+    latest_version: int = Field(default=0, ge=0)
+    published_version: int | None = Field(default=None, ge=1)
+    created_at: UtcDatetime = Field(default_factory=utcnow)
+    updated_at: UtcDatetime = Field(default_factory=utcnow)
+    created_by: str | None = None
+
+
+class FlowVersion(Record):
+    """One immutable version of a flow document (the flow JSON as a dict)."""
+
+    workspace_id: Id
+    flow_id: Id
+    version: int = Field(ge=1)
+    definition: dict[str, Any]
+    created_at: UtcDatetime = Field(default_factory=utcnow)
+    created_by: str | None = None
+    comment: str = ""
+
+
+class Trigger(Record):
+    """What started an execution, with the data it carried."""
+
+    type: TriggerType = "manual"
+    data: dict[str, JsonValue] = Field(default_factory=dict)
+
+
+class ExecutionMetrics(Record):
+    """Counters of a finished or running execution."""
+
+    duration_ms: int | None = Field(default=None, ge=0)
+    nodes_executed: int = Field(default=0, ge=0)
+
+
+class ExecutionRecord(Record):
+    """One run of a flow version; `name` makes starts idempotent per flow."""
+
+    workspace_id: Id
+    execution_id: Id
+    flow_id: Id
+    flow_version: int = Field(ge=1)
+    status: ExecutionStatus = "running"
+    start_time: UtcDatetime = Field(default_factory=utcnow)
+    end_time: UtcDatetime | None = None
+    trigger: Trigger = Field(default_factory=Trigger)
+    input: JsonValue = None
+    output: JsonValue = None
+    error_details: dict[str, JsonValue] | None = None
+    metrics: ExecutionMetrics = Field(default_factory=ExecutionMetrics)
+    name: Id | None = None
+
+
+class NodeResult(Record):
+    """The outcome of one attempt of one node in an execution."""
+
+    workspace_id: Id
+    execution_id: Id
+    node_id: Id
+    attempt: int = Field(default=1, ge=1)
+    status: NodeStatus
+    input: JsonValue = None
+    output: JsonValue = None
+    error: dict[str, JsonValue] | None = None
+    started_at: UtcDatetime = Field(default_factory=utcnow)
+    ended_at: UtcDatetime | None = None
+    duration_ms: int | None = Field(default=None, ge=0)
+
+
+class HistoryEvent(Record):
+    """One entry of an execution's append-only history; the store assigns `event_id` (1, 2, ...)."""
+
+    workspace_id: Id
+    execution_id: Id
+    event_id: int = Field(default=0, ge=0)
+    previous_event_id: int | None = None
+    type: str
+    timestamp: UtcDatetime = Field(default_factory=utcnow)
+    details: dict[str, JsonValue] = Field(default_factory=dict)
+
+
+class Credential(Record):
+    """A secret kept as opaque ciphertext (encryption happens before the store sees it)."""
+
+    workspace_id: Id
+    credential_id: Id
+    name: str
+    type: str
+    encrypted_value: Ciphertext
+    key_id: str
+    created_at: UtcDatetime = Field(default_factory=utcnow)
+    rotated_at: UtcDatetime | None = None
+    created_by: str | None = None
+
+
+class FunctionRecord(Record):
+    """A custom function's identity; its code lives in `FunctionVersion`s."""
+
+    workspace_id: Id
+    function_id: Id
+    name: str
+    description: str = ""
+    language: FunctionLanguage = "python"
+    latest_version: int = Field(default=0, ge=0)
+    created_at: UtcDatetime = Field(default_factory=utcnow)
+    updated_at: UtcDatetime = Field(default_factory=utcnow)
+    created_by: str | None = None
+
+
+class FunctionVersion(Record):
+    """One immutable version of a function's source and schemas."""
+
+    workspace_id: Id
+    function_id: Id
+    version: int = Field(ge=1)
+    source: str
+    input_schema: dict[str, Any] = Field(default_factory=dict)
+    output_schema: dict[str, Any] = Field(default_factory=dict)
+    created_at: UtcDatetime = Field(default_factory=utcnow)
+    created_by: str | None = None
+    comment: str = ""
+
+
+class AgentModelConfig(Record):
+    """The LLM an agent talks to."""
+
+    provider: str
+    model: str
+    temperature: float | None = None
+    max_tokens: int | None = Field(default=None, ge=1)
+    base_url: str | None = None
+
+
+class Agent(Record):
+    """An AI agent (the architecture's Agents collection); `model_config` is its JSON key."""
+
+    workspace_id: Id
+    agent_id: Id
+    name: str
+    type: str = "assistant"
+    description: str = ""
+    llm: AgentModelConfig = Field(alias="model_config")
+    system_prompt: str = ""
+    tools: list[dict[str, JsonValue]] = Field(default_factory=list)
+    status: AgentStatus = "active"
+    created_at: UtcDatetime = Field(default_factory=utcnow)
+    updated_at: UtcDatetime = Field(default_factory=utcnow)
+    created_by: str | None = None
+
+
+class Prompt(Record):
+    """A prompt's identity; its text lives in `PromptVersion`s."""
+
+    workspace_id: Id
+    prompt_id: Id
+    name: str
+    description: str = ""
+    latest_version: int = Field(default=0, ge=0)
+    created_at: UtcDatetime = Field(default_factory=utcnow)
+    updated_at: UtcDatetime = Field(default_factory=utcnow)
+    created_by: str | None = None
+
+
+class PromptVersion(Record):
+    """One immutable version of a prompt template and the variables it uses."""
+
+    workspace_id: Id
+    prompt_id: Id
+    version: int = Field(ge=1)
+    template: str
+    variables: list[str] = Field(default_factory=list)
+    created_at: UtcDatetime = Field(default_factory=utcnow)
+    created_by: str | None = None
+    comment: str = ""
+
+
+class AuditRecord(Record):
+    """One audited action, with exactly the architecture's audit log fields."""
+
+    timestamp: UtcDatetime = Field(default_factory=utcnow)
+    user_id: str
+    workspace_id: Id
+    action: str
+    resource_id: str | None = None
+    source_ip: str | None = None
+    user_agent: str | None = None
+    result: str
+    details: dict[str, JsonValue] = Field(default_factory=dict)
+
+
+class IdempotencyRecord(Record):
+    """A claimed idempotency key and, once known, the result to replay until `expires_at`."""
+
+    workspace_id: Id
+    key: Id
+    result: JsonValue = None
+    expires_at: UtcDatetime
+    created_at: UtcDatetime = Field(default_factory=utcnow)

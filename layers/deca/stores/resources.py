@@ -1,0 +1,175 @@
+"""Named resources (agents, credentials) and versioned ones (flows, functions, prompts), written once."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from deca.stores.base import DEFAULT_LIMIT
+from deca.stores.collection import Collection
+from deca.stores.models import (
+    Agent,
+    AgentStatus,
+    Credential,
+    FlowRecord,
+    FlowStatus,
+    FlowVersion,
+    FunctionLanguage,
+    FunctionRecord,
+    FunctionVersion,
+    Page,
+    Prompt,
+    PromptVersion,
+    Record,
+)
+
+__all__ = [
+    "AgentStore",
+    "CredentialStore",
+    "FlowStore",
+    "FunctionStore",
+    "NamedStore",
+    "PromptStore",
+    "VersionedStore",
+]
+
+R = TypeVar("R", bound=Record)
+V = TypeVar("V", bound=Record)
+
+
+class NamedStore(Generic[R]):
+    """Create/get/update/delete of records keyed by (workspace, id), listed by name then id."""
+
+    def __init__(self, records: Collection[R], *, keep_on_update: tuple[str, ...] = ()) -> None:
+        self._records = records
+        self._keep = keep_on_update
+        self._id_field = records.table.spec.key[1]
+
+    def create(self, workspace_id: str, record: R, /) -> R:
+        """Store a new record; `ConflictError` if its id (or unique name) exists."""
+        return self._records.insert(workspace_id, record)
+
+    def get(self, workspace_id: str, record_id: str, /) -> R:
+        """The record; `NotFoundError` if missing in this workspace."""
+        return self._records.get(self._records.key(workspace_id, record_id))
+
+    def update(self, workspace_id: str, record: R, /) -> R:
+        """Replace the record's fields (except the ones the store maintains)."""
+        return self._records.replace(workspace_id, record, keep=self._keep)
+
+    def delete(self, workspace_id: str, record_id: str, /) -> None:
+        """Remove the record."""
+        self._records.remove(self._records.key(workspace_id, record_id))
+
+    def _list(self, workspace_id: str, limit: int, cursor: str | None, **equal: Any) -> Page[R]:
+        order = (("name", False), (self._id_field, False))
+        return self._records.page({"workspace_id": workspace_id, **equal}, order, limit=limit, cursor=cursor)
+
+
+class VersionedStore(NamedStore[R], Generic[R, V]):
+    """A named resource with immutable versions 1, 2, ...; the record's `latest_version` follows them."""
+
+    def __init__(self, records: Collection[R], versions: Collection[V]) -> None:
+        super().__init__(records, keep_on_update=("latest_version", "created_at"))
+        self._versions = versions
+
+    def delete(self, workspace_id: str, record_id: str, /) -> None:
+        """Remove the record and all its versions."""
+        super().delete(workspace_id, record_id)
+        self._versions.table.delete_where({"workspace_id": workspace_id, self._id_field: record_id})
+
+    def add_version(self, workspace_id: str, version: V, /) -> V:
+        """Store a new version and raise the record's `latest_version`; `ConflictError` if it exists."""
+        doc = self._versions.dump(workspace_id, version)
+        record_id, number = doc[self._id_field], doc["version"]
+        key = self._records.key(workspace_id, record_id)
+        current = self._records.get(key)
+        self._versions.insert(workspace_id, version)
+        while _latest(current) < number:
+            # Compare-and-set, so concurrent writers of versions never lower `latest_version`.
+            updated = self._records.update(key, {"latest_version": number}, {"latest_version": _latest(current)})
+            if updated is not None:
+                break
+            current = self._records.get(key)
+        return version
+
+    def get_version(self, workspace_id: str, record_id: str, version: int, /) -> V:
+        """One version; `NotFoundError` if missing."""
+        return self._versions.get(self._versions.key(workspace_id, record_id, version))
+
+    def list_versions(
+        self, workspace_id: str, record_id: str, /, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None
+    ) -> Page[V]:
+        """A record's versions, newest first (`NotFoundError` if the record is missing)."""
+        self.get(workspace_id, record_id)
+        equal = {"workspace_id": workspace_id, self._id_field: record_id}
+        return self._versions.page(equal, (("version", True),), limit=limit, cursor=cursor)
+
+
+def _latest(record: BaseModel) -> int:
+    value = record.model_dump(include={"latest_version"})["latest_version"]
+    assert isinstance(value, int)
+    return value
+
+
+class FlowStore(VersionedStore[FlowRecord, FlowVersion]):
+    """Flows and their versions."""
+
+    def list(
+        self, workspace_id: str, /, *, status: FlowStatus | None = None, limit: int = DEFAULT_LIMIT, cursor: str | None = None
+    ) -> Page[FlowRecord]:
+        """Flows ordered by name (then id), optionally of one status."""
+        return self._list(workspace_id, limit, cursor, status=status)
+
+
+class FunctionStore(VersionedStore[FunctionRecord, FunctionVersion]):
+    """Custom functions and their versions."""
+
+    def list(
+        self,
+        workspace_id: str,
+        /,
+        *,
+        language: FunctionLanguage | None = None,
+        limit: int = DEFAULT_LIMIT,
+        cursor: str | None = None,
+    ) -> Page[FunctionRecord]:
+        """Functions ordered by name (then id), optionally of one language."""
+        return self._list(workspace_id, limit, cursor, language=language)
+
+
+class PromptStore(VersionedStore[Prompt, PromptVersion]):
+    """Prompts and their versions."""
+
+    def list(self, workspace_id: str, /, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None) -> Page[Prompt]:
+        """Prompts ordered by name (then id)."""
+        return self._list(workspace_id, limit, cursor)
+
+
+class AgentStore(NamedStore[Agent]):
+    """AI agents."""
+
+    def list(
+        self, workspace_id: str, /, *, status: AgentStatus | None = None, limit: int = DEFAULT_LIMIT, cursor: str | None = None
+    ) -> Page[Agent]:
+        """Agents ordered by name (then id), optionally of one status."""
+        return self._list(workspace_id, limit, cursor, status=status)
+
+
+class CredentialStore(NamedStore[Credential]):
+    """Credentials (opaque ciphertext), unique by name in a workspace."""
+
+    def __init__(self, records: Collection[Credential]) -> None:
+        super().__init__(records, keep_on_update=("created_at",))
+
+    def get_by_name(self, workspace_id: str, name: str, /) -> Credential:
+        """The credential with this name; `NotFoundError` if none."""
+        page = self._records.page({"workspace_id": workspace_id, "name": name}, (("name", False),), limit=1, cursor=None)
+        if not page.items:
+            raise self._records.not_found({"workspace_id": workspace_id, "credential_id": name})
+        return page.items[0]
+
+    def list(self, workspace_id: str, /, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None) -> Page[Credential]:
+        """Credentials ordered by name."""
+        return self._list(workspace_id, limit, cursor)
