@@ -50,5 +50,10 @@ class AuditStore:
             ranges.append(Cond("timestamp", "gte", format_timestamp(since)))
         if until is not None:
             ranges.append(Cond("timestamp", "lt", format_timestamp(until)))
-        equal = {"workspace_id": workspace_id, "user_id": user_id, "action": action, "resource_id": resource_id}
+        equal = {
+            "workspace_id": workspace_id,
+            "user_id": user_id,
+            "action": action,
+            "resource_id": resource_id,
+        }
         return self._records.page(equal, _NEWEST_FIRST, limit=limit, cursor=cursor, ranges=ranges)

@@ -97,11 +97,15 @@ class WorkspaceRepository(Protocol):
         """Remove a user from the workspace."""
         ...
 
-    def list_members(self, workspace_id: str, /, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None) -> Page[Member]:
+    def list_members(
+        self, workspace_id: str, /, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None
+    ) -> Page[Member]:
         """Members ordered by user id."""
         ...
 
-    def memberships(self, user_id: str, /, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None) -> Page[Member]:
+    def memberships(
+        self, user_id: str, /, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None
+    ) -> Page[Member]:
         """A user's memberships in every workspace, ordered by workspace id."""
         ...
 
@@ -118,7 +122,13 @@ class FlowRepository(Protocol):
         ...
 
     def list(
-        self, workspace_id: str, /, *, status: FlowStatus | None = None, limit: int = DEFAULT_LIMIT, cursor: str | None = None
+        self,
+        workspace_id: str,
+        /,
+        *,
+        status: FlowStatus | None = None,
+        limit: int = DEFAULT_LIMIT,
+        cursor: str | None = None,
     ) -> Page[FlowRecord]:
         """Flows ordered by name (then id), optionally of one status."""
         ...
@@ -203,7 +213,9 @@ class PromptRepository(Protocol):
         """The prompt."""
         ...
 
-    def list(self, workspace_id: str, /, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None) -> Page[Prompt]:
+    def list(
+        self, workspace_id: str, /, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None
+    ) -> Page[Prompt]:
         """Prompts ordered by name (then id)."""
         ...
 
@@ -242,7 +254,13 @@ class AgentRepository(Protocol):
         ...
 
     def list(
-        self, workspace_id: str, /, *, status: AgentStatus | None = None, limit: int = DEFAULT_LIMIT, cursor: str | None = None
+        self,
+        workspace_id: str,
+        /,
+        *,
+        status: AgentStatus | None = None,
+        limit: int = DEFAULT_LIMIT,
+        cursor: str | None = None,
     ) -> Page[Agent]:
         """Agents ordered by name (then id), optionally of one status."""
         ...
@@ -271,7 +289,9 @@ class CredentialRepository(Protocol):
         """The credential with this name."""
         ...
 
-    def list(self, workspace_id: str, /, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None) -> Page[Credential]:
+    def list(
+        self, workspace_id: str, /, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None
+    ) -> Page[Credential]:
         """Credentials ordered by name."""
         ...
 

@@ -56,7 +56,9 @@ class Collection(Generic[M]):
         """The record as a stored document; `InputError` if it belongs to another workspace."""
         doc = record.model_dump(mode="json", by_alias=True)
         if doc.get("workspace_id") != workspace_id:
-            raise InputError(f"{self.resource} belongs to workspace {doc.get('workspace_id')!r}, not {workspace_id!r}")
+            raise InputError(
+                f"{self.resource} belongs to workspace {doc.get('workspace_id')!r}, not {workspace_id!r}"
+            )
         return doc
 
     def load(self, doc: Mapping[str, Any]) -> M:

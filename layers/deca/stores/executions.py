@@ -69,7 +69,9 @@ class ExecutionStore:
         """The execution of a flow started with this name; `NotFoundError` if none."""
         found = self._find_by_name(workspace_id, flow_id, name)
         if found is None:
-            raise self._executions.not_found({"workspace_id": workspace_id, "execution_id": f"{flow_id}/{name}"})
+            raise self._executions.not_found(
+                {"workspace_id": workspace_id, "execution_id": f"{flow_id}/{name}"}
+            )
         return found
 
     def list(
@@ -138,7 +140,9 @@ class ExecutionStore:
             except DuplicateKey:
                 continue  # another writer took this number: take the next one
             return numbered
-        raise self._history.conflict({"workspace_id": workspace_id, "execution_id": event.execution_id}, "is contended")
+        raise self._history.conflict(
+            {"workspace_id": workspace_id, "execution_id": event.execution_id}, "is contended"
+        )
 
     def get_history(
         self, workspace_id: str, execution_id: str, /, *, limit: int = MAX_LIMIT, cursor: str | None = None

@@ -39,7 +39,9 @@ class IdempotencyStore:
                 return stored
             # Expired: take it over only if nobody renewed it meanwhile.
             replaced = self._records.update(
-                key, self._records.dump(workspace_id, record), {"expires_at": format_timestamp(stored.expires_at)}
+                key,
+                self._records.dump(workspace_id, record),
+                {"expires_at": format_timestamp(stored.expires_at)},
             )
             if replaced is not None:
                 return replaced
@@ -56,7 +58,9 @@ class IdempotencyStore:
         """Store the result to replay for a live key; `NotFoundError` if absent or expired."""
         live = self.get(workspace_id, key)
         updated = self._records.update(
-            self._records.key(workspace_id, key), {"result": result}, {"expires_at": format_timestamp(live.expires_at)}
+            self._records.key(workspace_id, key),
+            {"result": result},
+            {"expires_at": format_timestamp(live.expires_at)},
         )
         if updated is None:
             raise self._records.not_found(self._records.key(workspace_id, key))

@@ -53,7 +53,9 @@ class SqliteTable:
         name = self.spec.name
         columns = ", ".join(_q(c) for c in self._columns)
         key = ", ".join(_q(c) for c in self.spec.key)
-        conn.execute(f"CREATE TABLE IF NOT EXISTS {_q(name)} ({columns}, doc TEXT NOT NULL, PRIMARY KEY ({key}))")
+        conn.execute(
+            f"CREATE TABLE IF NOT EXISTS {_q(name)} ({columns}, doc TEXT NOT NULL, PRIMARY KEY ({key}))"
+        )
         for i, fields in enumerate(self.spec.unique):
             cols = ", ".join(_q(c) for c in fields)
             conn.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS {_q(f'{name}_u{i}')} ON {_q(name)} ({cols})")
@@ -101,7 +103,9 @@ class SqliteTable:
         with self._backend.connection() as conn:
             return self._select_one(conn, key)
 
-    def update(self, key: Mapping[str, Any], changes: Mapping[str, Any], expect: Mapping[str, Any]) -> Doc | None:
+    def update(
+        self, key: Mapping[str, Any], changes: Mapping[str, Any], expect: Mapping[str, Any]
+    ) -> Doc | None:
         """Set fields atomically if the stored fields equal `expect`; the new document or None."""
         try:
             with self._backend.transaction() as conn:

@@ -57,7 +57,9 @@ class MemoryTable:
             doc = self._docs.get(self._key(key))
             return copy.deepcopy(doc) if doc is not None else None
 
-    def update(self, key: Mapping[str, Any], changes: Mapping[str, Any], expect: Mapping[str, Any]) -> Doc | None:
+    def update(
+        self, key: Mapping[str, Any], changes: Mapping[str, Any], expect: Mapping[str, Any]
+    ) -> Doc | None:
         """Set fields atomically if the stored fields equal `expect`; the new document or None."""
         with self._lock:
             current = self._docs.get(self._key(key))

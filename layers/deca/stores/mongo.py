@@ -49,7 +49,9 @@ class MongoTable:
     def ensure_indexes(self) -> None:
         """Create the key, unique, listing and TTL indexes (idempotent)."""
         name = self.spec.name
-        self._collection.create_index([(f, ASCENDING) for f in self.spec.key], unique=True, name=f"{name}_key")
+        self._collection.create_index(
+            [(f, ASCENDING) for f in self.spec.key], unique=True, name=f"{name}_key"
+        )
         for i, fields in enumerate(self.spec.unique):
             # Enforced only when every field is set, like SQL's UNIQUE with NULLs.
             self._collection.create_index(
@@ -96,7 +98,9 @@ class MongoTable:
         """The document with this key, or None."""
         return self._loaded(self._collection.find_one(self._key(key), _NO_ID))
 
-    def update(self, key: Mapping[str, Any], changes: Mapping[str, Any], expect: Mapping[str, Any]) -> Doc | None:
+    def update(
+        self, key: Mapping[str, Any], changes: Mapping[str, Any], expect: Mapping[str, Any]
+    ) -> Doc | None:
         """Set fields atomically if the stored fields equal `expect`; the new document or None."""
         try:
             doc = self._collection.find_one_and_update(

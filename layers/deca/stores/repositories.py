@@ -46,10 +46,12 @@ def build_stores(backend: TableBackend, *, clock: Clock | None = None) -> Stores
 
     return Stores(
         workspaces=WorkspaceStore(
-            collection(schema.WORKSPACES, Workspace, "workspace"), collection(schema.MEMBERS, Member, "member")
+            collection(schema.WORKSPACES, Workspace, "workspace"),
+            collection(schema.MEMBERS, Member, "member"),
         ),
         flows=FlowStore(
-            collection(schema.FLOWS, FlowRecord, "flow"), collection(schema.FLOW_VERSIONS, FlowVersion, "flow version")
+            collection(schema.FLOWS, FlowRecord, "flow"),
+            collection(schema.FLOW_VERSIONS, FlowVersion, "flow version"),
         ),
         executions=ExecutionStore(
             collection(schema.EXECUTIONS, ExecutionRecord, "execution"),

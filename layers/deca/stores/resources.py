@@ -88,7 +88,9 @@ class VersionedStore(NamedStore[R], Generic[R, V]):
         self._versions.insert(workspace_id, version)
         while _latest(current) < number:
             # Compare-and-set, so concurrent writers of versions never lower `latest_version`.
-            updated = self._records.update(key, {"latest_version": number}, {"latest_version": _latest(current)})
+            updated = self._records.update(
+                key, {"latest_version": number}, {"latest_version": _latest(current)}
+            )
             if updated is not None:
                 break
             current = self._records.get(key)
@@ -117,7 +119,13 @@ class FlowStore(VersionedStore[FlowRecord, FlowVersion]):
     """Flows and their versions."""
 
     def list(
-        self, workspace_id: str, /, *, status: FlowStatus | None = None, limit: int = DEFAULT_LIMIT, cursor: str | None = None
+        self,
+        workspace_id: str,
+        /,
+        *,
+        status: FlowStatus | None = None,
+        limit: int = DEFAULT_LIMIT,
+        cursor: str | None = None,
     ) -> Page[FlowRecord]:
         """Flows ordered by name (then id), optionally of one status."""
         return self._list(workspace_id, limit, cursor, status=status)
@@ -142,7 +150,9 @@ class FunctionStore(VersionedStore[FunctionRecord, FunctionVersion]):
 class PromptStore(VersionedStore[Prompt, PromptVersion]):
     """Prompts and their versions."""
 
-    def list(self, workspace_id: str, /, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None) -> Page[Prompt]:
+    def list(
+        self, workspace_id: str, /, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None
+    ) -> Page[Prompt]:
         """Prompts ordered by name (then id)."""
         return self._list(workspace_id, limit, cursor)
 
@@ -151,7 +161,13 @@ class AgentStore(NamedStore[Agent]):
     """AI agents."""
 
     def list(
-        self, workspace_id: str, /, *, status: AgentStatus | None = None, limit: int = DEFAULT_LIMIT, cursor: str | None = None
+        self,
+        workspace_id: str,
+        /,
+        *,
+        status: AgentStatus | None = None,
+        limit: int = DEFAULT_LIMIT,
+        cursor: str | None = None,
     ) -> Page[Agent]:
         """Agents ordered by name (then id), optionally of one status."""
         return self._list(workspace_id, limit, cursor, status=status)
@@ -165,11 +181,15 @@ class CredentialStore(NamedStore[Credential]):
 
     def get_by_name(self, workspace_id: str, name: str, /) -> Credential:
         """The credential with this name; `NotFoundError` if none."""
-        page = self._records.page({"workspace_id": workspace_id, "name": name}, (("name", False),), limit=1, cursor=None)
+        page = self._records.page(
+            {"workspace_id": workspace_id, "name": name}, (("name", False),), limit=1, cursor=None
+        )
         if not page.items:
             raise self._records.not_found({"workspace_id": workspace_id, "credential_id": name})
         return page.items[0]
 
-    def list(self, workspace_id: str, /, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None) -> Page[Credential]:
+    def list(
+        self, workspace_id: str, /, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None
+    ) -> Page[Credential]:
         """Credentials ordered by name."""
         return self._list(workspace_id, limit, cursor)

@@ -90,7 +90,9 @@ class Table(Protocol):
         """The document with this key, or None."""
         ...
 
-    def update(self, key: Mapping[str, Any], changes: Mapping[str, Any], expect: Mapping[str, Any]) -> Doc | None:
+    def update(
+        self, key: Mapping[str, Any], changes: Mapping[str, Any], expect: Mapping[str, Any]
+    ) -> Doc | None:
         """Set top-level fields atomically if the stored fields equal `expect`; the new document or None.
 
         Raises `DuplicateKey` if the change collides with a unique constraint.

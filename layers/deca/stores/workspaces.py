@@ -54,10 +54,18 @@ class WorkspaceStore:
         """Remove a user from the workspace."""
         self._members.remove(self._members.key(workspace_id, user_id))
 
-    def list_members(self, workspace_id: str, /, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None) -> Page[Member]:
+    def list_members(
+        self, workspace_id: str, /, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None
+    ) -> Page[Member]:
         """Members ordered by user id."""
-        return self._members.page({"workspace_id": workspace_id}, (("user_id", False),), limit=limit, cursor=cursor)
+        return self._members.page(
+            {"workspace_id": workspace_id}, (("user_id", False),), limit=limit, cursor=cursor
+        )
 
-    def memberships(self, user_id: str, /, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None) -> Page[Member]:
+    def memberships(
+        self, user_id: str, /, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None
+    ) -> Page[Member]:
         """A user's memberships in every workspace, ordered by workspace id."""
-        return self._members.page({"user_id": user_id}, (("workspace_id", False),), limit=limit, cursor=cursor)
+        return self._members.page(
+            {"user_id": user_id}, (("workspace_id", False),), limit=limit, cursor=cursor
+        )
