@@ -1,0 +1,1 @@
+"""In-memory fakes and builders other test suites can reuse."""
