@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo import ASCENDING, DESCENDING
 from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
@@ -102,16 +102,13 @@ class MongoTable:
         self, key: Mapping[str, Any], changes: Mapping[str, Any], expect: Mapping[str, Any]
     ) -> Doc | None:
         """Set fields atomically if the stored fields equal `expect`; the new document or None."""
+        # update_one + find_one rather than find_one_and_update: mongomock re-reads the AFTER document
+        # with the original filter, which misses when `expect` names a field the update changes.
         try:
-            doc = self._collection.find_one_and_update(
-                {**self._key(key), **expect},
-                {"$set": self._stored(changes)},
-                projection=_NO_ID,
-                return_document=ReturnDocument.AFTER,
-            )
+            result = self._collection.update_one({**self._key(key), **expect}, {"$set": self._stored(changes)})
         except DuplicateKeyError as exc:
             raise DuplicateKey(str(exc)) from exc
-        return self._loaded(doc)
+        return self.get(key) if result.matched_count else None
 
     def delete(self, key: Mapping[str, Any]) -> bool:
         """Remove the document with this key; whether there was one."""
