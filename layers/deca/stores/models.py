@@ -100,7 +100,7 @@ Id = Annotated[str, Field(min_length=1, max_length=200)]
 class Record(BaseModel):
     """Base of every stored record: immutable, strict about unknown fields."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, validate_default=True)
 
 
 class Page(BaseModel, Generic[T]):
