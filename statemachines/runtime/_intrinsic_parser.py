@@ -157,7 +157,7 @@ class _Parser:
     def path(self) -> PathArgument:
         text = self.text
         start = pos = self.pos
-        depth = 0
+        open_brackets: list[str] = []
         quote: str | None = None
         while pos < len(text):
             char = text[pos]
@@ -166,20 +166,21 @@ class _Parser:
                     pos += 1
                 elif char == quote:
                     quote = None
-            elif char in "'\"" and depth > 0:
+            elif char in "'\"" and open_brackets:
                 quote = char
             elif char in "[(":
-                depth += 1
+                open_brackets.append("]" if char == "[" else ")")
             elif char in "])":
-                if depth == 0:
+                if not open_brackets:
                     break
-                depth -= 1
-            elif char == "," and depth == 0:
+                if open_brackets.pop() != char:
+                    raise self.fail(f"unbalanced brackets in the path '{text[start : pos + 1]}'")
+            elif char == "," and not open_brackets:
                 break
             pos += 1
         self.pos = pos
         path = text[start:pos].rstrip(_WHITESPACE)
-        if quote is not None or depth != 0:
+        if quote is not None or open_brackets:
             raise self.fail(f"unbalanced brackets or quotes in the path '{path}'")
         return PathArgument(path)
 
