@@ -50,20 +50,37 @@ class _Strict(BaseModel):
 class RetryPolicy(_Strict):
     """Per-node retry, compiled into the Task's ASL `Retry` (after the standard Lambda retries)."""
 
-    errors: list[str] = Field(default_factory=lambda: ["States.ALL"], min_length=1)
-    max_attempts: int = Field(default=3, ge=0, le=99_999_999)
-    interval_seconds: int = Field(default=1, ge=1, le=99_999_999)
-    backoff_rate: float = Field(default=2.0, ge=1.0)
-    max_delay_seconds: int | None = Field(default=None, ge=1, le=31_622_400)
-    jitter: Literal["FULL", "NONE"] = "NONE"
+    errors: list[str] = Field(
+        description="Error names retried (`States.ALL`: any)",
+        default_factory=lambda: ["States.ALL"],
+        min_length=1,
+    )
+    max_attempts: int = Field(
+        description="Retries after the first attempt (0: none)", default=3, ge=0, le=99_999_999
+    )
+    interval_seconds: int = Field(description="Delay before the first retry", default=1, ge=1, le=99_999_999)
+    backoff_rate: float = Field(description="Multiplier of the delay at each retry", default=2.0, ge=1.0)
+    max_delay_seconds: int | None = Field(
+        description="Upper bound of the delay", default=None, ge=1, le=31_622_400
+    )
+    jitter: Literal["FULL", "NONE"] = Field(
+        default="NONE", description="FULL: randomise delays to spread retries"
+    )
 
 
 class OnError(_Strict):
     """What happens when a node fails after its retries: stop the flow, continue, or route elsewhere."""
 
-    action: Literal["stop", "continue", "route"] = "stop"
+    action: Literal["stop", "continue", "route"] = Field(
+        default="stop",
+        description="stop: fail the flow; continue: record the error as output and go on; route: go to route_to",
+    )
     route_to: NodeId | None = Field(default=None, description="Node that handles the error (action=route)")
-    errors: list[str] = Field(default_factory=lambda: ["States.ALL"], min_length=1)
+    errors: list[str] = Field(
+        description="Error names handled (`States.ALL`: any)",
+        default_factory=lambda: ["States.ALL"],
+        min_length=1,
+    )
 
     @model_validator(mode="after")
     def _route_needs_target(self) -> OnError:
@@ -77,8 +94,8 @@ class OnError(_Strict):
 class Position(_Strict):
     """Where the designer draws a node."""
 
-    x: float = 0.0
-    y: float = 0.0
+    x: float = Field(default=0.0, description="Horizontal position")
+    y: float = Field(default=0.0, description="Vertical position")
 
 
 class NodeBase(_Strict):
@@ -86,10 +103,14 @@ class NodeBase(_Strict):
 
     id: NodeId
     name: str | None = Field(default=None, max_length=200, description="Display name")
-    description: str | None = Field(default=None, max_length=2000)
-    retry: RetryPolicy | None = None
-    on_error: OnError | None = None
-    position: Position | None = None
+    description: str | None = Field(
+        description="Notes for people reading the flow", default=None, max_length=2000
+    )
+    retry: RetryPolicy | None = Field(default=None, description="Retries when the node fails")
+    on_error: OnError | None = Field(
+        default=None, description="What happens when it still fails; settings.error_strategy when unset"
+    )
+    position: Position | None = Field(default=None, description="Where the designer draws it")
 
 
 def _config_is_optional(config: type[NodeConfig]) -> bool:
@@ -150,39 +171,56 @@ class Connection(_Strict):
 class WebhookTrigger(_Strict):
     """Start the flow from an HTTP request to `/webhooks/{workspace}/{path}`."""
 
-    type: Literal["webhook"] = "webhook"
-    path: str = Field(pattern=r"^/?[A-Za-z0-9/_.-]{1,200}$")
-    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"] = "POST"
-    methods: list[Literal["GET", "POST", "PUT", "PATCH", "DELETE"]] | None = None
-    signature: Literal["none", "standard", "github"] = "none"
+    type: Literal["webhook"] = Field(default="webhook", description="Trigger type")
+    path: str = Field(
+        description="Path under `/webhooks/{workspace}/`", pattern=r"^/?[A-Za-z0-9/_.-]{1,200}$"
+    )
+    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"] = Field(
+        default="POST", description="Accepted HTTP method"
+    )
+    methods: list[Literal["GET", "POST", "PUT", "PATCH", "DELETE"]] | None = Field(
+        default=None, description="Several accepted methods (instead of `method`)"
+    )
+    signature: Literal["none", "standard", "github"] = Field(
+        default="none", description="Request signature check: standard (HMAC-SHA256 header) or GitHub's"
+    )
     secret_credential: str | None = Field(default=None, description="Credential holding the signing secret")
-    response_mode: Literal["async", "sync"] = "async"
-    timeout_seconds: int = Field(default=30, ge=1, le=900)
+    response_mode: Literal["async", "sync"] = Field(
+        default="async",
+        description="async: answer 202 with the execution id; sync: wait for the flow (or its respond_to_webhook node)",
+    )
+    timeout_seconds: int = Field(
+        description="How long a sync call waits before answering 202", default=30, ge=1, le=900
+    )
 
 
 class ScheduleTrigger(_Strict):
     """Start the flow on a cron schedule (5 fields, or 6 with seconds first)."""
 
-    type: Literal["schedule"] = "schedule"
-    cron: str = Field(min_length=9, max_length=200)
-    timezone: str = "UTC"
+    type: Literal["schedule"] = Field(default="schedule", description="Trigger type")
+    cron: str = Field(description="Cron expression, e.g. `0 9 * * MON-FRI`", min_length=9, max_length=200)
+    timezone: str = Field(default="UTC", description="IANA time zone the cron is read in")
     start: str | None = Field(default=None, description="ISO-8601 time before which it does not fire")
     end: str | None = Field(default=None, description="ISO-8601 time after which it does not fire")
-    missed: Literal["skip", "run_once"] = "skip"
-    input: dict[str, Any] = Field(default_factory=dict)
+    missed: Literal["skip", "run_once"] = Field(
+        default="skip", description="After downtime: skip missed runs or run once"
+    )
+    input: dict[str, Any] = Field(description="Execution input of each run", default_factory=dict)
 
 
 class EventTrigger(_Strict):
     """Start the flow when a custom event matches an EventBridge-style pattern."""
 
-    type: Literal["event"] = "event"
-    pattern: dict[str, Any] = Field(min_length=1)
+    type: Literal["event"] = Field(default="event", description="Trigger type")
+    pattern: dict[str, Any] = Field(
+        description='EventBridge-style pattern, e.g. `{"detail-type": ["crm.deal.won"]}`', min_length=1
+    )
 
 
 class ManualTrigger(_Strict):
     """Start the flow by hand (the API, the CLI, the UI); always allowed, declared for clarity."""
 
-    type: Literal["manual"] = "manual"
+    type: Literal["manual"] = Field(default="manual", description="Trigger type")
 
 
 Trigger = Annotated[
@@ -194,7 +232,9 @@ class Settings(_Strict):
     """Flow-wide execution settings."""
 
     timeout: int = Field(default=300, ge=1, le=31_536_000, description="Seconds before the run times out")
-    error_strategy: Literal["stop_on_error", "continue_on_error", "route_to_error_path"] = "stop_on_error"
+    error_strategy: Literal["stop_on_error", "continue_on_error", "route_to_error_path"] = Field(
+        default="stop_on_error", description="What a node failure does when the node has no on_error"
+    )
     error_path: NodeId | None = Field(default=None, description="Handler node for route_to_error_path")
     parallelism: int = Field(default=10, ge=1, le=1000, description="Maximum concurrent branches/items")
 
@@ -208,15 +248,21 @@ class Settings(_Strict):
 class Flow(_Strict):
     """A flow document: triggers, nodes, connections and settings."""
 
-    id: str = Field(min_length=1, max_length=128)
-    name: str = Field(min_length=1, max_length=200)
-    description: str | None = Field(default=None, max_length=5000)
-    version: int = Field(default=1, ge=1)
+    id: str = Field(description="Flow id, stable across versions", min_length=1, max_length=128)
+    name: str = Field(description="Display name", min_length=1, max_length=200)
+    description: str | None = Field(description="What the flow does", default=None, max_length=5000)
+    version: int = Field(description="Version number, incremented on each published change", default=1, ge=1)
     input_schema: dict[str, Any] | None = Field(default=None, description="JSON Schema of the flow input")
-    triggers: list[Trigger] = Field(default_factory=list)
-    nodes: list[Node] = Field(min_length=1)
-    connections: list[Connection] = Field(default_factory=list)
-    settings: Settings = Field(default_factory=Settings)
+    triggers: list[Trigger] = Field(
+        description="How the flow starts besides by hand (webhook, schedule, event)", default_factory=list
+    )
+    nodes: list[Node] = Field(
+        description="The steps; each `type` is a node type of the catalogue", min_length=1
+    )
+    connections: list[Connection] = Field(
+        description="Edges between nodes: order, conditions, branch labels", default_factory=list
+    )
+    settings: Settings = Field(description="Flow-wide execution settings", default_factory=Settings)
 
     @model_validator(mode="after")
     def _ids_and_references(self) -> Flow:

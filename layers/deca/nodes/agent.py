@@ -16,12 +16,21 @@ class AgentConfig(NodeConfig):
 
     agent_id: str | None = Field(default=None, description="Id or name of a saved or pre-built agent")
     prompt: str = Field(min_length=1, description="User prompt (templates allowed)")
-    provider: Literal["openai", "anthropic", "openai_compatible"] | None = None
-    model: str | None = None
+    provider: Literal["openai", "anthropic", "openai_compatible"] | None = Field(
+        default=None, description="LLM provider of an inline agent (a saved agent has its own)"
+    )
+    model: str | None = Field(
+        default=None,
+        description="Model name, e.g. `gpt-4o` or `claude-sonnet-4-5`; required without agent_id",
+    )
     base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint")
-    system_prompt: str | None = None
-    temperature: float | None = Field(default=None, ge=0, le=2)
-    max_tokens: int | None = Field(default=None, ge=1, le=200_000)
+    system_prompt: str | None = Field(
+        default=None, description="Instructions given to the model before the prompt"
+    )
+    temperature: float | None = Field(
+        description="Sampling temperature; the provider's default when unset", default=None, ge=0, le=2
+    )
+    max_tokens: int | None = Field(description="Maximum tokens of the answer", default=None, ge=1, le=200_000)
     tools: list[str] = Field(default_factory=list, description="Tool names the agent may call")
     output_schema: dict[str, Any] | None = Field(
         default=None, description="JSON Schema of a structured answer"
@@ -45,9 +54,9 @@ class AgentUsage(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cost_usd: float = 0.0
+    input_tokens: int = Field(default=0, description="Prompt tokens")
+    output_tokens: int = Field(default=0, description="Answer tokens")
+    cost_usd: float = Field(default=0.0, description="Estimated cost in US dollars")
 
 
 class AgentOutput(NodeOutput):
@@ -55,9 +64,11 @@ class AgentOutput(NodeOutput):
 
     text: str = Field(description="The final answer as text")
     data: Any = Field(default=None, description="The structured answer when output_schema is set")
-    tool_calls: list[dict[str, Any]] = Field(default_factory=list)
-    usage: AgentUsage = Field(default_factory=AgentUsage)
-    model: str = ""
+    tool_calls: list[dict[str, Any]] = Field(
+        description="Tools the agent called: name, arguments, result", default_factory=list
+    )
+    usage: AgentUsage = Field(description="Tokens used and estimated cost", default_factory=AgentUsage)
+    model: str = Field(default="", description="The model that answered")
 
 
 SPEC = NodeSpec(

@@ -20,7 +20,11 @@ class Aggregation(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: VariableName = Field(description="Key of the result")
-    function: Literal["count", "sum", "average", "min", "max", "first", "last", "collect", "distinct"]
+    function: Literal["count", "sum", "average", "min", "max", "first", "last", "collect", "distinct"] = (
+        Field(
+            description="count: items; sum/average/min/max: numbers; first/last: a value; collect: all values; distinct: unique values"
+        )
+    )
     field: str | None = Field(
         default=None, pattern=_PATH, description="Dotted path inside each item (not used by count)"
     )
@@ -36,7 +40,9 @@ class AggregateConfig(NodeConfig):
     """Config of the aggregate node."""
 
     items: TemplateStr | list[Any] = Field(description="The array to aggregate: a template or a literal list")
-    aggregations: list[Aggregation] = Field(min_length=1, max_length=50)
+    aggregations: list[Aggregation] = Field(
+        description="What to compute, one result key per aggregation", min_length=1, max_length=50
+    )
     group_by: str | None = Field(
         default=None, pattern=_PATH, description="Dotted path to group by; unset: one group of everything"
     )

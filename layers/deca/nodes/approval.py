@@ -48,7 +48,9 @@ class ApprovalOutput(NodeOutput):
     """The decision."""
 
     approved: bool = Field(description="True when approved")
-    decision: Literal["approved", "rejected", "timed_out"]
+    decision: Literal["approved", "rejected", "timed_out"] = Field(
+        description="The outcome (timed_out only with on_timeout reject)"
+    )
     approvers: list[str] = Field(default_factory=list, description="Who decided")
     comment: str | None = Field(default=None, description="The approver's comment")
     decided_at: str | None = Field(default=None, description="ISO-8601 time of the decision")

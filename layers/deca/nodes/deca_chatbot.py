@@ -16,7 +16,9 @@ __all__ = ["SPEC", "ChatMessage", "DecaChatbotConfig", "DecaChatbotOutput"]
 class DecaChatbotConfig(OperationConfig):
     """Config of the deca_chatbot node."""
 
-    operation: Literal["send_message", "get_history", "end_session", "handoff"]
+    operation: Literal["send_message", "get_history", "end_session", "handoff"] = Field(
+        description="What to do (fields per operation: see Operations)"
+    )
     chatbot_id: str = Field(min_length=1, max_length=128, description="Id of the chatbot")
     session_id: str | None = Field(
         default=None, description="Conversation to continue (templates allowed); a new one when unset"
@@ -40,9 +42,11 @@ class DecaChatbotConfig(OperationConfig):
 class ChatMessage(NodeOutput):
     """One message of a conversation."""
 
-    role: Literal["user", "assistant", "system", "agent"]
-    content: str
-    created_at: str | None = None
+    role: Literal["user", "assistant", "system", "agent"] = Field(
+        description="Who wrote it (agent: a human who took over)"
+    )
+    content: str = Field(description="Message text")
+    created_at: str | None = Field(default=None, description="ISO-8601 time")
 
 
 class DecaChatbotOutput(NodeOutput):
@@ -51,7 +55,9 @@ class DecaChatbotOutput(NodeOutput):
     session_id: str = Field(description="The conversation's id")
     reply: str | None = Field(default=None, description="The chatbot's answer (send_message)")
     messages: list[ChatMessage] = Field(default_factory=list, description="The conversation (get_history)")
-    status: Literal["active", "ended", "handed_off"] = "active"
+    status: Literal["active", "ended", "handed_off"] = Field(
+        default="active", description="State of the conversation after the operation"
+    )
 
 
 SPEC = NodeSpec(

@@ -16,7 +16,9 @@ __all__ = ["SPEC", "DecaCrmConfig", "DecaCrmOutput"]
 class DecaCrmConfig(OperationConfig):
     """Config of the deca_crm node."""
 
-    operation: Literal["create", "get", "update", "delete", "search"]
+    operation: Literal["create", "get", "update", "delete", "search"] = Field(
+        description="What to do (fields per operation: see Operations)"
+    )
     entity: Literal["contact", "company", "deal", "activity"] = Field(description="Record type")
     record_id: str | None = Field(default=None, min_length=1, description="Record id (templates allowed)")
     data: dict[str, Any] | None = Field(
@@ -54,7 +56,7 @@ class DecaCrmOutput(NodeOutput):
     total: int = Field(default=0, ge=0, description="Number of matching records (search)")
     id: str | None = Field(default=None, description="Id of the record created, read, updated or deleted")
     created: bool = Field(default=False, description="True when create made a new record (not a match)")
-    deleted: bool = Field(default=False)
+    deleted: bool = Field(description="True when the record was deleted (delete)", default=False)
 
 
 SPEC = NodeSpec(

@@ -16,7 +16,9 @@ __all__ = ["SPEC", "DecaFormsConfig", "DecaFormsOutput", "FormFieldError"]
 class DecaFormsConfig(OperationConfig):
     """Config of the deca_forms node."""
 
-    operation: Literal["get_form", "list_submissions", "get_submission", "validate", "submit"]
+    operation: Literal["get_form", "list_submissions", "get_submission", "validate", "submit"] = Field(
+        description="What to do (fields per operation: see Operations)"
+    )
     form_id: str = Field(min_length=1, max_length=128, description="Id of the form")
     submission_id: str | None = Field(
         default=None, min_length=1, description="Submission id (templates allowed)"
@@ -25,7 +27,9 @@ class DecaFormsConfig(OperationConfig):
         default=None, description="Answers to validate or submit: an object or a template giving one"
     )
     since: str | None = Field(default=None, description="Only submissions after this ISO-8601 time")
-    limit: int | None = Field(default=None, ge=1, le=1000)
+    limit: int | None = Field(
+        description="Maximum submissions returned (default 100)", default=None, ge=1, le=1000
+    )
 
     OPERATIONS: ClassVar[Mapping[str, Operation]] = {
         "get_form": Operation(),
@@ -39,8 +43,8 @@ class DecaFormsConfig(OperationConfig):
 class FormFieldError(NodeOutput):
     """One validation problem of submitted data."""
 
-    field: str
-    message: str
+    field: str = Field(description="Name of the form field")
+    message: str = Field(description="What is wrong with it")
 
 
 class DecaFormsOutput(NodeOutput):
@@ -55,7 +59,7 @@ class DecaFormsOutput(NodeOutput):
         default=None, description="The submission (get_submission, submit)"
     )
     submissions: list[dict[str, Any]] = Field(default_factory=list, description="(list_submissions)")
-    count: int = Field(default=0, ge=0)
+    count: int = Field(description="Number of submissions returned (list_submissions)", default=0, ge=0)
 
 
 SPEC = NodeSpec(

@@ -18,20 +18,24 @@ class DecaKnowledgeBaseConfig(OperationConfig):
 
     operation: Literal[
         "search", "get_document", "list_documents", "add_document", "update_document", "delete_document"
-    ]
-    knowledge_base_id: str = Field(min_length=1, max_length=128)
+    ] = Field(description="What to do (fields per operation: see Operations)")
+    knowledge_base_id: str = Field(description="Id of the knowledge base", min_length=1, max_length=128)
     query: str | None = Field(
         default=None, min_length=1, description="Question or keywords (templates allowed)"
     )
     top_k: int | None = Field(default=None, ge=1, le=100, description="Passages returned (default 5)")
     min_score: float | None = Field(default=None, ge=0, le=1, description="Drop passages scoring below this")
     filters: dict[str, Any] | None = Field(default=None, description="Metadata filters")
-    document_id: str | None = Field(default=None, min_length=1)
-    title: str | None = Field(default=None, max_length=500)
+    document_id: str | None = Field(description="Document id (templates allowed)", default=None, min_length=1)
+    title: str | None = Field(description="Document title", default=None, max_length=500)
     content: str | None = Field(default=None, description="Document text (Markdown/HTML/plain)")
     source_url: str | None = Field(default=None, description="Fetch the document from this URL instead")
-    metadata: dict[str, Any] | None = None
-    limit: int | None = Field(default=None, ge=1, le=1000)
+    metadata: dict[str, Any] | None = Field(
+        default=None, description="Document metadata, usable in search filters"
+    )
+    limit: int | None = Field(
+        description="Maximum documents returned (default 100)", default=None, ge=1, le=1000
+    )
 
     OPERATIONS: ClassVar[Mapping[str, Operation]] = {
         "search": Operation(required=("query",), optional=("top_k", "min_score", "filters")),
@@ -52,11 +56,11 @@ class DecaKnowledgeBaseConfig(OperationConfig):
 class KnowledgeMatch(NodeOutput):
     """One passage found by a search."""
 
-    document_id: str
-    title: str | None = None
+    document_id: str = Field(description="Document the passage comes from")
+    title: str | None = Field(default=None, description="Title of that document")
     text: str = Field(description="The matching passage")
-    score: float = Field(ge=0, le=1)
-    metadata: dict[str, Any] = Field(default_factory=dict)
+    score: float = Field(description="Relevance, 1 is best", ge=0, le=1)
+    metadata: dict[str, Any] = Field(description="The document's metadata", default_factory=dict)
 
 
 class DecaKnowledgeBaseOutput(NodeOutput):
@@ -66,7 +70,7 @@ class DecaKnowledgeBaseOutput(NodeOutput):
     context: str = Field(default="", description="The passages joined, ready for a prompt (search)")
     document: dict[str, Any] | None = Field(default=None, description="The document (get, add, update)")
     documents: list[dict[str, Any]] = Field(default_factory=list, description="(list_documents)")
-    count: int = Field(default=0, ge=0)
+    count: int = Field(description="Number of results or documents returned", default=0, ge=0)
 
 
 SPEC = NodeSpec(

@@ -16,11 +16,17 @@ __all__ = ["SPEC", "DecaPagesConfig", "DecaPagesOutput"]
 class DecaPagesConfig(OperationConfig):
     """Config of the deca_pages node."""
 
-    operation: Literal["get", "list", "create", "update", "publish", "unpublish", "delete"]
+    operation: Literal["get", "list", "create", "update", "publish", "unpublish", "delete"] = Field(
+        description="What to do (fields per operation: see Operations)"
+    )
     site_id: str = Field(min_length=1, max_length=128, description="Site the pages belong to")
     page_id: str | None = Field(default=None, min_length=1, description="Page id (templates allowed)")
-    title: str | None = Field(default=None, min_length=1, max_length=500)
-    slug: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9/-]{0,200}$|^\s*\{\{[\s\S]*\}\}\s*$")
+    title: str | None = Field(description="Page title", default=None, min_length=1, max_length=500)
+    slug: str | None = Field(
+        description="URL path of the page; derived from the title when unset",
+        default=None,
+        pattern=r"^[a-z0-9][a-z0-9/-]{0,200}$|^\s*\{\{[\s\S]*\}\}\s*$",
+    )
     content: Any = Field(default=None, description="Page body: Markdown/HTML text or block JSON")
     template_id: str | None = Field(default=None, description="Page template to start from (create)")
     seo: dict[str, str] | None = Field(default=None, description="SEO metadata: title, description, image")
@@ -28,7 +34,7 @@ class DecaPagesConfig(OperationConfig):
         default=None, description="Filter (list)"
     )
     search: str | None = Field(default=None, description="Text search in titles (list)")
-    limit: int | None = Field(default=None, ge=1, le=500)
+    limit: int | None = Field(description="Maximum pages returned (default 50)", default=None, ge=1, le=500)
 
     OPERATIONS: ClassVar[Mapping[str, Operation]] = {
         "get": Operation(required=("page_id",)),
@@ -47,7 +53,7 @@ class DecaPagesOutput(NodeOutput):
     page: dict[str, Any] | None = Field(default=None, description="The page (all but list and delete)")
     pages: list[dict[str, Any]] = Field(default_factory=list, description="Pages found (list)")
     url: str | None = Field(default=None, description="Public URL of the page once published")
-    count: int = Field(default=0, ge=0)
+    count: int = Field(description="Number of pages returned (list)", default=0, ge=0)
 
 
 SPEC = NodeSpec(

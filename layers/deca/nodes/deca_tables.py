@@ -16,7 +16,9 @@ __all__ = ["SPEC", "DecaTablesConfig", "DecaTablesOutput"]
 class DecaTablesConfig(OperationConfig):
     """Config of the deca_tables node."""
 
-    operation: Literal["insert", "get", "update", "upsert", "delete", "query"]
+    operation: Literal["insert", "get", "update", "upsert", "delete", "query"] = Field(
+        description="What to do (fields per operation: see Operations)"
+    )
     table_id: str = Field(min_length=1, max_length=128, description="Table id or name")
     row_id: str | None = Field(default=None, min_length=1, description="Row id (templates allowed)")
     rows: TemplateStr | list[dict[str, Any]] | None = Field(
@@ -36,7 +38,7 @@ class DecaTablesConfig(OperationConfig):
     limit: int | None = Field(
         default=None, ge=1, le=10_000, description="Maximum rows returned (default 100)"
     )
-    offset: int | None = Field(default=None, ge=0)
+    offset: int | None = Field(description="Rows skipped before the first one returned", default=None, ge=0)
 
     OPERATIONS: ClassVar[Mapping[str, Operation]] = {
         "insert": Operation(required=("rows",)),

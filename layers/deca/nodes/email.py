@@ -15,9 +15,9 @@ __all__ = ["SPEC", "EmailAttachment", "EmailConfig", "EmailOutput"]
 class EmailAttachment(NodeConfig):
     """A file attached to the email."""
 
-    filename: str = Field(min_length=1, max_length=255)
+    filename: str = Field(description="File name shown to the recipient", min_length=1, max_length=255)
     content: str = Field(description="Base64 content, or a template giving it")
-    content_type: str = Field(default="application/octet-stream", max_length=200)
+    content_type: str = Field(description="MIME type", default="application/octet-stream", max_length=200)
 
 
 class EmailConfig(NodeConfig):
@@ -27,10 +27,14 @@ class EmailConfig(NodeConfig):
         alias="from", description="A verified SES sender, e.g. `hello@acme.com`"
     )
     from_name: str | None = Field(default=None, max_length=200, description="Display name of the sender")
-    to: list[EmailOrTemplate] = Field(min_length=1, max_length=50)
-    cc: list[EmailOrTemplate] = Field(default_factory=list, max_length=50)
-    bcc: list[EmailOrTemplate] = Field(default_factory=list, max_length=50)
-    reply_to: list[EmailOrTemplate] = Field(default_factory=list, max_length=10)
+    to: list[EmailOrTemplate] = Field(description="Recipients", min_length=1, max_length=50)
+    cc: list[EmailOrTemplate] = Field(description="Copy recipients", default_factory=list, max_length=50)
+    bcc: list[EmailOrTemplate] = Field(
+        description="Blind copy recipients", default_factory=list, max_length=50
+    )
+    reply_to: list[EmailOrTemplate] = Field(
+        description="Reply-To addresses", default_factory=list, max_length=10
+    )
     subject: str | None = Field(
         default=None, min_length=1, max_length=998, description="Required unless template"
     )
@@ -40,7 +44,9 @@ class EmailConfig(NodeConfig):
         default=None, min_length=1, description="Name of an SES template instead of a body"
     )
     template_data: dict[str, Any] | None = Field(default=None, description="Values of the SES template")
-    attachments: list[EmailAttachment] = Field(default_factory=list, max_length=20)
+    attachments: list[EmailAttachment] = Field(
+        description="Files attached (10 MB in total at most)", default_factory=list, max_length=20
+    )
     configuration_set: str | None = Field(default=None, description="SES configuration set (tracking)")
     tags: dict[str, str] = Field(default_factory=dict, description="SES message tags")
     credential_id: CredentialId | None = Field(

@@ -25,7 +25,7 @@ class EventTriggerOutput(OpenOutput):
     """The matching event (EventBridge-style envelope)."""
 
     id: str | None = Field(default=None, description="Event id")
-    source: str | None = None
+    source: str | None = Field(default=None, description="Event source")
     detail_type: str | None = Field(default=None, description="The event type")
     time: str | None = Field(default=None, description="ISO-8601 time of the event")
     detail: Any = Field(default=None, description="The event payload")

@@ -18,12 +18,16 @@ class FormField(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: VariableName = Field(description="Key of the answer in the output's `data`")
-    label: str = Field(min_length=1, max_length=200)
-    type: Literal["text", "textarea", "number", "email", "date", "select", "multiselect", "checkbox", "file"]
-    required: bool = False
+    label: str = Field(
+        description="Label shown to the person (templates allowed)", min_length=1, max_length=200
+    )
+    type: Literal[
+        "text", "textarea", "number", "email", "date", "select", "multiselect", "checkbox", "file"
+    ] = Field(description="Input type")
+    required: bool = Field(default=False, description="An answer is required")
     options: list[str] | None = Field(default=None, description="Choices (select and multiselect only)")
-    default: Any = None
-    help: str | None = Field(default=None, max_length=1000)
+    default: Any = Field(default=None, description="Pre-filled value (templates allowed)")
+    help: str | None = Field(description="Help text under the input", default=None, max_length=1000)
 
     @model_validator(mode="after")
     def _options_match_type(self) -> FormField:
@@ -38,9 +42,9 @@ class FormField(BaseModel):
 class FormConfig(NodeConfig):
     """Config of the form node."""
 
-    title: str = Field(min_length=1, max_length=200)
+    title: str = Field(description="Form title (templates allowed)", min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=10_000, description="Shown above the fields")
-    fields: list[FormField] = Field(min_length=1, max_length=100)
+    fields: list[FormField] = Field(description="The inputs, in display order", min_length=1, max_length=100)
     assignees: list[str] = Field(
         default_factory=list, description="User ids or emails; empty: anyone with the link"
     )
@@ -59,7 +63,7 @@ class FormOutput(NodeOutput):
     """The submitted answers."""
 
     data: dict[str, Any] = Field(default_factory=dict, description="Field name -> answer")
-    submitted_by: str | None = None
+    submitted_by: str | None = Field(default=None, description="User id or email of who submitted")
     submitted_at: str | None = Field(default=None, description="ISO-8601 time of submission")
 
 

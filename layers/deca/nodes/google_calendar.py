@@ -16,23 +16,33 @@ __all__ = ["SPEC", "GoogleCalendarConfig", "GoogleCalendarOutput"]
 class GoogleCalendarConfig(OperationConfig):
     """Config of the google_calendar node."""
 
-    operation: Literal["create_event", "get_event", "list_events", "update_event", "delete_event"]
+    operation: Literal["create_event", "get_event", "list_events", "update_event", "delete_event"] = Field(
+        description="What to do (fields per operation: see Operations)"
+    )
     credential_id: CredentialId = Field(description="Google OAuth credential")
-    calendar_id: str = Field(default="primary", min_length=1)
-    event_id: str | None = Field(default=None, min_length=1)
+    calendar_id: str = Field(
+        description="Calendar id; `primary` is the credential owner's calendar",
+        default="primary",
+        min_length=1,
+    )
+    event_id: str | None = Field(description="Event id (templates allowed)", default=None, min_length=1)
     summary: str | None = Field(default=None, min_length=1, max_length=1000, description="Event title")
-    description: str | None = None
-    location: str | None = None
+    description: str | None = Field(default=None, description="Event description")
+    location: str | None = Field(default=None, description="Event location")
     start: str | None = Field(default=None, description="ISO-8601 date-time, or a date for all-day events")
     end: str | None = Field(default=None, description="ISO-8601 date-time, or a date for all-day events")
     timezone: str | None = Field(default=None, description="IANA time zone of start/end")
-    attendees: list[EmailOrTemplate] | None = None
+    attendees: list[EmailOrTemplate] | None = Field(default=None, description="Attendee emails")
     add_video_call: bool | None = Field(default=None, description="Attach a Google Meet link")
-    send_updates: Literal["all", "external_only", "none"] | None = None
+    send_updates: Literal["all", "external_only", "none"] | None = Field(
+        default=None, description="Who gets invitation emails (default all)"
+    )
     time_min: str | None = Field(default=None, description="Events ending after this (list_events)")
     time_max: str | None = Field(default=None, description="Events starting before this (list_events)")
     query: str | None = Field(default=None, description="Free-text search (list_events)")
-    max_results: int | None = Field(default=None, ge=1, le=2500)
+    max_results: int | None = Field(
+        description="Maximum events returned (default 250)", default=None, ge=1, le=2500
+    )
 
     OPERATIONS: ClassVar[Mapping[str, Operation]] = {
         "create_event": Operation(
@@ -65,7 +75,7 @@ class GoogleCalendarOutput(NodeOutput):
         default=None, description="id, summary, start, end, attendees, html_link"
     )
     events: list[dict[str, Any]] = Field(default_factory=list, description="Events found (list_events)")
-    event_id: str | None = None
+    event_id: str | None = Field(default=None, description="Id of the event created, read or changed")
     meet_link: str | None = Field(default=None, description="Google Meet link (add_video_call)")
 
 

@@ -16,24 +16,34 @@ __all__ = ["SPEC", "GoogleDriveConfig", "GoogleDriveOutput"]
 class GoogleDriveConfig(OperationConfig):
     """Config of the google_drive node."""
 
-    operation: Literal["upload", "download", "list", "create_folder", "share", "delete"]
+    operation: Literal["upload", "download", "list", "create_folder", "share", "delete"] = Field(
+        description="What to do (fields per operation: see Operations)"
+    )
     credential_id: CredentialId = Field(description="Google OAuth or service-account credential")
-    file_id: str | None = Field(default=None, min_length=1)
+    file_id: str | None = Field(
+        description="File or folder id (templates allowed)", default=None, min_length=1
+    )
     folder_id: str | None = Field(
         default=None, min_length=1, description="Parent folder (upload, create_folder, list)"
     )
-    name: str | None = Field(default=None, min_length=1, max_length=500)
+    name: str | None = Field(description="File or folder name", default=None, min_length=1, max_length=500)
     content: str | None = Field(
         default=None, description="File content: text, or base64 with encoding base64"
     )
-    encoding: Literal["utf-8", "base64"] | None = None
+    encoding: Literal["utf-8", "base64"] | None = Field(
+        default=None, description="How `content` is encoded (default utf-8)"
+    )
     mime_type: str | None = Field(
         default=None, max_length=200, description="e.g. `text/csv`; converts Google Docs on download"
     )
     query: str | None = Field(default=None, description="Drive search, e.g. `name contains 'invoice'`")
-    max_results: int | None = Field(default=None, ge=1, le=1000)
+    max_results: int | None = Field(
+        description="Maximum files returned (default 100)", default=None, ge=1, le=1000
+    )
     email: EmailOrTemplate | None = Field(default=None, description="Who to share with")
-    role: Literal["reader", "commenter", "writer"] | None = None
+    role: Literal["reader", "commenter", "writer"] | None = Field(
+        default=None, description="Access granted (share)"
+    )
 
     OPERATIONS: ClassVar[Mapping[str, Operation]] = {
         "upload": Operation(required=("name", "content"), optional=("folder_id", "encoding", "mime_type")),
@@ -51,7 +61,7 @@ class GoogleDriveOutput(NodeOutput):
     file: dict[str, Any] | None = Field(default=None, description="id, name, mime_type, size, web_link")
     files: list[dict[str, Any]] = Field(default_factory=list, description="Files found (list)")
     content: str | None = Field(default=None, description="The file's content (download)")
-    web_link: str | None = None
+    web_link: str | None = Field(default=None, description="Link to open the file in Drive")
 
 
 SPEC = NodeSpec(

@@ -16,20 +16,28 @@ __all__ = ["SPEC", "GoogleGmailConfig", "GoogleGmailOutput"]
 class GoogleGmailConfig(OperationConfig):
     """Config of the google_gmail node."""
 
-    operation: Literal["send", "reply", "search", "get", "add_labels", "remove_labels"]
+    operation: Literal["send", "reply", "search", "get", "add_labels", "remove_labels"] = Field(
+        description="What to do (fields per operation: see Operations)"
+    )
     credential_id: CredentialId = Field(description="Google OAuth credential of the mailbox")
-    to: list[EmailOrTemplate] | None = Field(default=None, min_length=1)
-    cc: list[EmailOrTemplate] | None = None
-    bcc: list[EmailOrTemplate] | None = None
-    subject: str | None = Field(default=None, min_length=1, max_length=998)
+    to: list[EmailOrTemplate] | None = Field(description="Recipients", default=None, min_length=1)
+    cc: list[EmailOrTemplate] | None = Field(default=None, description="Copy recipients")
+    bcc: list[EmailOrTemplate] | None = Field(default=None, description="Blind copy recipients")
+    subject: str | None = Field(
+        description="Subject line (templates allowed)", default=None, min_length=1, max_length=998
+    )
     body: str | None = Field(default=None, description="Message text (templates allowed)")
     html: bool | None = Field(default=None, description="body is HTML (default false)")
-    message_id: str | None = Field(default=None, min_length=1)
+    message_id: str | None = Field(
+        description="Gmail message id (templates allowed)", default=None, min_length=1
+    )
     query: str | None = Field(
         default=None, description="Gmail search, e.g. `from:billing@acme.com is:unread`"
     )
-    max_results: int | None = Field(default=None, ge=1, le=500)
-    labels: list[str] | None = Field(default=None, min_length=1)
+    max_results: int | None = Field(
+        description="Maximum messages returned (default 20)", default=None, ge=1, le=500
+    )
+    labels: list[str] | None = Field(description="Label names", default=None, min_length=1)
 
     OPERATIONS: ClassVar[Mapping[str, Operation]] = {
         "send": Operation(required=("to", "subject", "body"), optional=("cc", "bcc", "html")),
@@ -45,12 +53,12 @@ class GoogleGmailOutput(NodeOutput):
     """What a google_gmail node returns."""
 
     message_id: str | None = Field(default=None, description="The message sent, replied to or read")
-    thread_id: str | None = None
+    thread_id: str | None = Field(default=None, description="Conversation the message belongs to")
     message: dict[str, Any] | None = Field(
         default=None, description="from, to, subject, date, text, html (get)"
     )
     messages: list[dict[str, Any]] = Field(default_factory=list, description="Matching messages (search)")
-    count: int = Field(default=0, ge=0)
+    count: int = Field(description="Number of messages returned (search)", default=0, ge=0)
 
 
 SPEC = NodeSpec(

@@ -16,7 +16,9 @@ __all__ = ["SPEC", "GoogleSheetsConfig", "GoogleSheetsOutput"]
 class GoogleSheetsConfig(OperationConfig):
     """Config of the google_sheets node."""
 
-    operation: Literal["read", "append", "update", "clear", "create_spreadsheet"]
+    operation: Literal["read", "append", "update", "clear", "create_spreadsheet"] = Field(
+        description="What to do (fields per operation: see Operations)"
+    )
     credential_id: CredentialId = Field(description="Google OAuth or service-account credential")
     spreadsheet_id: str | None = Field(default=None, min_length=1, description="From the sheet's URL")
     range: str | None = Field(
@@ -57,9 +59,9 @@ class GoogleSheetsOutput(NodeOutput):
         default_factory=list, description="Rows as objects (read with header_row)"
     )
     updated_range: str | None = Field(default=None, description="Range written (append, update, clear)")
-    updated_rows: int = Field(default=0, ge=0)
-    spreadsheet_id: str | None = None
-    url: str | None = None
+    updated_rows: int = Field(description="Rows written or cleared", default=0, ge=0)
+    spreadsheet_id: str | None = Field(default=None, description="Id of the spreadsheet")
+    url: str | None = Field(default=None, description="Link to open the spreadsheet")
 
 
 SPEC = NodeSpec(

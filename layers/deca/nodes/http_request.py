@@ -85,7 +85,7 @@ class HttpPagination(_Strict):
 class HttpRequestConfig(NodeConfig):
     """Config of the http_request node."""
 
-    method: _HttpMethod = "GET"
+    method: _HttpMethod = Field(default="GET", description="HTTP method")
     url: str = Field(
         pattern=r"^(https?://\S+|\s*\{\{[\s\S]*\}\}\S*)$",
         description="Absolute http(s) URL; templates allowed, e.g. `https://api.example.com/users/{{ input.id }}`",
@@ -96,16 +96,18 @@ class HttpRequestConfig(NodeConfig):
     body_type: Literal["json", "form", "multipart", "text", "binary"] = Field(
         default="json", description="How `body` is encoded (sets Content-Type unless a header does)"
     )
-    auth: HttpAuth | None = None
+    auth: HttpAuth | None = Field(default=None, description="Authentication by credential; none when unset")
     timeout: Annotated[float, Field(gt=0, le=900)] | TemplateStr = Field(
         default=30, description="Seconds for the whole request"
     )
-    retry: HttpRetry = Field(default_factory=HttpRetry)
-    pagination: HttpPagination | None = None
+    retry: HttpRetry = Field(description="Retries of the request itself", default_factory=HttpRetry)
+    pagination: HttpPagination | None = Field(
+        default=None, description="Follow pages and collect their items"
+    )
     response_format: Literal["auto", "json", "text", "binary"] = Field(
         default="auto", description="auto: JSON when the response says so, else text; binary: base64"
     )
-    follow_redirects: bool = True
+    follow_redirects: bool = Field(default=True, description="Follow 3xx redirects")
     fail_on_status: bool = Field(
         default=True, description="Raise HttpError for 4xx/5xx; false: output the status and go on"
     )
@@ -131,7 +133,9 @@ class HttpRequestOutput(NodeOutput):
     items: list[Any] | None = Field(default=None, description="Every page's items (with pagination)")
     pages: int = Field(default=1, ge=0, description="Pages fetched")
     url: str = Field(default="", description="Final URL after redirects")
-    duration_ms: int = Field(default=0, ge=0)
+    duration_ms: int = Field(
+        description="Time taken in milliseconds, pages and retries included", default=0, ge=0
+    )
 
 
 SPEC = NodeSpec(

@@ -18,14 +18,16 @@ class OpenAIMessage(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    role: Literal["system", "user", "assistant"]
+    role: Literal["system", "user", "assistant"] = Field(description="Who speaks")
     content: str = Field(min_length=1, description="Text (templates allowed)")
 
 
 class OpenAIConfig(OperationConfig):
     """Config of the openai node."""
 
-    operation: Literal["chat", "embedding", "image", "moderation"]
+    operation: Literal["chat", "embedding", "image", "moderation"] = Field(
+        description="What to do (fields per operation: see Operations)"
+    )
     model: str = Field(
         min_length=1, max_length=100, description="e.g. `gpt-4o-mini`, `text-embedding-3-small`"
     )
@@ -33,14 +35,18 @@ class OpenAIConfig(OperationConfig):
     messages: list[OpenAIMessage] | None = Field(
         default=None, min_length=1, description="The conversation (chat)"
     )
-    temperature: float | None = Field(default=None, ge=0, le=2)
-    max_tokens: int | None = Field(default=None, ge=1, le=200_000)
+    temperature: float | None = Field(
+        description="Sampling temperature; the API default when unset", default=None, ge=0, le=2
+    )
+    max_tokens: int | None = Field(description="Maximum tokens of the answer", default=None, ge=1, le=200_000)
     response_format: Literal["text", "json_object"] | None = Field(
         default=None, description="json_object: the answer is parsed into `data` (chat)"
     )
     input: str | list[str] | None = Field(default=None, description="Text(s) to embed or moderate")
     prompt: str | None = Field(default=None, min_length=1, max_length=32_000, description="Image description")
-    size: Literal["256x256", "512x512", "1024x1024", "1024x1792", "1792x1024"] | None = None
+    size: Literal["256x256", "512x512", "1024x1024", "1024x1792", "1792x1024"] | None = Field(
+        default=None, description="Image size (default 1024x1024)"
+    )
     n: int | None = Field(default=None, ge=1, le=10, description="Images to generate")
     base_url: str | None = Field(
         default=None, pattern=r"^https?://\S+$", description="An OpenAI-compatible endpoint"
@@ -57,8 +63,8 @@ class OpenAIConfig(OperationConfig):
 class OpenAIUsage(NodeOutput):
     """Tokens used."""
 
-    input_tokens: int = 0
-    output_tokens: int = 0
+    input_tokens: int = Field(default=0, description="Prompt tokens")
+    output_tokens: int = Field(default=0, description="Answer tokens")
 
 
 class OpenAIOutput(NodeOutput):
@@ -66,15 +72,17 @@ class OpenAIOutput(NodeOutput):
 
     text: str | None = Field(default=None, description="The answer (chat)")
     data: Any = Field(default=None, description="The parsed JSON answer (chat with json_object)")
-    finish_reason: str | None = None
+    finish_reason: str | None = Field(
+        default=None, description="Why the answer ended: stop, length, content_filter (chat)"
+    )
     embeddings: list[list[float]] = Field(
         default_factory=list, description="One vector per input (embedding)"
     )
     images: list[str] = Field(default_factory=list, description="URLs of the generated images (image)")
     flagged: bool | None = Field(default=None, description="Whether any input was flagged (moderation)")
     categories: dict[str, bool] = Field(default_factory=dict, description="Flagged categories (moderation)")
-    usage: OpenAIUsage = Field(default_factory=OpenAIUsage)
-    model: str = ""
+    usage: OpenAIUsage = Field(description="Tokens used", default_factory=OpenAIUsage)
+    model: str = Field(default="", description="The model that answered")
 
 
 SPEC = NodeSpec(

@@ -20,15 +20,17 @@ class RespondToWebhookConfig(NodeConfig):
     )
     headers: dict[str, str] = Field(default_factory=dict, description="Response headers (templates allowed)")
     body: Any = Field(default=None, description="Response body: JSON, or text (templates allowed)")
-    content_type: str = Field(default="application/json", min_length=3, max_length=200)
+    content_type: str = Field(
+        description="Content-Type of the response", default="application/json", min_length=3, max_length=200
+    )
 
 
 class RespondToWebhookOutput(NodeOutput):
     """The response that was set."""
 
-    status_code: int
-    headers: dict[str, str] = Field(default_factory=dict)
-    body: Any = None
+    status_code: int = Field(description="HTTP status code sent")
+    headers: dict[str, str] = Field(description="Response headers sent", default_factory=dict)
+    body: Any = Field(default=None, description="Response body sent")
 
 
 SPEC = NodeSpec(

@@ -16,7 +16,9 @@ __all__ = ["SPEC", "S3Config", "S3Object", "S3Output"]
 class S3Config(OperationConfig):
     """Config of the s3 node."""
 
-    operation: Literal["get", "put", "list", "delete", "presign"]
+    operation: Literal["get", "put", "list", "delete", "presign"] = Field(
+        description="What to do (fields per operation: see Operations)"
+    )
     bucket: str = Field(
         pattern=r"^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9]|\s*\{\{[\s\S]*\}\}\s*)$", description="Bucket name"
     )
@@ -39,7 +41,11 @@ class S3Config(OperationConfig):
     expires_in: int | None = Field(
         default=None, ge=1, le=604_800, description="Seconds the presigned URL is valid (default 3600)"
     )
-    region: str | None = Field(default=None, pattern=r"^[a-z]{2}(-[a-z]+)+-\d$")
+    region: str | None = Field(
+        description="Bucket region; the platform's region when unset",
+        default=None,
+        pattern=r"^[a-z]{2}(-[a-z]+)+-\d$",
+    )
     credential_id: CredentialId | None = Field(
         default=None, description="Credential of another AWS account; the platform's role when unset"
     )
@@ -56,20 +62,20 @@ class S3Config(OperationConfig):
 class S3Object(NodeOutput):
     """One listed object."""
 
-    key: str
-    size: int = Field(ge=0)
+    key: str = Field(description="Object key")
+    size: int = Field(description="Size in bytes", ge=0)
     last_modified: str = Field(description="ISO-8601")
-    etag: str | None = None
+    etag: str | None = Field(default=None, description="Entity tag")
 
 
 class S3Output(NodeOutput):
     """What an s3 node returns (fields not used by the operation are empty)."""
 
     body: Any = Field(default=None, description="The object's content (get)")
-    content_type: str | None = None
-    size: int | None = Field(default=None, ge=0)
-    etag: str | None = None
-    version_id: str | None = None
+    content_type: str | None = Field(default=None, description="MIME type of the object (get, put)")
+    size: int | None = Field(description="Size in bytes (get, put)", default=None, ge=0)
+    etag: str | None = Field(default=None, description="Entity tag of the object (get, put)")
+    version_id: str | None = Field(default=None, description="Object version, on versioned buckets")
     objects: list[S3Object] = Field(default_factory=list, description="Objects found (list)")
     truncated: bool = Field(default=False, description="More objects than max_keys (list)")
     url: str | None = Field(default=None, description="The presigned URL (presign)")

@@ -16,7 +16,9 @@ __all__ = ["SPEC", "SlackConfig", "SlackOutput"]
 class SlackConfig(OperationConfig):
     """Config of the slack node."""
 
-    operation: Literal["send_message", "update_message", "delete_message", "add_reaction", "lookup_user"]
+    operation: Literal["send_message", "update_message", "delete_message", "add_reaction", "lookup_user"] = (
+        Field(description="What to do (fields per operation: see Operations)")
+    )
     credential_id: CredentialId = Field(description="Slack bot token credential")
     channel: str | None = Field(
         default=None, min_length=1, description="Channel id or `#name`, or a user id for a DM"
@@ -30,9 +32,9 @@ class SlackConfig(OperationConfig):
     emoji: str | None = Field(
         default=None, pattern=r"^[a-z0-9_+-]+$", description="Reaction name without colons"
     )
-    email: EmailOrTemplate | None = None
+    email: EmailOrTemplate | None = Field(default=None, description="Email of the user to look up")
     username: str | None = Field(default=None, max_length=80, description="Display name override")
-    icon_emoji: str | None = None
+    icon_emoji: str | None = Field(default=None, description="Icon override, e.g. `:robot_face:`")
 
     OPERATIONS: ClassVar[Mapping[str, Operation]] = {
         "send_message": Operation(
@@ -54,10 +56,10 @@ class SlackConfig(OperationConfig):
 class SlackOutput(NodeOutput):
     """What a slack node returns."""
 
-    ok: bool = True
+    ok: bool = Field(default=True, description="Slack accepted the call")
     channel: str | None = Field(default=None, description="Channel id")
     ts: str | None = Field(default=None, description="Timestamp (id) of the message")
-    permalink: str | None = None
+    permalink: str | None = Field(default=None, description="Link to the message")
     user: dict[str, Any] | None = Field(default=None, description="id, name, real_name, email (lookup_user)")
 
 

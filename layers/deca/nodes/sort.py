@@ -21,7 +21,7 @@ class SortKey(BaseModel):
         pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$",
         description="Dotted path inside each item, e.g. `customer.created_at`",
     )
-    order: Literal["asc", "desc"] = "asc"
+    order: Literal["asc", "desc"] = Field(default="asc", description="Ascending or descending")
 
 
 class SortConfig(NodeConfig):

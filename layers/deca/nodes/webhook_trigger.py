@@ -20,7 +20,9 @@ class WebhookTriggerConfig(NodeConfig):
         pattern=r"^/?[A-Za-z0-9/_.-]{1,200}$",
         description="Path of the matching webhook trigger",
     )
-    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"] | None = None
+    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"] | None = Field(
+        default=None, description="HTTP method of the matching webhook trigger"
+    )
 
 
 class WebhookTriggerOutput(OpenOutput):
@@ -29,8 +31,8 @@ class WebhookTriggerOutput(OpenOutput):
     body: Any = Field(default=None, description="The parsed request body")
     headers: dict[str, str] = Field(default_factory=dict, description="Request headers (lower-case names)")
     query: dict[str, str] = Field(default_factory=dict, description="Query string parameters")
-    method: str | None = None
-    path: str | None = None
+    method: str | None = Field(default=None, description="HTTP method of the request")
+    path: str | None = Field(default=None, description="Path the request was sent to")
 
 
 SPEC = NodeSpec(

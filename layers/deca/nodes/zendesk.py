@@ -18,24 +18,40 @@ _TicketId = Annotated[int, Field(ge=1)] | TemplateStr
 class ZendeskConfig(OperationConfig):
     """Config of the zendesk node."""
 
-    operation: Literal["create_ticket", "get_ticket", "update_ticket", "add_comment", "search_tickets"]
+    operation: Literal["create_ticket", "get_ticket", "update_ticket", "add_comment", "search_tickets"] = (
+        Field(description="What to do (fields per operation: see Operations)")
+    )
     subdomain: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$", description="`acme` for acme.zendesk.com")
     credential_id: CredentialId = Field(description="Zendesk API token or OAuth credential")
     ticket_id: _TicketId | None = Field(default=None, description="Ticket number, or a template giving it")
-    subject: str | None = Field(default=None, min_length=1, max_length=500)
+    subject: str | None = Field(
+        description="Ticket subject (templates allowed)", default=None, min_length=1, max_length=500
+    )
     comment: str | None = Field(default=None, min_length=1, description="Ticket description or comment text")
     public: bool | None = Field(default=None, description="Comment visible to the requester (default true)")
-    requester_email: EmailOrTemplate | None = None
-    requester_name: str | None = None
-    priority: Literal["low", "normal", "high", "urgent"] | None = None
-    status: Literal["new", "open", "pending", "hold", "solved", "closed"] | None = None
-    ticket_type: Literal["problem", "incident", "question", "task"] | None = None
-    tags: list[str] | None = None
-    assignee_email: EmailOrTemplate | None = None
-    group_id: int | None = Field(default=None, ge=1)
+    requester_email: EmailOrTemplate | None = Field(
+        default=None, description="Requester; created as an end user when unknown"
+    )
+    requester_name: str | None = Field(default=None, description="Name of a new requester")
+    priority: Literal["low", "normal", "high", "urgent"] | None = Field(
+        default=None, description="Ticket priority"
+    )
+    status: Literal["new", "open", "pending", "hold", "solved", "closed"] | None = Field(
+        default=None, description="Ticket status"
+    )
+    ticket_type: Literal["problem", "incident", "question", "task"] | None = Field(
+        default=None, description="Ticket type"
+    )
+    tags: list[str] | None = Field(default=None, description="Tags (replace the ticket's tags on update)")
+    assignee_email: EmailOrTemplate | None = Field(
+        default=None, description="Agent the ticket is assigned to"
+    )
+    group_id: int | None = Field(description="Group the ticket is assigned to", default=None, ge=1)
     custom_fields: dict[str, Any] | None = Field(default=None, description="Custom field id -> value")
     query: str | None = Field(default=None, description="Zendesk search, e.g. `status:open priority:urgent`")
-    limit: int | None = Field(default=None, ge=1, le=1000)
+    limit: int | None = Field(
+        description="Maximum tickets returned (default 100)", default=None, ge=1, le=1000
+    )
 
     _TICKET_FIELDS: ClassVar[tuple[str, ...]] = (
         "priority",
@@ -66,11 +82,11 @@ class ZendeskOutput(NodeOutput):
     ticket: dict[str, Any] | None = Field(
         default=None, description="id, subject, status, priority, requester, tags, url, ... (all but search)"
     )
-    ticket_id: int | None = None
+    ticket_id: int | None = Field(default=None, description="Id of the ticket created, read or changed")
     tickets: list[dict[str, Any]] = Field(
         default_factory=list, description="Matching tickets (search_tickets)"
     )
-    count: int = Field(default=0, ge=0)
+    count: int = Field(description="Number of tickets returned (search_tickets)", default=0, ge=0)
 
 
 SPEC = NodeSpec(
