@@ -152,9 +152,8 @@ def audit(workspace_id: str = "ws-1", seconds: float = 0, **fields: Any) -> Audi
 
 
 def idempotency(
-    workspace_id: str = "ws-1", key: str = "key-1", ttl: float = 60, **fields: Any
+    workspace_id: str = "ws-1", key: str = "key-1", ttl: float = 60, now: datetime = T0, **fields: Any
 ) -> IdempotencyRecord:
-    """A claimed key expiring `ttl` seconds after `T0`."""
-    return IdempotencyRecord(
-        **{"workspace_id": workspace_id, "key": key, "expires_at": at(ttl), "created_at": T0, **fields}
-    )
+    """A key claimed at `now` that expires `ttl` seconds later."""
+    base = {"workspace_id": workspace_id, "key": key, "created_at": now}
+    return IdempotencyRecord(**{**base, "expires_at": now + timedelta(seconds=ttl), **fields})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import mongomock
@@ -12,12 +13,16 @@ from deca.stores import Stores, memory_stores, mongo_stores, sqlite_stores
 from tests.fakes.clock import FakeClock
 
 BACKENDS = ["memory", "sqlite", "mongo"]
+FUTURE = datetime(2100, 1, 1, tzinfo=UTC)
 
 
 @pytest.fixture
 def clock() -> FakeClock:
-    """The clock the stores judge expiry by."""
-    return FakeClock()
+    """The clock the stores judge expiry by, set in the future.
+
+    MongoDB's TTL index (mongomock's too) deletes by the real time, so expiry dates must lie ahead of it.
+    """
+    return FakeClock(FUTURE)
 
 
 def open_stores(backend: str, tmp_path: Path, clock: FakeClock) -> Stores:
