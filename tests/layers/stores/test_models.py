@@ -1,0 +1,65 @@
+"""The record models: timestamps that sort as text, opaque ciphertext, the agent's `model_config` key."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+from deca.stores.models import Credential, ExecutionRecord, Page, format_timestamp
+
+from tests.fakes import records
+
+
+def test_timestamps_serialise_to_fixed_width_utc_text() -> None:
+    plus_two = timezone(timedelta(hours=2))
+
+    assert format_timestamp(datetime(2024, 5, 6, 9, 8, 7, tzinfo=plus_two)) == "2024-05-06T07:08:07.000Z"
+    assert format_timestamp(datetime(2024, 5, 6, 7, 8, 7, 123999)) == "2024-05-06T07:08:07.123Z"
+
+
+def test_record_timestamps_are_utc_with_millisecond_precision() -> None:
+    execution = records.execution(start_time=datetime(2024, 1, 1, 12, 0, 0, 987654))
+
+    assert execution.start_time.tzinfo is not None
+    assert execution.start_time.utcoffset() == timedelta(0)
+    assert execution.start_time.microsecond == 987000
+
+
+def test_default_timestamps_have_millisecond_precision() -> None:
+    assert (
+        ExecutionRecord(
+            workspace_id="w", execution_id="e", flow_id="f", flow_version=1
+        ).start_time.microsecond
+        % 1000
+        == 0
+    )
+
+
+def test_json_records_round_trip() -> None:
+    execution = records.execution(end_time=records.at(1), output={"a": [1, "b", None]})
+
+    assert ExecutionRecord.model_validate_json(execution.model_dump_json()) == execution
+
+
+def test_ciphertext_is_base64_in_json_and_bytes_in_python() -> None:
+    credential = records.credential(encrypted_value=b"\x00\xff")
+
+    dumped = credential.model_dump(mode="json")
+
+    assert dumped["encrypted_value"] == "AP8="
+    assert Credential.model_validate(dumped).encrypted_value == b"\x00\xff"
+
+
+def test_agent_llm_settings_use_the_model_config_key() -> None:
+    agent = records.agent()
+
+    dumped = agent.model_dump(mode="json", by_alias=True)
+
+    assert dumped["model_config"]["model"] == "gpt-4o-mini"
+    assert agent.llm.provider == "openai"
+
+
+def test_page_serialises_its_items() -> None:
+    page = Page[ExecutionRecord](items=[records.execution()], next_cursor="abc")
+
+    assert json.loads(page.model_dump_json())["items"][0]["execution_id"] == "exec-1"

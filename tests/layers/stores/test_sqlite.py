@@ -1,0 +1,146 @@
+"""The SQLite backend beyond the contract: one WAL file, schema on first open, persistence, concurrent writers."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from deca.stores import Stores, sqlite_stores
+from deca.stores.schema import TABLES
+
+from tests.fakes import records
+
+THREADS = 8
+PER_THREAD = 10
+
+
+def _run_together(workers: list[Callable[[], None]]) -> None:
+    """Start every worker at the same moment and re-raise the first failure."""
+    barrier = threading.Barrier(len(workers))
+    errors: list[BaseException] = []
+
+    def run(work: Callable[[], None]) -> None:
+        try:
+            barrier.wait(timeout=10)
+            work()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "a writer hung"
+    if errors:
+        raise errors[0]
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    """Where the database file goes (its folder does not exist yet)."""
+    return tmp_path / "data" / "deca.sqlite3"
+
+
+def test_first_open_creates_the_file_tables_and_indexes(path: Path) -> None:
+    sqlite_stores(path).close()
+
+    with sqlite3.connect(path) as conn:
+        names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        indexes = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {spec.name for spec in TABLES} <= names
+    assert {"executions_u0", "executions_i0", "flows_i1", "audit_i3"} <= indexes
+
+
+def test_database_uses_write_ahead_logging(path: Path) -> None:
+    sqlite_stores(path).close()
+
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_records_survive_closing_and_reopening(path: Path) -> None:
+    first = sqlite_stores(path)
+    flow = first.flows.create("ws-1", records.flow())
+    version = first.flows.add_version("ws-1", records.flow_version())
+    first.close()
+
+    reopened = sqlite_stores(path)
+
+    assert reopened.flows.get("ws-1", "flow-1") == flow.model_copy(update={"latest_version": 1})
+    assert reopened.flows.get_version("ws-1", "flow-1", 1) == version
+    reopened.close()
+
+
+def test_queried_fields_are_real_columns(path: Path) -> None:
+    stores = sqlite_stores(path)
+    stores.executions.create("ws-1", records.execution(status="waiting"))
+    stores.close()
+
+    with sqlite3.connect(path) as conn:
+        row = conn.execute("SELECT workspace_id, status, start_time FROM executions").fetchone()
+    assert row == ("ws-1", "waiting", "2024-01-01T00:00:00.000Z")
+
+
+def _create_executions(stores: Stores, thread: int) -> Callable[[], None]:
+    def work() -> None:
+        for i in range(PER_THREAD):
+            stores.executions.create("ws-1", records.execution(execution_id=f"e-{thread}-{i}", start=i))
+
+    return work
+
+
+def test_concurrent_threads_lose_no_writes(path: Path) -> None:
+    stores = sqlite_stores(path)
+
+    _run_together([_create_executions(stores, t) for t in range(THREADS)])
+
+    page = stores.executions.list("ws-1", limit=200)
+    assert len(page.items) == THREADS * PER_THREAD
+    stores.close()
+
+
+def test_concurrent_history_appends_get_distinct_consecutive_ids(path: Path) -> None:
+    stores = sqlite_stores(path)
+    stores.executions.create("ws-1", records.execution())
+
+    def append() -> None:
+        for _ in range(PER_THREAD):
+            stores.executions.append_history("ws-1", records.history_event())
+
+    _run_together([append] * THREADS)
+
+    ids = [e.event_id for e in stores.executions.get_history("ws-1", "exec-1", limit=200).items]
+    assert ids == list(range(1, THREADS * PER_THREAD + 1))
+    stores.close()
+
+
+def test_two_connections_to_one_file_write_concurrently(path: Path) -> None:
+    one, two = sqlite_stores(path), sqlite_stores(path)
+
+    _run_together([_create_executions(one, 0), _create_executions(two, 1)])
+
+    assert len(one.executions.list("ws-1", limit=200).items) == 2 * PER_THREAD
+    one.close()
+    two.close()
+
+
+def test_concurrent_starts_with_one_name_create_one_execution(path: Path) -> None:
+    stores = sqlite_stores(path)
+    results: list[str] = []
+
+    def start(thread: int) -> Callable[[], None]:
+        def work() -> None:
+            execution = records.execution(execution_id=f"e-{thread}", name="order-42")
+            results.append(stores.executions.create("ws-1", execution).execution_id)
+
+        return work
+
+    _run_together([start(t) for t in range(THREADS)])
+
+    assert len(set(results)) == 1
+    assert len(stores.executions.list("ws-1").items) == 1
+    stores.close()
