@@ -1,1 +1,25 @@
-"""statemachines/compiler package."""
+"""The flow → Amazon States Language compiler (JSONata mode)."""
+
+from statemachines.compiler.compile import (
+    CheckedFlow,
+    CompileOptions,
+    check_flow,
+    compile_checked,
+    compile_flow,
+    compile_flow_json,
+    dumps_asl,
+    parse_flow,
+    validate_document,
+)
+
+__all__ = [
+    "CheckedFlow",
+    "CompileOptions",
+    "check_flow",
+    "compile_checked",
+    "compile_flow",
+    "compile_flow_json",
+    "dumps_asl",
+    "parse_flow",
+    "validate_document",
+]

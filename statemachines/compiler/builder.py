@@ -1,0 +1,599 @@
+"""Builds the ASL states of a checked flow: regions, scopes, routing (Choice), fan-out (Parallel), loops.
+
+A region is a set of nodes compiled into one `States` map: the top level, a Parallel branch or a
+loop body. A fork (several unconditional out-edges, or several roots) becomes a Parallel whose
+branches run up to the join: the nearest common post-dominator of the branch starts. Variables
+assigned inside a branch are not visible outside it in Step Functions, so each branch outputs them
+and the Parallel re-assigns them one scope up. Scopes `depth` levels deep name variables `n<depth>_`
+so that no inner variable shadows an outer one.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from deca.errors import CompileError, CompileErrors
+from deca.flow.models import NodeBase
+
+from statemachines.compiler.emitters import EMITTERS, LAMBDA_SERVICE_ERRORS, TYPE_EMITTERS, States, jsonata
+from statemachines.compiler.graph import EXIT, FlowGraph, postdominators, variable_name
+from statemachines.compiler.references import FlowTemplates
+from statemachines.compiler.templates import RootRef, Template, TemplateSyntaxError
+
+__all__ = ["BuildSettings", "Builder"]
+
+_SAFE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_MAX_STATE_NAME = 80
+
+
+def _field(name: str) -> str:
+    return name if _SAFE_NAME.match(name) else "`" + name.replace("`", "") + "`"
+
+
+def _literal(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    """The compile options the builder needs."""
+
+    function_prefix: str
+    output_ref_threshold: int
+    state_machine_arn_prefix: str
+    distributed_threshold: int
+    lambda_retry_interval: int
+    lambda_retry_attempts: int
+    lambda_retry_backoff: float
+
+
+@dataclass
+class _Scope:
+    depth: int
+    parent: _Scope | None
+    distributed: bool = False
+    assigned: set[str] = field(default_factory=set)
+    imports: dict[str, str] = field(default_factory=dict)  # local variable -> outer JSONata
+    item: str | None = None
+    error: str | None = None
+
+    def var(self, node_id: str) -> str:
+        """The variable of a node's output in this scope (importing through a distributed Map)."""
+        scope: _Scope | None = self
+        while scope is not None:
+            if node_id in scope.assigned:
+                return variable_name(node_id, scope.depth)
+            if scope.distributed:
+                local = variable_name(node_id, scope.depth)
+                if local not in scope.imports:
+                    assert scope.parent is not None
+                    scope.imports[local] = "$" + scope.parent.var(node_id)
+                return local
+            scope = scope.parent
+        raise KeyError(node_id)
+
+    def input_expression(self) -> str:
+        """The execution input as seen from this scope."""
+        scope: _Scope | None = self
+        while scope is not None:
+            if scope.distributed:
+                local = f"input{scope.depth}"
+                if local not in scope.imports:
+                    assert scope.parent is not None
+                    scope.imports[local] = scope.parent.input_expression()
+                return "$" + local
+            scope = scope.parent
+        return "$states.context.Execution.Input"
+
+    def lookup(self, attribute: str) -> str | None:
+        scope: _Scope | None = self
+        while scope is not None:
+            value = getattr(scope, attribute)
+            if value is not None:
+                return str(value)
+            scope = scope.parent
+        return None
+
+
+@dataclass
+class _Region:
+    scope: _Scope
+    members: set[str]
+    exit_state: str
+    ipdom: dict[str, str]
+    lca: Any
+    states: States = field(default_factory=dict)
+    queue: list[tuple[int, str]] = field(default_factory=list)
+    scheduled: set[str] = field(default_factory=set)
+
+
+class Builder:
+    """Compiles a checked flow (graph + templates) into an ASL document."""
+
+    def __init__(self, graph: FlowGraph, templates: FlowTemplates, settings: BuildSettings) -> None:
+        self.graph = graph
+        self.templates = templates
+        self.settings = settings
+        self.flow = graph.flow
+        self._scope = _Scope(0, None)
+        self._regions: list[_Region] = []
+
+    # --- EmitContext ---------------------------------------------------------------------------
+
+    @property
+    def flow_id(self) -> str:
+        """The flow id (part of every task event)."""
+        return self.flow.id
+
+    @property
+    def function_prefix(self) -> str:
+        """Prefix of node Lambda function names."""
+        return self.settings.function_prefix
+
+    @property
+    def output_ref_threshold(self) -> int:
+        """Outputs above this many bytes go by reference."""
+        return self.settings.output_ref_threshold
+
+    @property
+    def state_machine_arn_prefix(self) -> str:
+        """Prefix of sub-flow state machine ARNs."""
+        return self.settings.state_machine_arn_prefix
+
+    @property
+    def parallelism(self) -> int:
+        """settings.parallelism of the flow."""
+        return self.flow.settings.parallelism
+
+    def config(self, node: NodeBase) -> dict[str, Any]:
+        """The node's config as JSON (only the keys the author wrote)."""
+        config = getattr(node, "config", None)
+        if config is None:
+            return {}
+        dumped: dict[str, Any] = config.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return dumped
+
+    def _resolve(self, node: NodeBase) -> Any:
+        scope = self._scope
+
+        def resolve(ref: RootRef) -> str:
+            root = ref.root
+            if root in self.graph.nodes:
+                return "$" + scope.var(root)
+            if root == "input":
+                return scope.input_expression()
+            if root == "execution":
+                return (
+                    '({"id": $states.context.Execution.Id, "name": $states.context.Execution.Name, '
+                    '"start_time": $states.context.Execution.StartTime, "flow_id": '
+                    + _literal(self.flow.id)
+                    + "})"
+                )
+            if root in ("item", "index"):
+                item = scope.lookup("item")
+                return f"${root}{item}" if item is not None else "null"
+            if root == "error":
+                error = scope.lookup("error")
+                return "$" + error if error is not None else "null"
+            if root == "vars":
+                sets = self.templates.set_nodes_upstream(node.id)
+                listed = ", ".join("$" + scope.var(s) for s in sets)
+                return f'$merge([{listed}][$type($) = "object"])'
+            return root
+
+        return resolve
+
+    def _render(self, node: NodeBase, template: Template) -> str:
+        return template.render(self._resolve(node))
+
+    def value(self, node: NodeBase, value: Any, path: str) -> Any:
+        """ASL JSON for a config value: template strings become `{% %}` JSONata, the rest stays."""
+        if isinstance(value, str):
+            template = self._template(node, value, path)
+            if template is not None:
+                return jsonata(self._render(node, template))
+            if value.startswith("{%") and value.endswith("%}"):
+                return jsonata(_literal(value))  # a literal that would otherwise read as JSONata
+            return value
+        if isinstance(value, dict):
+            return {k: self.value(node, v, f"{path}.{k}") for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.value(node, v, f"{path}[{i}]") for i, v in enumerate(value)]
+        return value
+
+    def expression(self, node: NodeBase, value: Any, path: str) -> str:
+        """A JSONata expression giving a config value (objects and lists built with constructors)."""
+        if isinstance(value, str):
+            template = self._template(node, value, path)
+            return _literal(value) if template is None else "(" + self._render(node, template) + ")"
+        if isinstance(value, dict):
+            pairs = ", ".join(
+                f"{_literal(k)}: {self.expression(node, v, f'{path}.{k}')}" for k, v in value.items()
+            )
+            return "{" + pairs + "}"
+        if isinstance(value, list):
+            items = ", ".join(self.expression(node, v, f"{path}[{i}]") for i, v in enumerate(value))
+            return "[" + items + "]"
+        return _literal(value)
+
+    def condition(self, node: NodeBase, text: str) -> str:
+        """A JSONata boolean expression for a condition string."""
+        try:
+            expr = self.templates.condition(text)
+        except TemplateSyntaxError as exc:  # checked before building; kept for direct callers
+            raise CompileErrors([CompileError(f"template syntax error: {exc.message}", node_id=node.id)]) from exc
+        return "(" + expr.render(self._resolve(node)) + ")"
+
+    def _template(self, node: NodeBase, text: str, path: str) -> Template | None:
+        try:
+            return self.templates.string(text)
+        except TemplateSyntaxError as exc:
+            raise CompileErrors(
+                [CompileError(f"template syntax error: {exc.message}", node_id=node.id, position=path)]
+            ) from exc
+
+    def var(self, node_id: str) -> str:
+        """`$name` of a node's output variable as seen from the current scope."""
+        return "$" + self._scope.var(node_id)
+
+    def assign_name(self, node_id: str) -> str:
+        """The variable this node's output is assigned to (the current scope)."""
+        self._scope.assigned.add(node_id)
+        return variable_name(node_id, self._scope.depth)
+
+    def input_expression(self) -> str:
+        """JSONata for the execution input in the current scope."""
+        return self._scope.input_expression()
+
+    def retry(self, node: NodeBase, *, lambda_task: bool) -> list[dict[str, Any]]:
+        """The standard Lambda service-error retrier (Lambda tasks), then the node's own `retry`."""
+        retriers: list[dict[str, Any]] = []
+        if lambda_task:
+            retriers.append(
+                {
+                    "ErrorEquals": list(LAMBDA_SERVICE_ERRORS),
+                    "IntervalSeconds": self.settings.lambda_retry_interval,
+                    "MaxAttempts": self.settings.lambda_retry_attempts,
+                    "BackoffRate": self.settings.lambda_retry_backoff,
+                }
+            )
+        policy = node.retry
+        if policy is not None:
+            retrier: dict[str, Any] = {
+                "ErrorEquals": list(policy.errors),
+                "IntervalSeconds": policy.interval_seconds,
+                "MaxAttempts": policy.max_attempts,
+                "BackoffRate": policy.backoff_rate,
+            }
+            if policy.max_delay_seconds is not None:
+                retrier["MaxDelaySeconds"] = policy.max_delay_seconds
+            if policy.jitter != "NONE":
+                retrier["JitterStrategy"] = policy.jitter
+            retriers.append(retrier)
+        return retriers
+
+    def catch(self, node: NodeBase, next_state: str) -> list[dict[str, Any]]:
+        """Catchers for on_error / settings.error_strategy; empty when the error stops the flow."""
+        return self._catch(node.id, node.on_error, next_state)
+
+    def _catch(self, owner: str, on_error: Any, next_state: str) -> list[dict[str, Any]]:
+        settings = self.flow.settings
+        errors = list(on_error.errors) if on_error is not None else ["States.ALL"]
+        if on_error is not None:
+            action, target = on_error.action, on_error.route_to
+        elif settings.error_strategy == "continue_on_error":
+            action, target = "continue", None
+        elif settings.error_strategy == "route_to_error_path" and self._scope.depth == 0:
+            action, target = "route", settings.error_path
+        else:
+            action, target = "stop", None
+        if action == "stop":
+            return []
+        error_object = (
+            '{"error": $states.errorOutput.Error, "cause": $states.errorOutput.Cause, "node_id": '
+            + _literal(owner)
+            + "}"
+        )
+        assign: dict[str, Any] = {}
+        if owner in self.graph.nodes:
+            assign[self.assign_name(owner)] = jsonata(
+                '{"error": $states.errorOutput.Error, "cause": $states.errorOutput.Cause}'
+            )
+        if action == "continue":
+            return [{"ErrorEquals": errors, "Next": next_state, "Assign": assign}]
+        assert target is not None
+        region = self._region
+        if target not in region.members:
+            raise CompileErrors(
+                [
+                    CompileError(
+                        f"on_error routes to '{target}', which is outside this node's parallel branch or loop "
+                        "body (an error path must stay in the same branch)",
+                        node_id=owner if owner in self.graph.nodes else None,
+                        position=self.graph.where(owner, "on_error.route_to") if owner in self.graph.nodes else None,
+                    )
+                ]
+            )
+        error_var = "error" if self._scope.depth == 0 else f"error{self._scope.depth}"
+        self._scope.error = error_var
+        assign[error_var] = jsonata(error_object)
+        return [{"ErrorEquals": errors, "Next": self._goto(region, [target], ""), "Assign": assign}]
+
+    def loop_body(self, node: NodeBase) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Compile a loop's body into a Map ItemProcessor; returns it and extra ItemSelector entries."""
+        loop = node.id
+        config = self.config(node)
+        items = config.get("items")
+        hint = config.get("max_items") or (len(items) if isinstance(items, list) else 0)
+        distributed = bool(hint) and hint > self.settings.distributed_threshold
+        outer = self._scope
+        scope = _Scope(outer.depth + 1, outer, distributed=distributed)
+        scope.item = str(scope.depth)
+        body = {n for n in self.graph.loop_body[loop] if self.graph.region[n] == loop}
+        end_state = f"{loop}.body.end"
+        init_state = f"{loop}.item"
+        states = self._compile_region(scope, body, [self.graph.loop_entry[loop]], end_state)
+        last = [n for n in self.graph.loop_last[loop]]
+        self._scope = scope
+        result = self._first_present(last)
+        self._scope = outer
+        assign: dict[str, Any] = {
+            f"item{scope.depth}": jsonata("$states.input.item"),
+            f"index{scope.depth}": jsonata("$states.input.index"),
+        }
+        selector: dict[str, Any] = {}
+        if scope.imports:
+            selector["vars"] = {name: jsonata(expr) for name, expr in sorted(scope.imports.items())}
+            for name in sorted(scope.imports):
+                assign[name] = jsonata(f"$states.input.vars.{name}")
+        assign.update(self._null_vars(scope, body))
+        all_states: States = {init_state: {"Type": "Pass", "Assign": assign, "Next": states.pop("\x00start")}}
+        all_states.update(states)
+        all_states[end_state] = {"Type": "Pass", "Output": jsonata(result), "End": True}
+        mode: dict[str, Any] = {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"} if distributed else {"Mode": "INLINE"}
+        processor = {"ProcessorConfig": mode, "StartAt": init_state, "States": all_states}
+        return processor, selector
+
+    def _first_present(self, nodes: list[str]) -> str:
+        names = ["$" + self._scope.var(n) for n in nodes]
+        expression = names[-1] if names else "null"
+        for name in reversed(names[:-1]):
+            expression = f"({name} != null) ? {name} : {expression}"
+        return expression
+
+    # --- regions -------------------------------------------------------------------------------
+
+    def build(self) -> dict[str, Any]:
+        """The ASL document of the flow."""
+        graph = self.graph
+        top = {n for n in graph.nodes if graph.region[n] is None}
+        states = self._compile_region(self._scope, top, list(graph.roots), "_end", "_roots")
+        start = states.pop("\x00start")
+        document_states: States = {
+            "_start": {"Type": "Pass", "Assign": self._null_vars(self._scope, top) or {"deca": None}, "Next": start}
+        }
+        document_states.update(states)
+        outputs = ", ".join(
+            f"{_literal(n)}: ${variable_name(n, 0)}" for n in graph.order if n in top and graph.kind(n) != "fail"
+        )
+        document_states["_end"] = {
+            "Type": "Pass",
+            "Output": jsonata("$merge([{}, $sift({" + outputs + "}, function($v) { $v != null })])"),
+            "End": True,
+        }
+        comment = f"{self.flow.name} (flow {self.flow.id}, version {self.flow.version})"
+        return {
+            "Comment": comment,
+            "QueryLanguage": "JSONata",
+            "StartAt": "_start",
+            "TimeoutSeconds": self.flow.settings.timeout,
+            "States": document_states,
+        }
+
+    def _null_vars(self, scope: _Scope, members: set[str]) -> dict[str, Any]:
+        return {
+            variable_name(n, scope.depth): None
+            for n in self.graph.order
+            if n in members and self.graph.kind(n) != "fail"
+        }
+
+    @property
+    def _region(self) -> _Region:
+        return self._regions[-1]
+
+    def _region_for(self, scope: _Scope, members: set[str], exit_state: str) -> _Region:
+        graph = self.graph
+        ordered = sorted(members, key=graph.topo_index.__getitem__)
+
+        def successors(node_id: str) -> list[str]:
+            return [
+                e.target
+                for e in graph.out_edges[node_id]
+                if not graph.is_back_edge(e) and not graph.is_body_edge(e)
+            ]
+
+        ipdom, lca = postdominators(ordered, successors, lambda n: graph.kind(n) == "fail")
+        return _Region(scope, members, exit_state, ipdom, lca)
+
+    def _compile_region(
+        self, scope: _Scope, members: set[str], entries: list[str], exit_state: str, fork_name: str = ""
+    ) -> States:
+        region = self._region_for(scope, members, exit_state)
+        self._regions.append(region)
+        saved = self._scope
+        self._scope = scope
+        try:
+            start = self._goto(region, entries, fork_name or f"{entries[0]}.start")
+            self._drain(region)
+        finally:
+            self._scope = saved
+            self._regions.pop()
+        return {"\x00start": start, **region.states}  # type: ignore[dict-item]
+
+    def _drain(self, region: _Region) -> None:
+        while region.queue:
+            _, node_id = heapq.heappop(region.queue)
+            self._emit_node(region, node_id)
+
+    def _schedule(self, region: _Region, node_id: str) -> str:
+        if node_id not in region.scheduled:
+            region.scheduled.add(node_id)
+            heapq.heappush(region.queue, (self.graph.topo_index[node_id], node_id))
+        return node_id
+
+    def _goto(self, region: _Region, targets: list[str], fork_name: str) -> str:
+        """The state that starts `targets` (one node, or a Parallel of them) in this region."""
+        unique = [t for i, t in enumerate(targets) if t not in targets[:i] and t in region.members]
+        if not unique:
+            return region.exit_state
+        if len(unique) == 1:
+            return self._schedule(region, unique[0])
+        return self._fork(region, unique, fork_name)
+
+    def _fork(self, region: _Region, targets: list[str], name: str) -> str:
+        graph = self.graph
+        join = region.lca(targets)
+        stop = join if join != EXIT else None
+        branches: list[tuple[str, set[str]]] = []
+        taken: dict[str, str] = {}
+        for target in targets:
+            if target == stop:
+                continue
+            members = self._reach(region, target, stop)
+            for member in members:
+                if member in taken:
+                    raise CompileErrors(
+                        [
+                            CompileError(
+                                f"fan-out branches starting at '{taken[member]}' and '{target}' share node "
+                                f"'{member}' before they join; join them in one node (e.g. a merge) first",
+                                node_id=member,
+                                position=graph.where(member),
+                            )
+                        ]
+                    )
+                taken[member] = target
+            branches.append((target, members))
+        after = self._goto(region, [join], "") if join != EXIT else region.exit_state
+        if not branches:
+            return after
+        self._check_name(name)
+        parent = self._scope
+        asl_branches: list[dict[str, Any]] = []
+        reassign: dict[str, Any] = {}
+        for index, (target, members) in enumerate(branches, start=1):
+            scope = _Scope(parent.depth + 1, parent)
+            prefix = f"{name}.branch{index}"
+            states = self._compile_region(scope, members, [target], f"{prefix}.end")
+            carried = [n for n in graph.order if n in members and graph.kind(n) != "fail"]
+            self._scope = scope
+            outputs = ", ".join(f"{_literal(n)}: {self.var(n)}" for n in carried)
+            self._scope = parent
+            branch_states: States = {
+                prefix: {"Type": "Pass", "Assign": self._null_vars(scope, members), "Next": states.pop("\x00start")}
+            }
+            branch_states.update(states)
+            branch_states[f"{prefix}.end"] = {"Type": "Pass", "Output": jsonata("{" + outputs + "}"), "End": True}
+            asl_branches.append({"StartAt": prefix, "States": branch_states})
+            for n in carried:
+                parent.assigned.add(n)
+                reassign[variable_name(n, parent.depth)] = jsonata(f"$states.result[{index - 1}].{_field(n)}")
+        state: dict[str, Any] = {"Type": "Parallel", "Branches": asl_branches, "Assign": reassign}
+        catch = self._catch(name, None, after) if self.flow.settings.error_strategy == "route_to_error_path" else []
+        if catch:
+            state["Catch"] = catch
+        state["Next"] = after
+        region.states[name] = state
+        return name
+
+    def _reach(self, region: _Region, start: str, stop: str | None) -> set[str]:
+        graph = self.graph
+        seen: set[str] = set()
+        stack = [start]
+        while stack:
+            current = stack.pop()
+            if current in seen or current == stop or current not in region.members:
+                continue
+            seen.add(current)
+            for edge in graph.out_edges[current]:
+                if not graph.is_back_edge(edge) and not graph.is_body_edge(edge):
+                    stack.append(edge.target)
+            target = graph.error_targets.get(current)
+            if target is not None:
+                stack.append(target)
+        return seen
+
+    # --- nodes ---------------------------------------------------------------------------------
+
+    def _emit_node(self, region: _Region, node_id: str) -> None:
+        graph = self.graph
+        node = graph.nodes[node_id]
+        spec = graph.spec(node_id)
+        emitter = TYPE_EMITTERS.get(spec.type) or EMITTERS.get(spec.kind)
+        if emitter is None:
+            raise CompileErrors([CompileError(f"no ASL emitter for node kind '{spec.kind}'", node_id=node_id)])
+        region.states[node_id] = {}  # keeps the node's state first among the states it leads to
+        if spec.kind != "fail":
+            self.assign_name(node_id)
+        next_state = self._routing(region, node_id)
+        states = emitter(self, node, next_state)
+        for name in states:
+            self._check_name(name)
+        region.states.update(states)
+
+    def _check_name(self, name: str) -> None:
+        if len(name) > _MAX_STATE_NAME:
+            raise CompileErrors([CompileError(f"state name '{name}' is longer than 80 characters; use a shorter node id")])
+
+    def _routing(self, region: _Region, node_id: str) -> str:
+        """The state after a node: its Choice `<id>.route`, a fork `<id>.fork`, a node or the exit."""
+        graph = self.graph
+        kind = graph.kind(node_id)
+        if kind == "fail":
+            return region.exit_state
+        edges = [e for e in graph.out_edges[node_id] if not graph.is_back_edge(e) and not graph.is_body_edge(e)]
+        node = graph.nodes[node_id]
+        config = self.config(node)
+        rules: list[tuple[str, list[str]]] = []
+        default: list[str] = []
+        if kind == "condition":
+            rules.append((f"{self.var(node_id)}.result", [e.target for e in edges if e.label in (None, "true")]))
+            default = [e.target for e in edges if e.label == "false"]
+        elif kind == "switch" and config.get("cases"):
+            for case in config["cases"]:
+                targets = [e.target for e in edges if e.label == case["name"]]
+                if targets:
+                    rules.append((f"{self.var(node_id)}.case = {_literal(case['name'])}", targets))
+            default = [e.target for e in edges if e.label in (None, "default")]
+        else:
+            for edge in edges:
+                if edge.condition is not None:
+                    rules.append((f"{self.condition(node, edge.condition)} ? true : false", [edge.target]))
+                else:
+                    default.append(edge.target)
+        if not rules:
+            return self._goto(region, default, f"{node_id}.fork")
+        route = f"{node_id}.route"
+        region.states[route] = {}
+        choices: list[dict[str, Any]] = []
+        for index, (condition, targets) in enumerate(rules, start=1):
+            choices.append({"Condition": jsonata(condition), "Next": self._goto(region, targets, f"{node_id}.fork{index}")})
+        choice: dict[str, Any] = {"Type": "Choice", "Choices": choices}
+        if default:
+            choice["Default"] = self._goto(region, default, f"{node_id}.fork")
+        elif config.get("when_no_match") == "fail":
+            fail_name = f"{node_id}.no_match"
+            region.states[fail_name] = {
+                "Type": "Fail",
+                "Error": "NoBranchMatched",
+                "Cause": f"no out-edge condition of node '{node_id}' was true",
+            }
+            choice["Default"] = fail_name
+        else:
+            choice["Default"] = region.exit_state
+        region.states[route] = choice
+        return route

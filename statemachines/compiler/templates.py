@@ -1,0 +1,408 @@
+"""Templates (`{{ expr }}`) to JSONata: splitting, JS-operator rewriting, parsing and root references.
+
+A template expression is JSONata over the roots `input`, `<node-id>`, `vars`, `execution`, `item`,
+`index` and `error`. This module turns the text into JSONata the jsonata-python parser accepts (node
+ids with `-` become backtick names, `===`/`!==`/`&&`/`||`/`!` become `=`/`!=`/`and`/`or`/`$not()`),
+parses it once per distinct text (cached), and lists every root reference with its offsets and the
+field path that follows it, so the compiler can check it and later splice in variable names.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from jsonata import parser as jsonata_parser
+from jsonata.jexception import JException
+
+__all__ = [
+    "Expr",
+    "RootRef",
+    "Template",
+    "TemplateSyntaxError",
+    "analyse",
+    "contains_template",
+    "parse_condition",
+    "parse_string",
+    "prepare",
+    "split_template",
+]
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_PARSER_LOCK = threading.Lock()
+_SKIPPED_ATTRS = frozenset({"_outer_instance", "_jsonata_lambda", "value", "type", "position", "id"})
+
+
+class TemplateSyntaxError(ValueError):
+    """A template that is not valid: `offset` is the character offset inside the original string."""
+
+    def __init__(self, message: str, offset: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+
+
+@dataclass(frozen=True)
+class RootRef:
+    """A root name used by an expression: `text[start:end]` is the name (maybe backticked)."""
+
+    start: int
+    end: int
+    root: str
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Expr:
+    """A parsed JSONata expression (roots still as written) and its root references."""
+
+    text: str
+    refs: tuple[RootRef, ...]
+
+    def render(self, resolve: Callable[[RootRef], str]) -> str:
+        """The JSONata text with every root reference replaced by `resolve(ref)`."""
+        if not self.refs:
+            return self.text
+        out: list[str] = []
+        last = 0
+        for ref in self.refs:
+            out.append(self.text[last : ref.start])
+            out.append(resolve(ref))
+            last = ref.end
+        out.append(self.text[last:])
+        return "".join(out)
+
+
+@dataclass(frozen=True)
+class Template:
+    """A string with templates: literal text parts and expressions; `single` keeps the value's type."""
+
+    parts: tuple[str | Expr, ...]
+
+    @property
+    def single(self) -> bool:
+        """True when the string is exactly one template (its value keeps its JSON type)."""
+        return len(self.parts) == 1 and isinstance(self.parts[0], Expr)
+
+    @property
+    def exprs(self) -> tuple[Expr, ...]:
+        """The expressions of the template, in order."""
+        return tuple(p for p in self.parts if isinstance(p, Expr))
+
+    def render(self, resolve: Callable[[RootRef], str]) -> str:
+        """One JSONata expression giving the value (typed when single, else a string)."""
+        if self.single:
+            expr = self.parts[0]
+            assert isinstance(expr, Expr)
+            return expr.render(resolve)
+        pieces = [
+            json.dumps(p, ensure_ascii=False) if isinstance(p, str) else f"({p.render(resolve)})"
+            for p in self.parts
+        ]
+        return " & ".join(pieces)
+
+
+def contains_template(text: str) -> bool:
+    """True when the string has a `{{` (a template, maybe malformed)."""
+    return "{{" in text
+
+
+def _skip_string(text: str, i: int) -> int:
+    """Index just after the string literal (or backtick name) starting at `i`."""
+    quote = text[i]
+    j = i + 1
+    while j < len(text):
+        ch = text[j]
+        if ch == "\\" and quote != "`":
+            j += 2
+            continue
+        if ch == quote:
+            return j + 1
+        j += 1
+    raise TemplateSyntaxError("unterminated string literal", i)
+
+
+def split_template(text: str) -> list[tuple[str, int, bool]]:
+    """Split a string into (piece, offset, is_expression) parts on `{{ ... }}` (nesting-aware)."""
+    parts: list[tuple[str, int, bool]] = []
+    i = 0
+    literal_start = 0
+    n = len(text)
+    while i < n:
+        if text.startswith("{{", i):
+            if i > literal_start:
+                parts.append((text[literal_start:i], literal_start, False))
+            j = i + 2
+            depth = 0
+            while True:
+                if j >= n:
+                    raise TemplateSyntaxError("'{{' without a closing '}}'", i)
+                ch = text[j]
+                if ch in "\"'`":
+                    j = _skip_string(text, j)
+                    continue
+                if ch == "}" and depth == 0 and text.startswith("}}", j):
+                    break
+                if ch == "{":
+                    depth += 1
+                elif ch == "}":
+                    depth -= 1
+                j += 1
+            body = text[i + 2 : j]
+            if not body.strip():
+                raise TemplateSyntaxError("empty template '{{ }}'", i)
+            parts.append((body, i + 2, True))
+            i = j + 2
+            literal_start = i
+            continue
+        if text.startswith("}}", i):
+            raise TemplateSyntaxError("'}}' without an opening '{{'", i)
+        i += 1
+    if literal_start < n:
+        parts.append((text[literal_start:], literal_start, False))
+    return parts
+
+
+class _Rewriter:
+    """Rewrites JS operators and dashed node ids; keeps a map from output to source offsets."""
+
+    def __init__(self, text: str, dashed_ids: frozenset[str]) -> None:
+        self.text = text
+        self.dashed = dashed_ids
+        self.out: list[str] = []
+        self.origin: list[int] = []
+
+    def emit(self, piece: str, source: int) -> None:
+        self.out.append(piece)
+        self.origin.extend([source] * len(piece))
+
+    def run(self, start: int = 0, stop: int | None = None) -> None:
+        text = self.text
+        end = len(text) if stop is None else stop
+        i = start
+        while i < end:
+            ch = text[i]
+            if ch in "\"'`":
+                j = _skip_string(text, i)
+                self.emit(text[i:j], i)
+                i = j
+            elif text.startswith("===", i) or text.startswith("!==", i):
+                self.emit("=" if ch == "=" else "!=", i)
+                i += 3
+            elif text.startswith("==", i):
+                self.emit("=", i)
+                i += 2
+            elif text.startswith("!=", i):
+                self.emit("!=", i)
+                i += 2
+            elif text.startswith("&&", i) or text.startswith("||", i):
+                self.emit(" and " if ch == "&" else " or ", i)
+                i += 2
+            elif ch == "!":
+                i = self._negation(i + 1, end)
+            elif ch.isalpha() or ch == "_":
+                i = self._identifier(i)
+            elif ch == "$":
+                m = _IDENT.match(text, i + 1)
+                j = i + 1 + (len(m.group(0).split("-")[0]) if m else 0)
+                self.emit(text[i:j], i)
+                i = j
+            else:
+                self.emit(ch, i)
+                i += 1
+
+    def _identifier(self, i: int) -> int:
+        text = self.text
+        m = _IDENT.match(text, i)
+        assert m is not None
+        word = m.group(0)
+        prev = text[:i].rstrip()[-1:] if i else ""
+        if "-" in word and prev != "." and word in self.dashed:
+            self.emit(f"`{word}`", i)
+            return m.end()
+        plain = word.split("-")[0]
+        self.emit(plain, i)
+        return i + len(plain)
+
+    def _operand_end(self, i: int, end: int) -> int:
+        """End of the operand of a JS `!` starting at `i` (a parenthesised group or a path)."""
+        text = self.text
+        while i < end and text[i] == "!":
+            i += 1
+        if i < end and text[i] == "(":
+            return self._group_end(i, end)
+        while i < end:
+            ch = text[i]
+            if ch in "\"'`":
+                i = _skip_string(text, i)
+            elif ch in "([":
+                i = self._group_end(i, end)
+            elif ch.isalnum() or ch in "_$.-":
+                if ch == "-" and not (i + 1 < end and (text[i + 1].isalnum() or text[i + 1] == "_")):
+                    break
+                i += 1
+            else:
+                break
+        return i
+
+    def _group_end(self, i: int, end: int) -> int:
+        text = self.text
+        close = {"(": ")", "[": "]"}[text[i]]
+        depth = 0
+        while i < end:
+            ch = text[i]
+            if ch in "\"'`":
+                i = _skip_string(text, i)
+                continue
+            if ch in "([":
+                depth += 1
+            elif ch in ")]":
+                depth -= 1
+                if depth == 0:
+                    if ch != close:
+                        raise TemplateSyntaxError(f"unbalanced '{ch}'", i)
+                    return i + 1
+            i += 1
+        raise TemplateSyntaxError(f"missing '{close}'", i)
+
+    def _negation(self, i: int, end: int) -> int:
+        text = self.text
+        while i < end and text[i] == " ":
+            i += 1
+        stop = self._operand_end(i, end)
+        if stop == i:
+            raise TemplateSyntaxError("'!' without an operand", i)
+        self.emit("$not(", i - 1)
+        self.run(i, stop)
+        self.emit(")", stop)
+        return stop
+
+
+def prepare(text: str, dashed_ids: Iterable[str] = ()) -> tuple[str, list[int]]:
+    """Rewrite JS operators and dashed node ids; returns the JSONata text and its source offsets."""
+    rewriter = _Rewriter(text, frozenset(dashed_ids))
+    rewriter.run()
+    return "".join(rewriter.out), rewriter.origin
+
+
+def _parse(text: str) -> Any:
+    with _PARSER_LOCK:
+        return _parser().parse(text)
+
+
+@functools.cache
+def _parser() -> Any:
+    return jsonata_parser.Parser()
+
+
+def _children(sym: Any) -> Iterable[Any]:
+    for attr, value in vars(sym).items():
+        if attr in _SKIPPED_ATTRS or value is None or isinstance(value, (str, int, float, bool)):
+            continue
+        yield value
+
+
+def _flatten(value: Any) -> Iterable[Any]:
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _flatten(item)
+    elif isinstance(value, jsonata_parser.Parser.Symbol):
+        yield value
+
+
+def _name_start(text: str, step: Any) -> int:
+    end = int(step.position)
+    if end > 0 and text[end - 1] == "`":
+        return end - len(step.value) - 2
+    return end - len(step.value)
+
+
+def _collect(text: str, sym: Any, root_ctx: bool, refs: list[RootRef]) -> None:
+    """Record the root references of `sym`; `root_ctx` is False inside relative contexts."""
+    if sym.type == "path" and sym.steps:
+        first = sym.steps[0]
+        if root_ctx and first.type == "name":
+            fields: list[str] = []
+            for step in sym.steps[1:]:
+                if step.type != "name":
+                    break
+                fields.append(str(step.value))
+            refs.append(RootRef(_name_start(text, first), int(first.position), str(first.value), tuple(fields)))
+            for child in _children(first):  # predicates of the first step are relative
+                for node in _flatten(child):
+                    _collect(text, node, False, refs)
+        else:
+            _collect(text, first, root_ctx, refs)
+        for step in sym.steps[1:]:
+            _collect(text, step, False, refs)
+        for node in _flatten(getattr(sym, "group", None)):
+            _collect(text, node, False, refs)
+        return
+    if sym.type == "name":
+        if root_ctx:
+            refs.append(RootRef(_name_start(text, sym), int(sym.position), str(sym.value), ()))
+        for child in _children(sym):
+            for node in _flatten(child):
+                _collect(text, node, False, refs)
+        return
+    for child in _children(sym):
+        for node in _flatten(child):
+            _collect(text, node, root_ctx, refs)
+
+
+@functools.lru_cache(maxsize=65536)
+def analyse(text: str) -> Expr:
+    """Parse JSONata text (cached per distinct text) and list its root references, in order."""
+    try:
+        ast = _parse(text)
+    except JException as exc:
+        location = getattr(exc, "location", None)
+        raise TemplateSyntaxError(_jsonata_message(exc), location if isinstance(location, int) else None) from exc
+    except (RecursionError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        raise TemplateSyntaxError(f"not a valid JSONata expression ({exc})") from exc
+    refs: list[RootRef] = []
+    _collect(text, ast, True, refs)
+    refs.sort(key=lambda r: r.start)
+    return Expr(text, tuple(refs))
+
+
+def _jsonata_message(exc: JException) -> str:
+    message = str(exc).strip() or "syntax error"
+    return message.rstrip(".")
+
+
+def _expression(body: str, offset: int, dashed: frozenset[str]) -> Expr:
+    text, origin = prepare(body, dashed)
+    try:
+        return analyse(text)
+    except TemplateSyntaxError as exc:
+        where = None
+        if exc.offset is not None:
+            where = offset + (origin[min(exc.offset, len(origin) - 1)] if origin else 0)
+        raise TemplateSyntaxError(exc.message, where) from exc
+
+
+def parse_string(text: str, dashed_ids: frozenset[str]) -> Template | None:
+    """Parse a config string: None when it has no template, else its literal parts and expressions."""
+    if "{{" not in text and "}}" not in text:
+        return None
+    parts: list[str | Expr] = []
+    for piece, offset, is_expr in split_template(text):
+        parts.append(_expression(piece, offset, dashed_ids) if is_expr else piece)
+    return Template(tuple(parts))
+
+
+def parse_condition(text: str, dashed_ids: frozenset[str]) -> Expr:
+    """Parse a boolean condition: templates become parenthesised expressions, the rest is JSONata."""
+    pieces: list[str] = []
+    for piece, _offset, is_expr in split_template(text):
+        pieces.append(f"({piece})" if is_expr else piece)
+    code = "".join(pieces)
+    if not code.strip():
+        raise TemplateSyntaxError("empty condition", 0)
+    return _expression(code, 0, dashed_ids)
