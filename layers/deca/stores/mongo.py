@@ -105,7 +105,9 @@ class MongoTable:
         # update_one + find_one rather than find_one_and_update: mongomock re-reads the AFTER document
         # with the original filter, which misses when `expect` names a field the update changes.
         try:
-            result = self._collection.update_one({**self._key(key), **expect}, {"$set": self._stored(changes)})
+            result = self._collection.update_one(
+                {**self._key(key), **expect}, {"$set": self._stored(changes)}
+            )
         except DuplicateKeyError as exc:
             raise DuplicateKey(str(exc)) from exc
         return self.get(key) if result.matched_count else None

@@ -118,6 +118,12 @@ def _latest(record: BaseModel) -> int:
 class FlowStore(VersionedStore[FlowRecord, FlowVersion]):
     """Flows and their versions."""
 
+    def update(self, workspace_id: str, flow: FlowRecord, /) -> FlowRecord:
+        """Replace the flow's fields; `NotFoundError` if it publishes a version that does not exist."""
+        if flow.published_version is not None:
+            self.get_version(workspace_id, flow.flow_id, flow.published_version)
+        return super().update(workspace_id, flow)
+
     def list(
         self,
         workspace_id: str,
