@@ -87,3 +87,38 @@ def use_entropy(source: Entropy) -> Iterator[Entropy]:
         yield source
     finally:
         _current.reset(token)
+
+
+class JavaRandom:
+    """`java.util.Random`, bit for bit: AWS draws seeded random numbers with it.
+
+    AWS returns 0.7275636800328681 for `$random(42)`, which is `new Random(42).nextDouble()`.
+    """
+
+    _MULTIPLIER = 0x5DEECE66D
+    _MASK = (1 << 48) - 1
+
+    def __init__(self, seed: int) -> None:
+        self._seed = (seed ^ self._MULTIPLIER) & self._MASK
+
+    def _next(self, bits: int) -> int:
+        self._seed = (self._seed * self._MULTIPLIER + 0xB) & self._MASK
+        value = self._seed >> (48 - bits)
+        # Java returns a signed 32-bit int.
+        return value - (1 << 32) if bits == 32 and value >= 1 << 31 else value
+
+    def next_double(self) -> float:
+        """`nextDouble()`: a float in [0, 1)."""
+        return ((self._next(26) << 27) + self._next(27)) * (1.0 / (1 << 53))
+
+    def next_int(self, bound: int) -> int:
+        """`nextInt(bound)`: an int in [0, bound); bound must be positive."""
+        if bound <= 0:
+            raise ValueError("bound must be positive")
+        if bound & (bound - 1) == 0:
+            return (bound * self._next(31)) >> 31
+        while True:
+            bits = self._next(31)
+            value = bits % bound
+            if bits - value + (bound - 1) < 1 << 31:
+                return value

@@ -10,12 +10,11 @@ import base64
 import binascii
 import hashlib
 import json
-import random
 from collections.abc import Callable, Sequence
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any, NoReturn
 
-from statemachines.runtime._entropy import current_entropy
+from statemachines.runtime._entropy import JavaRandom, current_entropy
 from statemachines.runtime._json_values import (
     is_integral,
     is_number,
@@ -126,7 +125,8 @@ def _array(*values: Any) -> list[Any]:
 def partition_items(name: str, array: Any, size: Any) -> list[list[Any]]:
     """Consecutive chunks of `size` items (`States.ArrayPartition` / `$partition`)."""
     items = _require_array(name, array, "the first argument")
-    chunk = _require_integer(name, size, "the chunk size")
+    # AWS rounds a non-integer chunk size, start, end or step to the nearest integer.
+    chunk = _java_round(name, size, "the chunk size")
     if chunk <= 0:
         _fail(name, f"the chunk size must be greater than 0, got {chunk}")
     return [items[i : i + chunk] for i in range(0, len(items), chunk)]
@@ -143,9 +143,9 @@ def _array_contains(array: Any, value: Any) -> bool:
 
 def range_items(name: str, start: Any, end: Any, step: Any) -> list[int]:
     """The inclusive integer range of `States.ArrayRange` / `$range` (at most 1000 items)."""
-    first = _require_integer(name, start, "the start")
-    last = _require_integer(name, end, "the end")
-    increment = _require_integer(name, step, "the step")
+    first = _java_round(name, start, "the start")
+    last = _java_round(name, end, "the end")
+    increment = _java_round(name, step, "the step")
     if increment == 0:
         _fail(name, "the step must not be 0")
     count = max(0, (last - first) // increment + 1)
@@ -239,14 +239,15 @@ def _json_merge(left: Any, right: Any, deep: Any) -> dict[str, Any]:
 
 
 def _math_random(start: Any, end: Any, seed: Any = None) -> int:
+    """A random integer in [start, end) like AWS: a seed gives `java.util.Random(seed).nextInt`."""
     name = "States.MathRandom"
     low = _java_round(name, start, "the start")
     high = _java_round(name, end, "the end")
-    if low > high:
-        _fail(name, f"the start {low} must not be greater than the end {high}")
+    if low >= high:
+        _fail(name, f"the start {low} must be less than the end {high}")
     if seed is None:
-        return current_entropy().randint(low, high)
-    return random.Random(_require_integer(name, seed, "the seed")).randint(low, high)
+        return current_entropy().randint(low, high - 1)
+    return low + JavaRandom(_require_integer(name, seed, "the seed")).next_int(high - low)
 
 
 def _math_add(left: Any, right: Any) -> int:

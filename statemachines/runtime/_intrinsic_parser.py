@@ -6,8 +6,10 @@ Grammar (AWS "Intrinsic functions for JSONPath states"):
     argument := call | 'string' | number | true | false | null | path
     path     := "$" ... (a JSONPath, a context path `$$...` or a variable `$name...`)
 
-In string literals the characters `'`, `{`, `}` and `\\` are escaped with a backslash. An escaped
-`\\{` or `\\}` is a literal brace, so in `States.Format` only an unescaped `{}` is a placeholder.
+In string literals a backslash escapes the next character: `\\'`, `\\{`, `\\}` and `\\\\` stand for the
+character itself (AWS requires escaping those four), `\\n`, `\\t`, `\\r`, `\\b`, `\\f` and `\\uXXXX` are the
+Java escapes. An escaped brace is a literal brace: in `States.Format` only an unescaped `{}` is a
+placeholder.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ __all__ = ["MAX_NESTING", "Call", "Literal", "Node", "PathArgument", "parse_intr
 #: AWS allows at most 10 nested intrinsic functions in one field.
 MAX_NESTING = 10
 
-_ESCAPABLE = "'{}\\"
+_CONTROL_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f"}
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 _NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 _NUMBER_CHARS = frozenset("0123456789+-.eE")
 _WHITESPACE = " \t\r\n"
@@ -139,9 +142,8 @@ class _Parser:
             char = text[pos]
             if char == "'":
                 break
-            if char == "\\" and pos + 1 < len(text) and text[pos + 1] in _ESCAPABLE:
-                chars.append(text[pos + 1])
-                pos += 2
+            if char == "\\":
+                pos = self.escape(pos + 1, chars)
                 continue
             if char == "{" and text.startswith("{}", pos):
                 parts.append("".join(chars))
@@ -153,6 +155,23 @@ class _Parser:
         self.pos = pos + 1
         parts.append("".join(chars))
         return Literal("{}".join(parts), tuple(parts))
+
+    def escape(self, pos: int, chars: list[str]) -> int:
+        """Append the character escaped at `pos` (just after a backslash); return the next position."""
+        text = self.text
+        if pos >= len(text):
+            raise self.fail("unterminated string literal")
+        char = text[pos]
+        if char == "u":
+            digits = text[pos + 1 : pos + 5]
+            if len(digits) != 4 or any(digit not in _HEX_DIGITS for digit in digits):
+                raise self.fail("invalid unicode escape")
+            chars.append(chr(int(digits, 16)))
+            return pos + 5
+        # Java-style control escapes; any other escaped character (' { } \ ...) stands for itself,
+        # and an escaped brace is never part of a `{}` placeholder.
+        chars.append(_CONTROL_ESCAPES.get(char, char))
+        return pos + 1
 
     def path(self) -> PathArgument:
         text = self.text

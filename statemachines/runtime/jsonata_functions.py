@@ -4,7 +4,8 @@
 the intrinsic functions they replace (`States.ArrayPartition`, `States.ArrayRange`, `States.Hash`,
 `States.MathRandom`, `States.UUID`, `States.StringToJson`), with JSONata conventions: `$range`
 returns a sequence (a single item is the item itself, as AWS returns `1` for `$range(1, 9, 9)`),
-`$partition` of an empty array is undefined, and `$random` also takes an optional seed.
+`$partition` of an empty array is undefined, and `$random` also takes an optional seed. `$eval` is not
+available on AWS (use `$parse`): calling it fails with T1006 as there.
 
 Errors: invalid arguments raise `JsonataFunctionError` (a `ValueError`); `str(error)` is the detail
 the interpreter puts after "threw an error during evaluation." in its `States.QueryEvaluationError`.
@@ -15,17 +16,16 @@ Python `None` is undefined); randomness comes from the current `Entropy` (see `u
 from __future__ import annotations
 
 import json
-import random
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from statemachines.runtime._entropy import current_entropy
+from statemachines.runtime._entropy import JavaRandom, current_entropy
 from statemachines.runtime._intrinsic_functions import hash_text, partition_items, range_items
 from statemachines.runtime._json_values import is_number
 from statemachines.runtime.errors import StatesError
 
-__all__ = ["FUNCTIONS", "JsonataFunctionError", "register_functions"]
+__all__ = ["FUNCTIONS", "UNAVAILABLE", "JsonataFunctionError", "register_functions"]
 
 
 class JsonataFunctionError(ValueError):
@@ -102,14 +102,15 @@ def hash_(*args: Any) -> str:
 
 
 def random_(*args: Any) -> float:
-    """`$random([seed])`: a float in [0, 1); the same seed always gives the same number."""
+    """`$random([seed])`: a float in [0, 1); a seed gives `java.util.Random(seed).nextDouble()` as on AWS."""
     _check_count("$random", args, 0, 1)
     if not args or args[0] is None:
         return current_entropy().random()
     seed = args[0]
-    if not (is_number(seed) or isinstance(seed, str)):
-        raise JsonataFunctionError("$random", "the seed must be a number or a string")
-    return random.Random(seed).random()
+    if not is_number(seed):
+        raise JsonataFunctionError("$random", "the seed must be a number")
+    # Java narrows the JSONata number to a long seed.
+    return JavaRandom(int(seed)).next_double()
 
 
 def uuid_(*args: Any) -> str:
@@ -147,7 +148,14 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
 }
 
 
+#: JSONata built-ins AWS removes; calling one fails with T1006 "Attempted to invoke a non-function".
+UNAVAILABLE = ("eval",)
+
+
 def register_functions(expr: Any) -> None:
-    """Bind AWS's extra functions on a compiled `jsonata.Jsonata` expression."""
+    """Bind AWS's extra functions on a compiled `jsonata.Jsonata` expression and hide `$eval`."""
     for name, function in FUNCTIONS.items():
         expr.register_lambda(name, function)
+    for name in UNAVAILABLE:
+        # A None binding shadows the built-in: invoking it is JSONata's T1006, as on AWS.
+        expr.register_function(name, None)

@@ -65,6 +65,9 @@ FORMAT_CASES = [
     _case("States.Format('\\{\\} {}', $.n)", "{} 7", "escaped-braces-are-literal"),
     _case("States.Format('it\\'s {}', $.s)", "it's HelloWorld", "escaped-quote"),
     _case("States.Format('a\\\\b')", "a\\b", "escaped-backslash"),
+    _case("States.Format('a\\nb\\tc')", "a\nb\tc", "java-control-escapes"),
+    _case("States.Format('\\u0041\\q')", "Aq", "unicode-and-plain-escapes"),
+    _case("States.StringSplit('Hello\nWorld', '\n')", ["Hello", "World"], "raw-newline-in-literal"),
     _case("States.Format($.tmpl, 3)", "v=3", "template-from-path"),
     _case("States.Format('{}{}', 'a', States.Format('{}', 1))", "a1", "nested-call"),
     _case("States.Format('{}', $$.Execution.Name)", "TestExecution", "context-path"),
@@ -101,6 +104,7 @@ ARRAY_CASES = [
     _case("States.ArrayPartition($.arr, 2)", [[1, 2], [3, 4], [5]], "partition-remainder"),
     _case("States.ArrayPartition($.arr, 9)", [[1, 2, 3, 4, 5]], "partition-larger-than-array"),
     _case("States.ArrayPartition(States.Array(), 2)", [], "partition-empty"),
+    _case("States.ArrayPartition($.arr, 1.5)", [[1, 2], [3, 4], [5]], "partition-rounds-chunk-size"),
     _case("States.ArrayContains($.arr, 3)", True, "contains"),
     _case("States.ArrayContains($.arr, 3.0)", True, "contains-number-by-value"),
     _case("States.ArrayContains(States.Array(1), true)", False, "boolean-is-not-number"),
@@ -110,6 +114,7 @@ ARRAY_CASES = [
     _case("States.ArrayRange(5, 1, -2)", [5, 3, 1], "range-descending"),
     _case("States.ArrayRange(5, 1, 1)", [], "range-wrong-direction-is-empty"),
     _case("States.ArrayRange(1, 1000, 1)", list(range(1, 1001)), "range-1000-items"),
+    _case("States.ArrayRange(0.5, 2.4, 0.6)", [1, 2], "range-rounds-arguments"),
     _case("States.ArrayGetItem($.arr, 4)", 5, "get-item"),
     _case("States.ArrayGetItem($.arr, 1.0)", 2, "get-item-integral-float"),
     _case("States.ArrayLength($.arr)", 5, "length"),
@@ -180,18 +185,20 @@ def test_uuid_is_a_version_4_uuid_from_the_current_entropy() -> None:
     assert first[14] == "4" and len(first) == 36
 
 
-def test_math_random_without_seed_stays_in_range() -> None:
+def test_math_random_draws_from_start_inclusive_to_end_exclusive() -> None:
     with use_entropy(SeededEntropy(7)):
-        values = {run("States.MathRandom(1, 3)") for _ in range(50)}
-    assert values <= {1, 2, 3} and len(values) > 1
+        values = {run("States.MathRandom(1, 4)") for _ in range(100)}
+    assert values == {1, 2, 3}
 
 
-def test_math_random_with_seed_is_deterministic() -> None:
-    assert run("States.MathRandom(0, 999, 3)") == run("States.MathRandom(0, 999, 3)")
+def test_math_random_with_seed_is_java_util_random() -> None:
+    # new java.util.Random(42).nextInt(10) == 0 and new Random(0).nextInt(100) == 60
+    assert run("States.MathRandom(5, 15, 42)") == 5
+    assert run("States.MathRandom(0, 100, 0)") == 60
 
 
 def test_math_random_rounds_non_integer_bounds() -> None:
-    assert run("States.MathRandom(12.5, 13.4, 1)") == 13
+    assert run("States.MathRandom(12.5, 14.4, 1)") == 13
 
 
 # --- runtime errors -------------------------------------------------------------------------------
@@ -206,7 +213,7 @@ RUNTIME_ERRORS = [
     _case("States.ArrayContains($.obj, 1)", "States.ArrayContains", "contains-not-array"),
     _case("States.ArrayRange(1, 1001, 1)", "States.ArrayRange", "range-over-1000"),
     _case("States.ArrayRange(1, 5, 0)", "States.ArrayRange", "range-step-zero"),
-    _case("States.ArrayRange(1.5, 5, 1)", "States.ArrayRange", "range-not-integer"),
+    _case("States.ArrayRange('1', 5, 1)", "States.ArrayRange", "range-not-number"),
     _case("States.ArrayGetItem($.arr, 5)", "States.ArrayGetItem", "index-out-of-bounds"),
     _case("States.ArrayGetItem($.arr, -1)", "States.ArrayGetItem", "negative-index"),
     _case("States.ArrayLength($.s)", "States.ArrayLength", "length-not-array"),
@@ -221,6 +228,8 @@ RUNTIME_ERRORS = [
     _case("States.MathAdd($.t, 1)", "States.MathAdd", "add-boolean"),
     _case("States.MathAdd(2147483648, 1)", "States.MathAdd", "add-beyond-int32"),
     _case("States.MathRandom(5, 1)", "States.MathRandom", "random-start-after-end"),
+    _case("States.MathRandom(5, 5)", "States.MathRandom", "random-empty-range"),
+    _case("States.MathRandom(1, 5, 1.5)", "States.MathRandom", "random-seed-not-integer"),
     _case("States.StringSplit($.n, ',')", "States.StringSplit", "split-not-string"),
 ]
 
@@ -256,6 +265,7 @@ DEFINITION_ERRORS = [
     _case("States.Format(nope)", "invalid argument", "bare-word"),
     _case("States.Format('{}', $.a[0)", "unbalanced", "unbalanced-path"),
     _case("States.(1)", "function name", "no-name"),
+    _case("States.Format('\\u00G1')", "unicode escape", "bad-unicode-escape"),
     _case("States.Format" + "(States.Format" * 10 + "('x')" + ")" * 10, "nested", "more-than-10-nested"),
 ]
 
