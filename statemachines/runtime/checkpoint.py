@@ -1,0 +1,114 @@
+"""Checkpoint stores: where execution states and their history are saved after every transition."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any, Protocol
+
+__all__ = ["CheckpointStore", "MemoryCheckpointStore", "SqliteCheckpointStore"]
+
+Event = list[Any]
+
+
+class CheckpointStore(Protocol):
+    """Saves and loads execution states (plain JSON data) and their history events."""
+
+    def save(self, execution_id: str, state: dict[str, Any], events: list[Event], first_event: int) -> None:
+        """Save the state and the history events from index `first_event` on."""
+        ...
+
+    def load(self, execution_id: str) -> tuple[dict[str, Any], list[Event]] | None:
+        """The saved state and full history of an execution, or None."""
+        ...
+
+    def running(self) -> list[str]:
+        """Ids of executions saved while still RUNNING."""
+        ...
+
+
+class MemoryCheckpointStore:
+    """An in-process store (JSON text copies, so nothing is shared with the live execution)."""
+
+    def __init__(self) -> None:
+        self._states: dict[str, str] = {}
+        self._events: dict[str, list[str]] = {}
+
+    def save(self, execution_id: str, state: dict[str, Any], events: list[Event], first_event: int) -> None:
+        """Save a snapshot."""
+        self._states[execution_id] = json.dumps(state)
+        stored = self._events.setdefault(execution_id, [])
+        del stored[first_event:]
+        stored.extend(json.dumps(e) for e in events)
+
+    def load(self, execution_id: str) -> tuple[dict[str, Any], list[Event]] | None:
+        """Load a snapshot."""
+        if execution_id not in self._states:
+            return None
+        state = json.loads(self._states[execution_id])
+        return state, [json.loads(e) for e in self._events.get(execution_id, [])]
+
+    def running(self) -> list[str]:
+        """Executions saved as RUNNING."""
+        return [k for k, v in self._states.items() if json.loads(v)["status"] == "RUNNING"]
+
+
+class SqliteCheckpointStore:
+    """A durable store in one SQLite file; survives the process being killed."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS executions (id TEXT PRIMARY KEY, status TEXT NOT NULL, state TEXT NOT NULL)"
+        )
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS events (execution_id TEXT NOT NULL, seq INTEGER NOT NULL, "
+            "event TEXT NOT NULL, PRIMARY KEY (execution_id, seq))"
+        )
+
+    def save(self, execution_id: str, state: dict[str, Any], events: list[Event], first_event: int) -> None:
+        """Save a snapshot in one transaction."""
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN")
+            try:
+                db.execute(
+                    "INSERT OR REPLACE INTO executions (id, status, state) VALUES (?, ?, ?)",
+                    (execution_id, state["status"], json.dumps(state)),
+                )
+                db.execute("DELETE FROM events WHERE execution_id = ? AND seq >= ?", (execution_id, first_event))
+                db.executemany(
+                    "INSERT INTO events (execution_id, seq, event) VALUES (?, ?, ?)",
+                    [(execution_id, first_event + i, json.dumps(e)) for i, e in enumerate(events)],
+                )
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    def load(self, execution_id: str) -> tuple[dict[str, Any], list[Event]] | None:
+        """Load a snapshot."""
+        with self._lock:
+            row = self._db.execute("SELECT state FROM executions WHERE id = ?", (execution_id,)).fetchone()
+            if row is None:
+                return None
+            rows = self._db.execute(
+                "SELECT event FROM events WHERE execution_id = ? ORDER BY seq", (execution_id,)
+            ).fetchall()
+        return json.loads(row[0]), [json.loads(r[0]) for r in rows]
+
+    def running(self) -> list[str]:
+        """Executions saved as RUNNING."""
+        with self._lock:
+            rows = self._db.execute("SELECT id FROM executions WHERE status = 'RUNNING'").fetchall()
+        return [r[0] for r in rows]
+
+    def close(self) -> None:
+        """Close the database."""
+        self._db.close()

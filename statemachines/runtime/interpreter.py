@@ -1,0 +1,471 @@
+"""The interpreter: steps an explicit, JSON-serialisable execution state.
+
+No Python call stack holds an execution: the state is a set of frames (the machine, and one per
+Map iteration or Parallel branch), a run queue, timers and task tokens, all plain data in
+`Interpreter.st`. A frame runs until it blocks (Wait, retry delay, task token, children) or
+ends; blocked frames are resumed by timers or callbacks. Every transition can be checkpointed.
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from statemachines.runtime.clock import Clock, format_timestamp
+from statemachines.runtime.errors import PathNotFound, QueryEvaluationError, RuntimeFailure, StatesError
+from statemachines.runtime.history import History
+from statemachines.runtime.jsonpath import ROOT_CONTEXT, ROOT_INPUT, JsonPath
+from statemachines.runtime.program import Program
+from statemachines.runtime.resources import TaskRegistry
+from statemachines.runtime.states.base import ENTER, Frame, State
+
+__all__ = ["ABORTED", "FAILED", "RUNNING", "SUCCEEDED", "TIMED_OUT", "Interpreter", "Listener", "new_execution"]
+
+RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED = "RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"
+Listener = Callable[[str, dict[str, Any]], None]
+_NOTHING = object()
+_PREFIX = "An error occurred while executing the state"
+
+
+def new_execution(
+    definition: dict[str, Any],
+    execution_input: Any,
+    *,
+    name: str,
+    state_machine_name: str,
+    account: str,
+    region: str,
+    role_arn: str,
+    start_time: float,
+) -> dict[str, Any]:
+    """The initial execution state (plain JSON data)."""
+    sm_arn = f"arn:aws:states:{region}:{account}:stateMachine:{state_machine_name}"
+    return {
+        "definition": definition,
+        "name": name,
+        "state_machine_name": state_machine_name,
+        "state_machine_arn": sm_arn,
+        "execution_arn": f"arn:aws:states:{region}:{account}:execution:{state_machine_name}:{name}",
+        "role_arn": role_arn,
+        "input": execution_input,
+        "start_time": start_time,
+        "stop_time": None,
+        "status": RUNNING,
+        "output": None,
+        "error": None,
+        "cause": None,
+        "redrive_count": 0,
+        "next_frame": 0,
+        "frames": {},
+        "runnable": [],
+        "tokens": {},
+        "events": [],
+        "started": False,
+    }
+
+
+class Interpreter:
+    """Runs one execution of a compiled program."""
+
+    def __init__(
+        self,
+        program: Program,
+        st: dict[str, Any],
+        *,
+        tasks: TaskRegistry,
+        clock: Clock,
+        ids: Callable[[], str],
+        rng: random.Random,
+        listeners: list[Listener] | None = None,
+        checkpoint: Callable[[Interpreter], None] | None = None,
+    ) -> None:
+        self.program = program
+        self.st = st
+        self.tasks = tasks
+        self.clock = clock
+        self.ids = ids
+        self.rng = rng
+        self.listeners = listeners or []
+        self.checkpoint_hook = checkpoint
+        self.frames: dict[str, Frame] = st["frames"]
+        self.events: list[list[Any]] = st["events"]
+        self.history = History(self.events)
+        self.runnable: deque[str] = deque(st["runnable"])
+        self.tokens: dict[str, str] = st["tokens"]
+        self.timers: list[tuple[float, str]] = [
+            (f["wake_at"], fid) for fid, f in self.frames.items() if f.get("wake_at") is not None
+        ]
+        heapq.heapify(self.timers)
+        self.cur_frame: Frame = {}
+        self.map_item: dict[str, Any] | None = None
+        self._exec_ctx: dict[str, Any] | None = None
+        timeout = program.timeout
+        self.deadline = st["start_time"] + timeout if timeout is not None else None
+
+    # ---- lifecycle -----------------------------------------------------------------------------
+
+    @property
+    def status(self) -> str:
+        """RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED."""
+        return str(self.st["status"])
+
+    def start(self) -> None:
+        """Record ExecutionStarted and queue the machine's first state."""
+        st = self.st
+        st["started"] = True
+        self._add(
+            "ExecutionStarted",
+            {"input": st["input"], "roleArn": st["role_arn"], "stateMachineArn": st["state_machine_arn"]},
+        )
+        root = self.new_frame(None, "", self.program.root.start_at, st["input"], {})
+        self.schedule(root)
+        self.save()
+
+    def run(self, *, wait: bool = True) -> str:
+        """Run until the execution ends or blocks (task tokens; timers too when `wait` is False)."""
+        st = self.st
+        runnable = self.runnable
+        frames = self.frames
+        deadline = self.deadline
+        while st["status"] == RUNNING:
+            if runnable:
+                frame = frames.get(runnable.popleft())
+                if frame is not None and frame["phase"] != "done":
+                    self.run_frame(frame)
+                if deadline is not None and st["status"] == RUNNING and self.clock.now() >= deadline:
+                    self.time_out()
+                continue
+            if not self.timers:
+                break
+            when, fid = self.timers[0]
+            frame = frames.get(fid)
+            if frame is None or frame.get("wake_at") != when:
+                heapq.heappop(self.timers)
+                continue
+            if deadline is not None and when > deadline:
+                if not wait:
+                    break
+                self.clock.sleep_until(deadline)
+                self.time_out()
+                break
+            if when > self.clock.now():
+                if not wait:
+                    break
+                self.clock.sleep_until(when)
+                if self.clock.now() < when:
+                    break
+            heapq.heappop(self.timers)
+            frame["wake_at"] = None
+            runnable.append(fid)
+        self.save()
+        return str(st["status"])
+
+    def run_frame(self, frame: Frame) -> None:
+        """Run one frame's states until it blocks or finishes."""
+        self.cur_frame = frame
+        states = self.program.branches[frame["branch"]].states
+        hook = self.checkpoint_hook
+        st = self.st
+        while True:
+            state = states[frame["state"]]
+            try:
+                nxt = state.run(self, frame)
+            except StatesError as err:
+                nxt = self.handle_error(frame, state, err)
+            if nxt is None or st["status"] != RUNNING:
+                break
+            frame["state"] = nxt
+            frame["phase"] = ENTER
+            if hook is not None:
+                hook(self)
+
+    def save(self) -> None:
+        """Checkpoint now (when a store is configured)."""
+        if self.checkpoint_hook is not None:
+            self.checkpoint_hook(self)
+
+    def snapshot(self) -> dict[str, Any]:
+        """The execution state without its history, ready for json.dumps."""
+        self.st["runnable"] = list(self.runnable)
+        return {k: v for k, v in self.st.items() if k != "events"}
+
+    # ---- frames --------------------------------------------------------------------------------
+
+    def new_frame(
+        self, parent: Frame | None, branch: str, state: str, data: Any, variables: dict[str, Any], **extra: Any
+    ) -> Frame:
+        """Create a frame (the machine, a branch or an iteration) positioned at `state`."""
+        fid = str(self.st["next_frame"])
+        self.st["next_frame"] += 1
+        frame: Frame = {
+            "id": fid,
+            "parent": parent["id"] if parent is not None else None,
+            "branch": branch,
+            "state": state,
+            "input": data,
+            "vars": variables,
+            "phase": ENTER,
+            "entered": 0,
+            "entered_at": 0.0,
+            "attempts": None,
+            "retry_count": 0,
+            "wake_at": None,
+            "ctx": None,
+            "quiet": bool(parent is not None and parent.get("quiet")),
+        }
+        frame.update(extra)
+        self.frames[fid] = frame
+        return frame
+
+    def schedule(self, frame: Frame, *, front: bool = False) -> None:
+        """Make a frame runnable."""
+        if front:
+            self.runnable.appendleft(frame["id"])
+        else:
+            self.runnable.append(frame["id"])
+
+    def sleep(self, frame: Frame, until: float) -> None:
+        """Block a frame until `until` (a timer wakes it)."""
+        frame["wake_at"] = until
+        heapq.heappush(self.timers, (until, frame["id"]))
+
+    def state_of(self, frame: Frame) -> State:
+        """The compiled state a frame is at."""
+        return self.program.branches[frame["branch"]].states[frame["state"]]
+
+    def finish_frame(self, frame: Frame, output: Any) -> None:
+        """A frame reached an End state."""
+        frame["phase"] = "done"
+        frame["status"] = SUCCEEDED
+        frame["output"] = output
+        if frame["parent"] is None:
+            self.finish_execution(SUCCEEDED, output=output)
+        else:
+            self._child_done(frame)
+
+    def fail_frame(self, frame: Frame, error: str | None, cause: str | None) -> None:
+        """A frame failed with an error nobody caught."""
+        frame["phase"] = "done"
+        frame["status"] = FAILED
+        frame["error"] = error
+        frame["cause"] = cause
+        if frame["parent"] is None:
+            self.finish_execution(FAILED, error=error, cause=cause)
+        else:
+            self._child_done(frame)
+
+    def _child_done(self, child: Frame) -> None:
+        parent = self.frames[child["parent"]]
+        self.frames.pop(child["id"], None)
+        previous = self.cur_frame
+        self.cur_frame = parent
+        try:
+            self.state_of(parent).on_child_done(self, parent, child)  # type: ignore[attr-defined]
+        finally:
+            self.cur_frame = previous
+
+    def cancel_children(self, parent: Frame) -> None:
+        """Drop every descendant of `parent` (a failed Map or Parallel)."""
+        doomed = [fid for fid, f in self.frames.items() if f["parent"] == parent["id"]]
+        for fid in doomed:
+            child = self.frames.pop(fid, None)
+            if child is not None:
+                self.cancel_children(child)
+        for token, fid in list(self.tokens.items()):
+            if fid not in self.frames:
+                del self.tokens[token]
+
+    def finish_execution(self, status: str, *, output: Any = None, error: str | None = None, cause: str | None = None) -> None:
+        """End the execution and record its terminal event."""
+        st = self.st
+        if st["status"] != RUNNING:
+            return
+        st["status"] = status
+        st["output"] = output
+        st["error"] = error
+        st["cause"] = cause
+        st["stop_time"] = self.clock.now()
+        if status == SUCCEEDED:
+            self._add("ExecutionSucceeded", {"output": output})
+        elif status == FAILED:
+            self._add("ExecutionFailed", {"error": error, "cause": cause})
+        elif status == TIMED_OUT:
+            self._add("ExecutionTimedOut", {"error": error, "cause": cause})
+        else:
+            self._add("ExecutionAborted", {"error": error, "cause": cause})
+        self.runnable.clear()
+        self.timers.clear()
+        self.tokens.clear()
+
+    def time_out(self) -> None:
+        """The machine-level TimeoutSeconds elapsed."""
+        self.finish_execution(TIMED_OUT)
+
+    # ---- errors --------------------------------------------------------------------------------
+
+    def handle_error(self, frame: Frame, state: State, err: StatesError) -> str | None:
+        """Apply Retry then Catch to an error raised by `state`; returns the next state or None."""
+        self.cur_frame = frame
+        error, cause = err.error, err.cause
+        if error in ("States.Runtime", "States.QueryEvaluationError") and not (cause or "").startswith(_PREFIX):
+            cause = (
+                f"{_PREFIX} '{state.name}' (entered at the event id #{frame['entered']}). {cause or ''}"
+            ).rstrip()
+        if isinstance(err, RuntimeFailure) or error == "States.Runtime":
+            self.finish_execution(FAILED, error=error, cause=cause)
+            return None
+        if isinstance(err, QueryEvaluationError):
+            self.event(frame, "EvaluationFailed", {"error": error, "cause": cause, "state": state.name})
+            err.fail_event = err.fail_event or state.failed_type
+        for index, retrier in enumerate(state.retriers):
+            if not retrier.matches(error):
+                continue
+            attempts = frame["attempts"] or [0] * len(state.retriers)
+            frame["attempts"] = attempts
+            if attempts[index] < retrier.max_attempts:
+                delay = retrier.delay(attempts[index], self.rng)
+                attempts[index] += 1
+                frame["retry_count"] += 1
+                frame["phase"] = "retry"
+                if delay > 0:
+                    self.sleep(frame, self.clock.now() + delay)
+                else:
+                    self.schedule(frame, front=True)
+                return None
+            break
+        if err.fail_event:
+            self.event(frame, err.fail_event, None)
+        for catcher in state.catchers:
+            if catcher.matches(error):
+                error_output: dict[str, Any] = {"Error": error}
+                if cause is not None:
+                    error_output["Cause"] = cause
+                try:
+                    out = state.catch_output(self, frame, catcher, error_output)
+                except StatesError as inner:
+                    self.fail_frame(frame, inner.error, inner.cause)
+                    return None
+                self.event(frame, state.exited_type, {"name": state.name, "output": out})
+                frame["input"] = out
+                return catcher.next
+        self.fail_frame(frame, error, cause)
+        return None
+
+    # ---- events --------------------------------------------------------------------------------
+
+    def _add(self, event_type: str, details: dict[str, Any] | None) -> int:
+        self.events.append([event_type, self.clock.now(), details])
+        for listener in self.listeners:
+            listener(event_type, details or {})
+        return len(self.events)
+
+    def event(self, frame: Frame, event_type: str, details: dict[str, Any] | None) -> int:
+        """Record an event of `frame` (dropped for the child executions of a distributed Map)."""
+        if frame["quiet"]:
+            return 0
+        self.events.append([event_type, self.clock.now(), details])
+        if self.listeners:
+            for listener in self.listeners:
+                listener(event_type, details or {})
+        return len(self.events)
+
+    def enter(self, frame: Frame, state: State) -> None:
+        """Record the StateEntered event of `state`."""
+        frame["entered_at"] = self.clock.now()
+        frame["attempts"] = None
+        frame["retry_count"] = 0
+        frame["entered"] = self.event(frame, state.entered_type, {"name": state.name, "input": frame["input"]})
+
+    # ---- data ----------------------------------------------------------------------------------
+
+    def resolve(self, path: JsonPath, data: Any) -> Any:
+        """Select a path from `data`, the context object or a variable of the current frame."""
+        root = path.root
+        if root == ROOT_INPUT:
+            return path.get(data)
+        if root == ROOT_CONTEXT:
+            return path.get(self.context(self.cur_frame))
+        return path.get(self.variable(self.cur_frame, path.variable or ""))
+
+    def variable(self, frame: Frame, name: str) -> Any:
+        """The value of variable `name` as seen from `frame` (inner scopes first)."""
+        f: Frame | None = frame
+        while f is not None:
+            scope = f["vars"]
+            if name in scope:
+                return scope[name]
+            parent = f["parent"]
+            f = self.frames.get(parent) if parent is not None else None
+        raise PathNotFound("$" + name, f"No variable named '{name}'")
+
+    def all_variables(self, frame: Frame) -> dict[str, Any]:
+        """Every variable visible from `frame`, inner scopes overriding outer ones."""
+        chain: list[dict[str, Any]] = []
+        f: Frame | None = frame
+        while f is not None:
+            chain.append(f["vars"])
+            parent = f["parent"]
+            f = self.frames.get(parent) if parent is not None else None
+        merged: dict[str, Any] = {}
+        for scope in reversed(chain):
+            merged.update(scope)
+        return merged
+
+    def assign(self, frame: Frame, values: dict[str, Any]) -> None:
+        """Commit variable assignments in the frame's own scope."""
+        frame["vars"].update(values)
+
+    def context(self, frame: Frame) -> dict[str, Any]:
+        """The context object (`$$`, `$states.context`) as seen from `frame`."""
+        st = self.st
+        if self._exec_ctx is None or self._exec_ctx["RedriveCount"] != st["redrive_count"]:
+            self._exec_ctx = {
+                "Id": st["execution_arn"],
+                "Input": st["input"],
+                "StartTime": format_timestamp(st["start_time"]),
+                "Name": st["name"],
+                "RoleArn": st["role_arn"],
+                "RedriveCount": st["redrive_count"],
+            }
+        state: dict[str, Any] = {"Name": frame.get("state"), "EnteredTime": format_timestamp(frame.get("entered_at", 0.0))}
+        if frame.get("state") is not None and frame.get("branch") is not None:
+            if self.state_of(frame).kind == "Task":
+                state["RetryCount"] = frame.get("retry_count", 0)
+        ctx: dict[str, Any] = {
+            "Execution": dict(self._exec_ctx),
+            "StateMachine": {"Id": st["state_machine_arn"], "Name": st["state_machine_name"]},
+            "State": state,
+        }
+        if self.map_item is not None:
+            ctx["Map"] = {"Item": self.map_item}
+        token = (frame.get("ctx") or {}).get("token") if isinstance(frame.get("ctx"), dict) else None
+        if token:
+            ctx["Task"] = {"Token": token}
+        return ctx
+
+    def bindings(
+        self,
+        frame: Frame,
+        data: Any,
+        *,
+        result: Any = _NOTHING,
+        error_output: Any = _NOTHING,
+        context: bool = False,
+    ) -> dict[str, Any]:
+        """JSONata bindings: every visible variable plus `$states`."""
+        from statemachines.runtime.jsonata import to_jsonata
+
+        states: dict[str, Any] = {"input": data}
+        if result is not _NOTHING:
+            states["result"] = result
+        if error_output is not _NOTHING:
+            states["errorOutput"] = error_output
+        if context:
+            states["context"] = self.context(frame)
+        bound = self.all_variables(frame)
+        bound["states"] = states
+        converted: dict[str, Any] = to_jsonata(bound)
+        return converted

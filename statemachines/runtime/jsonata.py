@@ -1,0 +1,155 @@
+"""JSONata for ASL states through jsonata-python: cached compilation, `$states` and variables bound.
+
+Evaluation problems become `States.QueryEvaluationError` with the messages AWS uses. The
+jsonata package is imported only when a definition uses JSONata, to keep start-up fast.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from statemachines.runtime.errors import QueryEvaluationError
+
+__all__ = ["JsonataExpression", "compile_jsonata", "expression_text", "is_jsonata", "to_json_compact"]
+
+_cache: dict[str, JsonataExpression] = {}
+_UNDEFINED = object()
+
+
+def is_jsonata(value: Any) -> bool:
+    """True for a `{% ... %}` string."""
+    return isinstance(value, str) and value.startswith("{%") and value.endswith("%}")
+
+
+def expression_text(value: str) -> str:
+    """The expression inside `{% ... %}`."""
+    return value[2:-2].strip()
+
+
+def to_json_compact(value: Any) -> str:
+    """JSON text as AWS prints values in error messages."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+class JsonataExpression:
+    """One compiled JSONata expression (the text between `{%` and `%}`)."""
+
+    __slots__ = ("_compiled", "_error", "text", "uses_context")
+
+    def __init__(self, text: str) -> None:
+        import jsonata
+
+        from statemachines.runtime.jsonata_functions import register_functions
+
+        self.text = text
+        self.uses_context = "context" in text
+        self._error: str | None = None
+        try:
+            compiled = jsonata.Jsonata(text)
+            compiled.set_output_convert_nulls(False)
+            register_functions(compiled)
+            self._compiled: Any = compiled
+        except jsonata.JException as exc:
+            self._compiled = None
+            self._error = f"{exc.error}: {_message(exc)}"
+
+    def evaluate(self, bindings: Mapping[str, Any], field: str) -> Any:
+        """Evaluate with prepared `bindings` (see `to_jsonata`); `field` names it in errors."""
+        import jsonata
+
+        if self._compiled is None:
+            raise QueryEvaluationError(
+                f"The JSONata expression '{self.text}' specified for the field '{field}' "
+                f"threw an error during evaluation. {self._error}"
+            )
+        try:
+            raw = self._compiled.evaluate(None, bindings)
+        except jsonata.JException as exc:
+            raise QueryEvaluationError(
+                f"The JSONata expression '{self.text}' specified for the field '{field}' "
+                f"threw an error during evaluation. {exc.error}: {_message(exc)}"
+            ) from None
+        except QueryEvaluationError:
+            raise
+        except Exception as exc:  # errors raised by registered functions
+            error = getattr(exc, "error", None)
+            if error is not None and getattr(exc, "cause", None) is not None:
+                raise
+            raise QueryEvaluationError(
+                f"The JSONata expression '{self.text}' specified for the field '{field}' "
+                f"threw an error during evaluation. {exc}"
+            ) from None
+        if raw is None:
+            raise QueryEvaluationError(
+                f"The JSONata expression '{self.text}' specified for the field '{field}' returned nothing (undefined)."
+            )
+        value = from_jsonata(raw)
+        if value is _UNDEFINED:
+            raise QueryEvaluationError(
+                f"The JSONata expression '{self.text}' specified for the field '{field}' returned an unsupported result type."
+            )
+        return value
+
+
+def _message(exc: Any) -> str:
+    text = str(exc)
+    # jsonata-python prefixes nothing: the message is the text after the code
+    return text
+
+
+def compile_jsonata(text: str) -> JsonataExpression:
+    """Compile (once, cached) the JSONata expression `text`."""
+    expr = _cache.get(text)
+    if expr is None:
+        expr = JsonataExpression(text)
+        _cache[text] = expr
+    return expr
+
+
+def to_jsonata(value: Any) -> Any:
+    """Copy a JSON value into jsonata-python's representation (null as its NULL_VALUE)."""
+    from jsonata.utils import Utils
+
+    null = Utils.NULL_VALUE
+
+    def conv(v: Any) -> Any:
+        if v is None:
+            return null
+        t = type(v)
+        if t is dict:
+            return {k: conv(x) for k, x in v.items()}
+        if t is list:
+            return [conv(x) for x in v]
+        return v
+
+    return conv(value)
+
+
+def from_jsonata(value: Any) -> Any:
+    """Copy a jsonata-python result back to plain JSON values; `_UNDEFINED` for functions."""
+    from jsonata.utils import Utils
+
+    null = Utils.NULL_VALUE
+    bad = False
+
+    def conv(v: Any) -> Any:
+        nonlocal bad
+        if v is None or v is null:
+            return None
+        if isinstance(v, bool) or isinstance(v, str):
+            return v
+        if isinstance(v, int):
+            return v
+        if isinstance(v, float):
+            return int(v) if v.is_integer() and abs(v) < 2**53 else v
+        if isinstance(v, Mapping):
+            return {k: conv(x) for k, x in v.items() if x is not None}
+        if isinstance(v, list):
+            return [conv(x) for x in v if x is not None]
+        bad = True
+        return None
+
+    out = conv(value)
+    return _UNDEFINED if bad else out
