@@ -25,7 +25,7 @@ def schema(args: argparse.Namespace) -> int:
 
 def nodes(args: argparse.Namespace) -> int:
     """Print the node catalogue as a JSON array sorted by type."""
-    from deca.nodes.catalogue import catalogue
+    from deca.nodes.info import catalogue
 
     sys.stdout.write(dump_json([info.model_dump(mode="json") for info in catalogue()]))
     return 0

@@ -9,14 +9,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from deca.nodes.catalogue import NodeTypeInfo, catalogue, node_type_info
+    from deca.nodes.info import NodeTypeInfo, catalogue, node_type_info
 
 __all__ = ["NodeTypeInfo", "catalogue", "node_type_info"]
 
 
 def __getattr__(name: str) -> Any:
     if name in __all__:
-        from deca.nodes import catalogue as module
+        from deca.nodes import info as module
 
         return getattr(module, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -83,6 +83,28 @@ class Operation:
     optional: tuple[str, ...] = ()
 
 
+def _operation_rules_schema(schema: dict[str, Any], model: type[Any]) -> None:
+    """Add the per-operation rules to the JSON Schema (`allOf` of `if`/`then`), so editors enforce them too."""
+    selector: str = model.SELECTOR
+    specific: frozenset[str] = model.operation_fields()
+    rules = []
+    for name, rule in model.OPERATIONS.items():
+        accepted = {*rule.required, *rule.optional}
+        then: dict[str, Any] = {}
+        if rule.required:
+            then["required"] = list(rule.required)
+        props: dict[str, dict[str, Any]] = {f: {"not": {"type": "null"}} for f in rule.required}
+        props.update({f: {"type": "null"} for f in sorted(specific - accepted)})
+        if props:
+            then["properties"] = props
+        if then:
+            rules.append(
+                {"if": {"properties": {selector: {"const": name}}, "required": [selector]}, "then": then}
+            )
+    if rules:
+        schema["allOf"] = rules
+
+
 class OperationConfig(NodeConfig):
     """A config whose fields depend on a selector field (usually `operation`).
 
@@ -92,7 +114,7 @@ class OperationConfig(NodeConfig):
     it. Errors are reported on the field itself (`config.key`), not on the whole config.
     """
 
-    model_config = ConfigDict(validate_default=True)
+    model_config = ConfigDict(validate_default=True, json_schema_extra=_operation_rules_schema)
 
     SELECTOR: ClassVar[str] = "operation"
     OPERATIONS: ClassVar[Mapping[str, Operation]] = {}
