@@ -20,6 +20,7 @@ from deca.stores.local import sqlite_stores
 from deca.stores.memory import memory_stores
 from deca.stores.models import Page
 from deca.stores.mongo import ensure_indexes, mongo_stores
+from deca.stores.urls import stores_from_url
 
 __all__ = [
     "DEFAULT_LIMIT",
@@ -39,4 +40,5 @@ __all__ = [
     "memory_stores",
     "mongo_stores",
     "sqlite_stores",
+    "stores_from_url",
 ]
