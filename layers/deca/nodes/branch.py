@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from pydantic import Field
-
 from deca.nodes.base import NodeConfig, NodeOutput, NodeSpec
 
 __all__ = ["SPEC", "BranchConfig", "BranchOutput"]
 
 
 class BranchConfig(NodeConfig):
-    """Config of the branch node: the routes are its out-edges' `condition`s, tested in order."""
-
-    when_no_match: Literal["default", "fail"] = Field(
-        default="default",
-        description="With no true condition: take the unconditional out-edges (default) or fail the "
-        "flow with NoBranchMatched",
-    )
+    """The branch node takes no config: its routes are its out-edges' `condition`s, tested in order; with
+    no true one it takes its unconditional out-edges, and without those the path ends."""
 
 
 class BranchOutput(NodeOutput):
@@ -33,5 +24,4 @@ SPEC = NodeSpec(
     output=BranchOutput,
     kind="switch",
     icon="split",
-    errors=("NoBranchMatched",),
 )

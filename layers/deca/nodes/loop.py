@@ -22,7 +22,6 @@ class LoopConfig(NodeConfig):
         le=10_000,
         description="Items run at once; unset: settings.parallelism; 0: no limit",
     )
-    max_items: int | None = Field(default=None, ge=1, description="Fail with TooManyItems above this count")
     tolerated_failure_percentage: float = Field(
         default=0, ge=0, le=100, description="Failed items tolerated before the loop fails (distributed runs)"
     )
@@ -43,6 +42,5 @@ SPEC = NodeSpec(
     output=LoopOutput,
     kind="loop",
     icon="repeat",
-    errors=("TooManyItems",),
     example={"items": "{{ input.orders }}", "max_concurrency": 5},
 )

@@ -31,6 +31,7 @@ class RespondToWebhookOutput(NodeOutput):
     status_code: int = Field(description="HTTP status code sent")
     headers: dict[str, str] = Field(description="Response headers sent", default_factory=dict)
     body: Any = Field(default=None, description="Response body sent")
+    content_type: str = Field(default="application/json", description="Content-Type sent")
 
 
 SPEC = NodeSpec(

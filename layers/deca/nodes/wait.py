@@ -34,7 +34,10 @@ class WaitConfig(NodeConfig):
 
 
 class WaitOutput(NodeOutput):
-    """A wait node outputs nothing."""
+    """What was waited for (one of the two fields is set)."""
+
+    waited_seconds: int | None = Field(default=None, description="The duration waited (seconds)")
+    waited_until: str | None = Field(default=None, description="The timestamp waited for (until)")
 
 
 SPEC = NodeSpec(
