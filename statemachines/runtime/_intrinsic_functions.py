@@ -16,9 +16,9 @@ from typing import Any, NoReturn
 
 from statemachines.runtime._entropy import JavaRandom, current_entropy
 from statemachines.runtime._json_values import (
+    equality_key,
     is_integral,
     is_number,
-    json_equal,
     to_compact_json,
     to_java_string,
     type_name,
@@ -138,7 +138,8 @@ def _array_partition(array: Any, size: Any) -> list[list[Any]]:
 
 def _array_contains(array: Any, value: Any) -> bool:
     items = _require_array("States.ArrayContains", array, "the first argument")
-    return any(json_equal(item, value) for item in items)
+    key = equality_key(value)
+    return any(equality_key(item) == key for item in items)
 
 
 def range_items(name: str, start: Any, end: Any, step: Any) -> list[int]:
@@ -173,22 +174,12 @@ def _array_length(array: Any) -> int:
     return len(_require_array("States.ArrayLength", array, "the argument"))
 
 
-def _unique_key(value: Any) -> Any:
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return (type_name(value), value)
-    if is_number(value):
-        return ("number", value)
-    if isinstance(value, list):
-        return ("array", tuple(_unique_key(item) for item in value))
-    return ("object", frozenset((key, _unique_key(item)) for key, item in value.items()))
-
-
 def _array_unique(array: Any) -> list[Any]:
     items = _require_array("States.ArrayUnique", array, "the argument")
     seen: set[Any] = set()
     unique = []
     for item in items:
-        key = _unique_key(item)
+        key = equality_key(item)
         if key not in seen:
             seen.add(key)
             unique.append(item)

@@ -13,10 +13,10 @@ from decimal import Decimal
 from typing import Any
 
 __all__ = [
+    "equality_key",
     "is_integral",
     "is_number",
     "java_double_to_string",
-    "json_equal",
     "to_compact_json",
     "to_java_string",
     "type_name",
@@ -52,21 +52,22 @@ def type_name(value: Any) -> str:
     return type(value).__name__
 
 
-def json_equal(left: Any, right: Any) -> bool:
-    """Deep JSON equality: numbers by value (`1 == 1.0`), booleans never equal numbers."""
-    if isinstance(left, bool) or isinstance(right, bool):
-        return left is right
-    if isinstance(left, dict):
-        if not isinstance(right, dict) or left.keys() != right.keys():
-            return False
-        return all(json_equal(value, right[key]) for key, value in left.items())
-    if isinstance(left, list):
-        if not isinstance(right, list) or len(left) != len(right):
-            return False
-        return all(json_equal(a, b) for a, b in zip(left, right, strict=True))
-    if is_number(left):
-        return is_number(right) and left == right
-    return type(left) is type(right) and left == right
+def equality_key(value: Any) -> Any:
+    """A hashable key equal for JSON values AWS (Java) treats as equal.
+
+    Objects compare without key order and arrays in order; numbers compare by kind and value as
+    Java's boxed numbers do, so `1` (an integer) and `1.0` (a double) differ, and a boolean is
+    never a number.
+    """
+    if value is None or isinstance(value, bool | str):
+        return (type(value), value)
+    if isinstance(value, int | float):
+        return (type(value), value)
+    if isinstance(value, list):
+        return (list, tuple(equality_key(item) for item in value))
+    if isinstance(value, dict):
+        return (dict, frozenset((key, equality_key(item)) for key, item in value.items()))
+    return (type(value), value)
 
 
 def java_double_to_string(value: float) -> str:

@@ -59,6 +59,12 @@ def _null() -> Any:
     return Utils.NULL_VALUE
 
 
+def _scalars(args: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Arguments with JSONata's null as None, for the shared argument checks and messages."""
+    null = _null()
+    return tuple(None if arg is null else arg for arg in args)
+
+
 def _to_jsonata(value: Any) -> Any:
     """JSON values -> jsonata-python values (None -> NULL_VALUE)."""
     if value is None:
@@ -80,7 +86,7 @@ def _sequence(items: list[Any]) -> list[Any]:
 def partition(*args: Any) -> Any:
     """`$partition(array, size)`: consecutive chunks of `size` items; undefined for an empty array."""
     _check_count("$partition", args, 2, 2)
-    array, size = args
+    array, size = args[0], _scalars(args[1:])[0]
     with _as_function_error("$partition"):
         chunks = partition_items("$partition", array, size)
     return chunks or None
@@ -90,7 +96,7 @@ def range_(*args: Any) -> Any:
     """`$range(start, end, step)`: the inclusive integer range, as a JSONata sequence (max 1000)."""
     _check_count("$range", args, 3, 3)
     with _as_function_error("$range"):
-        items = range_items("$range", *args)
+        items = range_items("$range", *_scalars(args))
     return _sequence(list(items))
 
 
@@ -98,7 +104,7 @@ def hash_(*args: Any) -> str:
     """`$hash(data, algorithm)`: hex digest with MD5, SHA-1, SHA-256, SHA-384 or SHA-512."""
     _check_count("$hash", args, 2, 2)
     with _as_function_error("$hash"):
-        return hash_text("$hash", *args)
+        return hash_text("$hash", *_scalars(args))
 
 
 def random_(*args: Any) -> float:

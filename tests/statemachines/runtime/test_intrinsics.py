@@ -59,6 +59,13 @@ FORMAT_CASES = [
     _case("States.Format('{}', $.empty)", "", "empty-string"),
     _case("States.Format('{} {}', $.n, $.f)", "7 1.1", "int-and-float"),
     _case("States.Format('{}', $.big)", "1.0E20", "large-float-like-java"),
+    _case(
+        "States.Format('{}|{}|{}', 0.00001, 123456789.0, 0.001)",
+        "1.0E-5|1.23456789E8|0.001",
+        "float-notation-thresholds",
+    ),
+    _case("States.Format('{}|{}', 2.0, -0.0)", "2.0|-0.0", "integral-floats-keep-decimal"),
+    _case("States.Format('{}', 12345678901234567890)", "12345678901234567890", "big-integer"),
     _case("States.Format('{}|{}', $.t, $.nil)", "true|null", "boolean-and-null"),
     _case("States.Format('{}', $.obj)", "{a=1, b=[1, 2], c=null}", "object-like-java-map"),
     _case("States.Format('{}', $.list)", "[a, b]", "array-like-java-list"),
@@ -83,6 +90,7 @@ JSON_CASES = [
     _case("States.JsonToString($.obj)", '{"a":1,"b":[1,2],"c":null}', "compact-object"),
     _case("States.JsonToString($.s)", '"HelloWorld"', "string-is-quoted"),
     _case("States.JsonToString($.f)", "1.1", "float"),
+    _case("States.JsonToString(States.Array($.big, 'é'))", '[1.0E20,"é"]', "jackson-numbers-and-unicode"),
     _case("States.JsonToString($.nested)", '{"deep":{"x":"y"}}', "nested"),
     _case(
         "States.JsonMerge($.obj, $.nested, false)",
@@ -106,7 +114,7 @@ ARRAY_CASES = [
     _case("States.ArrayPartition(States.Array(), 2)", [], "partition-empty"),
     _case("States.ArrayPartition($.arr, 1.5)", [[1, 2], [3, 4], [5]], "partition-rounds-chunk-size"),
     _case("States.ArrayContains($.arr, 3)", True, "contains"),
-    _case("States.ArrayContains($.arr, 3.0)", True, "contains-number-by-value"),
+    _case("States.ArrayContains($.arr, 3.0)", False, "contains-integer-is-not-double-as-in-java"),
     _case("States.ArrayContains(States.Array(1), true)", False, "boolean-is-not-number"),
     _case("States.ArrayContains(States.Array($.obj), $.obj)", True, "contains-object"),
     _case("States.ArrayRange(1, 9, 2)", [1, 3, 5, 7, 9], "range-inclusive-end"),
@@ -120,8 +128,8 @@ ARRAY_CASES = [
     _case("States.ArrayLength($.arr)", 5, "length"),
     _case(
         "States.ArrayUnique(States.Array(1, 1.0, true, 'a', 'a', null, null, $.obj, $.obj))",
-        [1, True, "a", None, {"a": 1, "b": [1, 2], "c": None}],
-        "unique-keeps-first",
+        [1, 1.0, True, "a", None, {"a": 1, "b": [1, 2], "c": None}],
+        "unique-keeps-first-java-equality",
     ),
 ]
 

@@ -93,6 +93,7 @@ def test_functions_see_states_input() -> None:
         pytest.param("$range(1, 5)", "$range", id="range-two-arguments"),
         pytest.param("$hash('x', 'SHA-3')", "$hash", id="hash-unknown-algorithm"),
         pytest.param("$hash(1, 'MD5')", "$hash", id="hash-not-string"),
+        pytest.param("$hash(null, 'MD5')", "$hash", id="hash-null"),
         pytest.param("$parse('{bad')", "$parse", id="parse-invalid-json"),
         pytest.param("$parse(1)", "$parse", id="parse-not-string"),
         pytest.param("$random({})", "$random", id="random-object-seed"),
@@ -105,6 +106,7 @@ def test_invalid_arguments_raise_function_error(expression: str, function: str) 
         run(expression)
     assert caught.value.function == function
     assert str(caught.value).startswith(f"{function}: ")
+    assert "NullValue" not in str(caught.value)
 
 
 def test_eval_is_not_available_as_on_aws() -> None:
