@@ -31,8 +31,7 @@ def open_stores(backend: str, tmp_path: Path, clock: FakeClock) -> Stores:
         return memory_stores(clock=clock)
     if backend == "sqlite":
         return sqlite_stores(tmp_path / "deca.sqlite3", clock=clock)
-    client: mongomock.MongoClient = mongomock.MongoClient()
-    return mongo_stores(client, "deca", clock=clock, create_indexes=True)
+    return mongo_stores(mongomock.MongoClient(), "deca", clock=clock, create_indexes=True)
 
 
 @pytest.fixture(params=BACKENDS)

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from deca.stores.models import Credential, ExecutionRecord, Page, format_timestamp
 
 from tests.fakes import records
+from tests.fakes.stores import stores_with_flow
 
 
 def test_timestamps_serialise_to_fixed_width_utc_text() -> None:
@@ -63,3 +64,10 @@ def test_page_serialises_its_items() -> None:
     page = Page[ExecutionRecord](items=[records.execution()], next_cursor="abc")
 
     assert json.loads(page.model_dump_json())["items"][0]["execution_id"] == "exec-1"
+
+
+def test_fake_stores_hold_a_flow_with_its_first_version() -> None:
+    stores = stores_with_flow()
+
+    assert stores.flows.get("ws-1", "flow-1").latest_version == 1
+    assert stores.flows.get_version("ws-1", "flow-1", 1).definition["id"] == "flow-1"

@@ -39,7 +39,7 @@ def kind(request: pytest.FixtureRequest) -> Kind:
 
 def _id(record: Any) -> str:
     dumped: dict[str, Any] = record.model_dump()
-    return next(v for k, v in dumped.items() if k.endswith("_id") and k != "workspace_id")
+    return str(next(v for k, v in dumped.items() if k.endswith("_id") and k != "workspace_id"))
 
 
 def test_created_record_is_returned_by_get(stores: Stores, kind: Kind) -> None:
