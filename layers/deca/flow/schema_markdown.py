@@ -9,9 +9,12 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, NoDefault
 from pydantic_core import core_schema
 
+from deca.nodes.common import EMAIL_OR_TEMPLATE_PATTERN, TEMPLATE_PATTERN
+
 __all__ = ["DocsSchemaGenerator", "model_schema", "model_tables", "schema_type"]
 
-_TEMPLATE_PATTERN = r"^\s*\{\{[\s\S]*\}\}\s*$"
+# Patterns shown by name instead of as a regular expression.
+_NAMED_STRINGS = {TEMPLATE_PATTERN: "template", EMAIL_OR_TEMPLATE_PATTERN: "email address or template"}
 _REF_PREFIX = "#/$defs/"
 
 
@@ -59,7 +62,7 @@ def _constraints(node: dict[str, Any]) -> str:
         parts.append(_range(node.get("minItems"), node.get("maxItems"), " items"))
     if "minProperties" in node or "maxProperties" in node:
         parts.append(_range(node.get("minProperties"), node.get("maxProperties"), " keys"))
-    if "pattern" in node and node["pattern"] != _TEMPLATE_PATTERN:
+    if "pattern" in node and node["pattern"] not in _NAMED_STRINGS:
         parts.append(f"pattern `{node['pattern']}`")
     return f" ({', '.join(parts)})" if parts else ""
 
@@ -79,8 +82,8 @@ def schema_type(node: dict[str, Any]) -> str:
     if "enum" in node:
         return "one of " + ", ".join(f"`{json.dumps(v)}`" for v in node["enum"])
     kind = node.get("type")
-    if kind == "string" and node.get("pattern") == _TEMPLATE_PATTERN:
-        return "template"
+    if kind == "string" and node.get("pattern") in _NAMED_STRINGS:
+        return _NAMED_STRINGS[node["pattern"]]
     if kind == "array":
         items = node.get("items")
         return "array" + _constraints(node) + (f" of {schema_type(items)}" if items else "")

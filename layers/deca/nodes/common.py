@@ -12,6 +12,8 @@ from pydantic_core import PydanticCustomError
 from deca.nodes.base import NodeConfig, NodeOutput
 
 __all__ = [
+    "EMAIL_OR_TEMPLATE_PATTERN",
+    "TEMPLATE_PATTERN",
     "CredentialId",
     "EmailOrTemplate",
     "ItemsOutput",
@@ -25,10 +27,13 @@ __all__ = [
     "VariableName",
 ]
 
+TEMPLATE_PATTERN = r"^\s*\{\{[\s\S]*\}\}\s*$"
+EMAIL_OR_TEMPLATE_PATTERN = r"^([^@\s{}]+@[^@\s{}]+\.[^@\s{}]+|\s*\{\{[\s\S]*\}\}\s*)$"
+
 TemplateStr = Annotated[
     str,
     Field(
-        pattern=r"^\s*\{\{[\s\S]*\}\}\s*$",
+        pattern=TEMPLATE_PATTERN,
         description="A single `{{ expr }}` template whose value is used with its own type",
     ),
 ]
@@ -50,7 +55,7 @@ CredentialId = Annotated[
 EmailOrTemplate = Annotated[
     str,
     Field(
-        pattern=r"^([^@\s{}]+@[^@\s{}]+\.[^@\s{}]+|\s*\{\{[\s\S]*\}\}\s*)$",
+        pattern=EMAIL_OR_TEMPLATE_PATTERN,
         description="An email address or a template giving one",
     ),
 ]

@@ -28,7 +28,7 @@ class SetOutput(OpenOutput):
 SPEC = NodeSpec(
     type="set",
     category="core",
-    description="Set flow variables (vars.<name>) for later nodes",
+    description="Set flow variables (`vars.<name>`) for later nodes",
     config=SetConfig,
     output=SetOutput,
     kind="set",
