@@ -15,8 +15,8 @@ puts in that message). Results may share structure with resolved inputs: treat t
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, NamedTuple
 
 from statemachines.runtime._entropy import Entropy, SeededEntropy, SystemEntropy, use_entropy
 from statemachines.runtime._intrinsic_functions import FUNCTIONS, format_values
@@ -28,10 +28,12 @@ __all__ = [
     "FUNCTION_NAMES",
     "Entropy",
     "IntrinsicEvaluator",
+    "IntrinsicInfo",
     "Resolver",
     "SeededEntropy",
     "SystemEntropy",
     "compile_intrinsic",
+    "describe_intrinsic",
     "evaluate_intrinsic",
     "is_intrinsic",
     "use_entropy",
@@ -113,3 +115,30 @@ def compile_intrinsic(text: str) -> IntrinsicEvaluator:
 def evaluate_intrinsic(text: str, resolve: Resolver) -> Any:
     """Compile (cached) and evaluate an intrinsic call against a resolver."""
     return compile_intrinsic(text)(resolve)
+
+
+class IntrinsicInfo(NamedTuple):
+    """What a call uses, for definition-time checks (e.g. the functions a Fail state allows)."""
+
+    functions: frozenset[str]
+    paths: tuple[str, ...]
+
+
+def _walk(call: Call) -> Iterator[Node]:
+    yield call
+    for arg in call.args:
+        if isinstance(arg, Call):
+            yield from _walk(arg)
+        else:
+            yield arg
+
+
+@functools.lru_cache(maxsize=4096)
+def describe_intrinsic(text: str) -> IntrinsicInfo:
+    """The function names and path arguments (as written, in order) of a call; DefinitionError if invalid."""
+    compile_intrinsic(text)
+    nodes = list(_walk(parse_intrinsic(text)))
+    return IntrinsicInfo(
+        functions=frozenset(node.name for node in nodes if isinstance(node, Call)),
+        paths=tuple(node.path for node in nodes if isinstance(node, PathArgument)),
+    )

@@ -12,6 +12,7 @@ from statemachines.runtime.intrinsics import (
     FUNCTION_NAMES,
     SeededEntropy,
     compile_intrinsic,
+    describe_intrinsic,
     evaluate_intrinsic,
     is_intrinsic,
     use_entropy,
@@ -339,6 +340,17 @@ def test_compilation_is_cached() -> None:
 
 def test_evaluate_intrinsic_compiles_and_runs() -> None:
     assert evaluate_intrinsic("States.ArrayLength($.arr)", tiny_resolver(DOC, CONTEXT)) == 5
+
+
+def test_describe_lists_functions_and_paths() -> None:
+    info = describe_intrinsic("States.Format('{} {}', $.a, States.ArrayGetItem($$.Execution.Input.b, 0))")
+    assert info.functions == {"States.Format", "States.ArrayGetItem"}
+    assert info.paths == ("$.a", "$$.Execution.Input.b")
+
+
+def test_describe_rejects_invalid_calls() -> None:
+    with pytest.raises(DefinitionError):
+        describe_intrinsic("States.Nope()")
 
 
 def test_every_aws_function_is_known() -> None:
