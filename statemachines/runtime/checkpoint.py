@@ -82,7 +82,9 @@ class SqliteCheckpointStore:
                     "INSERT OR REPLACE INTO executions (id, status, state) VALUES (?, ?, ?)",
                     (execution_id, state["status"], json.dumps(state)),
                 )
-                db.execute("DELETE FROM events WHERE execution_id = ? AND seq >= ?", (execution_id, first_event))
+                db.execute(
+                    "DELETE FROM events WHERE execution_id = ? AND seq >= ?", (execution_id, first_event)
+                )
                 db.executemany(
                     "INSERT INTO events (execution_id, seq, event) VALUES (?, ?, ?)",
                     [(execution_id, first_event + i, json.dumps(e)) for i, e in enumerate(events)],

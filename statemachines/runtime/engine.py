@@ -34,7 +34,17 @@ DEFAULT_ROLE = "arn:aws:iam::{account}:role/TestStepFunctionsRole"
 class ExecutionResult:
     """What `describe` returns: status, output or error and cause, and the history on demand."""
 
-    __slots__ = ("_history", "cause", "error", "execution_arn", "name", "output", "start_time", "status", "stop_time")
+    __slots__ = (
+        "_history",
+        "cause",
+        "error",
+        "execution_arn",
+        "name",
+        "output",
+        "start_time",
+        "status",
+        "stop_time",
+    )
 
     def __init__(self, st: dict[str, Any], history: History) -> None:
         self.status: str = st["status"]
@@ -150,7 +160,7 @@ class Runtime:
     def start(
         self,
         definition: dict[str, Any] | str,
-        input: Any = None,  # noqa: A002 - AWS's name
+        input: Any = None,
         *,
         name: str | None = None,
         state_machine_name: str = "TestStateMachine",
@@ -201,7 +211,9 @@ class Runtime:
             interp = resumed
         return interp
 
-    def stop(self, execution_arn: str, *, error: str | None = None, cause: str | None = None) -> ExecutionResult:
+    def stop(
+        self, execution_arn: str, *, error: str | None = None, cause: str | None = None
+    ) -> ExecutionResult:
         """Abort a RUNNING execution."""
         with self._lock:
             interp = self._get(execution_arn)
@@ -315,7 +327,7 @@ class Runtime:
 
 def run_definition(
     definition: dict[str, Any] | str,
-    input: Any = None,  # noqa: A002 - AWS's name
+    input: Any = None,
     *,
     tasks: TaskRegistry | None = None,
     clock: Clock | None = None,

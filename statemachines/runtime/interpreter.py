@@ -22,7 +22,16 @@ from statemachines.runtime.program import Program
 from statemachines.runtime.resources import TaskRegistry
 from statemachines.runtime.states.base import ENTER, Frame, State
 
-__all__ = ["ABORTED", "FAILED", "RUNNING", "SUCCEEDED", "TIMED_OUT", "Interpreter", "Listener", "new_execution"]
+__all__ = [
+    "ABORTED",
+    "FAILED",
+    "RUNNING",
+    "SUCCEEDED",
+    "TIMED_OUT",
+    "Interpreter",
+    "Listener",
+    "new_execution",
+]
 
 RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED = "RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"
 Listener = Callable[[str, dict[str, Any]], None]
@@ -195,7 +204,13 @@ class Interpreter:
     # ---- frames --------------------------------------------------------------------------------
 
     def new_frame(
-        self, parent: Frame | None, branch: str, state: str, data: Any, variables: dict[str, Any], **extra: Any
+        self,
+        parent: Frame | None,
+        branch: str,
+        state: str,
+        data: Any,
+        variables: dict[str, Any],
+        **extra: Any,
     ) -> Frame:
         """Create a frame (the machine, a branch or an iteration) positioned at `state`."""
         fid = str(self.st["next_frame"])
@@ -278,7 +293,9 @@ class Interpreter:
             if fid not in self.frames:
                 del self.tokens[token]
 
-    def finish_execution(self, status: str, *, output: Any = None, error: str | None = None, cause: str | None = None) -> None:
+    def finish_execution(
+        self, status: str, *, output: Any = None, error: str | None = None, cause: str | None = None
+    ) -> None:
         """End the execution and record its terminal event."""
         st = self.st
         if st["status"] != RUNNING:
@@ -310,7 +327,9 @@ class Interpreter:
         """Apply Retry then Catch to an error raised by `state`; returns the next state or None."""
         self.cur_frame = frame
         error, cause = err.error, err.cause
-        if error in ("States.Runtime", "States.QueryEvaluationError") and not (cause or "").startswith(_PREFIX):
+        if error in ("States.Runtime", "States.QueryEvaluationError") and not (cause or "").startswith(
+            _PREFIX
+        ):
             cause = (
                 f"{_PREFIX} '{state.name}' (entered at the event id #{frame['entered']}). {cause or ''}"
             ).rstrip()
@@ -377,7 +396,9 @@ class Interpreter:
         frame["entered_at"] = self.clock.now()
         frame["attempts"] = None
         frame["retry_count"] = 0
-        frame["entered"] = self.event(frame, state.entered_type, {"name": state.name, "input": frame["input"]})
+        frame["entered"] = self.event(
+            frame, state.entered_type, {"name": state.name, "input": frame["input"]}
+        )
 
     # ---- data ----------------------------------------------------------------------------------
 
@@ -430,10 +451,12 @@ class Interpreter:
                 "RoleArn": st["role_arn"],
                 "RedriveCount": st["redrive_count"],
             }
-        state: dict[str, Any] = {"Name": frame.get("state"), "EnteredTime": format_timestamp(frame.get("entered_at", 0.0))}
-        if frame.get("state") is not None and frame.get("branch") is not None:
-            if self.state_of(frame).kind == "Task":
-                state["RetryCount"] = frame.get("retry_count", 0)
+        state: dict[str, Any] = {
+            "Name": frame.get("state"),
+            "EnteredTime": format_timestamp(frame.get("entered_at", 0.0)),
+        }
+        if frame.get("state") is not None and self.state_of(frame).kind == "Task":
+            state["RetryCount"] = frame.get("retry_count", 0)
         ctx: dict[str, Any] = {
             "Execution": dict(self._exec_ctx),
             "StateMachine": {"Id": st["state_machine_arn"], "Name": st["state_machine_name"]},

@@ -138,7 +138,7 @@ def from_jsonata(value: Any) -> Any:
         nonlocal bad
         if v is None or v is null:
             return None
-        if isinstance(v, bool) or isinstance(v, str):
+        if isinstance(v, (bool, str)):
             return v
         if isinstance(v, int):
             return v

@@ -114,7 +114,8 @@ def _walk(cur: Any, steps: list[Step], i: int, out: list[Any]) -> None:
 
 def _deep(cur: Any, sub: Step, steps: list[Step], nxt: int, out: list[Any]) -> None:
     # `..sub`: apply `sub` at this node and at every descendant, in document order
-    _walk(cur, [sub], 0, matches := [])
+    matches: list[Any] = []
+    _walk(cur, [sub], 0, matches)
     for m in matches:
         _walk(m, steps, nxt, out)
     children = cur.values() if type(cur) is dict else cur if type(cur) is list else ()
@@ -193,10 +194,7 @@ def _parse_bracket(s: str, pos: int, text: str) -> tuple[Step, int]:
     if inner[:1] in ("'", '"'):
         if len(inner) < 2 or inner[-1] != inner[0]:
             raise ValueError(f"invalid path: {text}")
-        keys = [k.strip()[1:-1] for k in _split_quoted(inner)]
-        if len(keys) != 1:
-            raise ValueError(f"multiple keys are not supported: {text}")
-        return (_KEY, keys[0]), pos
+        return (_KEY, inner[1:-1]), pos
     if inner.startswith("?"):
         expr = inner[1:].strip()
         if expr.startswith("(") and expr.endswith(")"):
@@ -236,10 +234,6 @@ def _matching_bracket(s: str, pos: int, text: str) -> int:
                 return i
         i += 1
     raise ValueError(f"unbalanced brackets in path: {text}")
-
-
-def _split_quoted(inner: str) -> list[str]:
-    return [inner]
 
 
 # ---- filter expressions: [?(@.a > 1 && @.b == 'x')] ----------------------------------------------

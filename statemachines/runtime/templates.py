@@ -95,9 +95,7 @@ def compile_payload(template: Any) -> Payload:
 
 def _has_dynamic(template: Any) -> bool:
     if isinstance(template, dict):
-        return any(
-            (k.endswith(".$") and isinstance(v, str)) or _has_dynamic(v) for k, v in template.items()
-        )
+        return any((k.endswith(".$") and isinstance(v, str)) or _has_dynamic(v) for k, v in template.items())
     if isinstance(template, list):
         return any(_has_dynamic(v) for v in template)
     return False

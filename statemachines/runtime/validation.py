@@ -49,7 +49,7 @@ def validate_definition(definition: Any) -> None:
     _validate_states(definition, ql, "the state machine")
 
 
-def _validate_states(spec: dict[str, Any], ql: str, where: str) -> None:
+def _validate_states(spec: dict[str, Any], ql: Any, where: str) -> None:
     states = spec.get("States")
     if not isinstance(states, dict) or not states:
         raise _fail(f"{where} needs a non-empty 'States' object", field="States")
@@ -67,7 +67,7 @@ def _check_next(name: str, target: Any, states: dict[str, Any], field: str) -> N
         raise _fail(f"field '{field}' names unknown state '{target}'", name, field)
 
 
-def _validate_state(name: str, state: Any, states: dict[str, Any], parent_ql: str) -> None:
+def _validate_state(name: str, state: Any, states: dict[str, Any], parent_ql: Any) -> None:
     if not isinstance(state, dict):
         raise _fail("must be a JSON object", name)
     kind = state.get("Type")
@@ -121,4 +121,6 @@ def _validate_state(name: str, state: Any, states: dict[str, Any], parent_ql: st
     elif kind == "Wait":
         fields = [f for f in ("Seconds", "SecondsPath", "Timestamp", "TimestampPath") if f in state]
         if len(fields) != 1:
-            raise _fail("Wait needs exactly one of Seconds, SecondsPath, Timestamp, TimestampPath", name, "Seconds")
+            raise _fail(
+                "Wait needs exactly one of Seconds, SecondsPath, Timestamp, TimestampPath", name, "Seconds"
+            )

@@ -26,7 +26,7 @@ ENTER = "enter"
 DEFAULT = object()  # a path field that is absent (`$`), as opposed to null
 
 
-def compile_optional_path(spec: dict[str, Any], field: str, state: str) -> JsonPath | None | object:
+def compile_optional_path(spec: dict[str, Any], field: str, state: str) -> JsonPath | object | None:
     """`DEFAULT` when the field is absent, None when it is null, else the compiled path."""
     if field not in spec:
         return DEFAULT
@@ -34,7 +34,9 @@ def compile_optional_path(spec: dict[str, Any], field: str, state: str) -> JsonP
     if text is None:
         return None
     if not isinstance(text, str):
-        raise DefinitionError(f"State '{state}': field '{field}' must be a path string", state=state, field=field)
+        raise DefinitionError(
+            f"State '{state}': field '{field}' must be a path string", state=state, field=field
+        )
     try:
         return compile_path(text)
     except ValueError as exc:
@@ -95,7 +97,9 @@ class State:
         try:
             return compile_payload(template)
         except ValueError as exc:
-            raise DefinitionError(f"State '{self.name}': field '{field}': {exc}", state=self.name, field=field) from None
+            raise DefinitionError(
+                f"State '{self.name}': field '{field}': {exc}", state=self.name, field=field
+            ) from None
 
     def _jsonata(self, template: Any, field: str) -> JsonataTemplate:
         if uses_context(template):
@@ -134,7 +138,9 @@ class State:
         try:
             return ex.resolve(path, data)
         except PathNotFound as exc:
-            raise RuntimeFailure(f"Invalid path '{path.text}' : {exc.message or 'No results for path'}") from None
+            raise RuntimeFailure(
+                f"Invalid path '{path.text}' : {exc.message or 'No results for path'}"
+            ) from None
 
     def apply_result_path(self, raw: Any, result: Any) -> Any:
         """Merge the result into the raw input as ResultPath says."""
@@ -146,7 +152,9 @@ class State:
         try:
             return set_path(raw, path, result)
         except (IndexError, ValueError):
-            raise RuntimeFailure(f"Invalid path '{path.text}' : unable to apply the ResultPath to the input") from None
+            raise RuntimeFailure(
+                f"Invalid path '{path.text}' : unable to apply the ResultPath to the input"
+            ) from None
 
     def apply_output_path(self, ex: Interpreter, value: Any) -> Any:
         """Apply OutputPath (JSONPath mode)."""
@@ -157,7 +165,9 @@ class State:
             return {}
         return self._select(ex, path, value)
 
-    def complete(self, ex: Interpreter, frame: Frame, raw: Any, result: Any, *, task_result: bool = True) -> Any:
+    def complete(
+        self, ex: Interpreter, frame: Frame, raw: Any, result: Any, *, task_result: bool = True
+    ) -> Any:
         """Result processing shared by Pass/Task/Map/Parallel: selector, Assign, ResultPath, OutputPath
         (or JSONata Output/Assign). Variables change only after the output is computed."""
         pending: Any = None
@@ -188,7 +198,9 @@ class State:
         frame["input"] = output
         return self.next
 
-    def catch_output(self, ex: Interpreter, frame: Frame, catcher: Catcher, error_output: dict[str, Any]) -> Any:
+    def catch_output(
+        self, ex: Interpreter, frame: Frame, catcher: Catcher, error_output: dict[str, Any]
+    ) -> Any:
         """The output of a state whose error `catcher` handles."""
         raw = frame["input"]
         pending: Any = None

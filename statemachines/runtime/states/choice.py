@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from statemachines.runtime.errors import DefinitionError, PathNotFound, QueryEvaluationError, StatesError
 from statemachines.runtime.jsonpath import compile_path
 from statemachines.runtime.states.base import ENTER, Frame, State
-from statemachines.runtime.templates import JsonataTemplate, Payload, compile_jsonata_template
+from statemachines.runtime.templates import JsonataTemplate, Payload
 
 if TYPE_CHECKING:
     from statemachines.runtime.interpreter import Interpreter
@@ -43,7 +43,9 @@ class ChoiceState(State):
             if self.jsonata:
                 if "Condition" not in rule:
                     raise DefinitionError(
-                        f"State '{name}': Choices[{index}] needs 'Condition' in JSONata", state=name, field="Choices"
+                        f"State '{name}': Choices[{index}] needs 'Condition' in JSONata",
+                        state=name,
+                        field="Choices",
                     )
                 branch.condition = self._jsonata(rule["Condition"], "Condition")
                 if "Output" in rule:
@@ -94,9 +96,7 @@ class ChoiceState(State):
             assert branch.condition is not None
             value = branch.condition(bindings)
             if not isinstance(value, bool):
-                raise QueryEvaluationError(
-                    f"The Condition field evaluated to a non-boolean value: {value!r}"
-                )
+                raise QueryEvaluationError(f"The Condition field evaluated to a non-boolean value: {value!r}")
             if value:
                 chosen = branch
                 break

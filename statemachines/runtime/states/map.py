@@ -45,15 +45,21 @@ class MapState(State):
     can_retry = True
     failed_type = "MapStateFailed"
 
-    def __init__(self, name: str, spec: dict[str, Any], query_language: str, program: Program, parent_key: str) -> None:
+    def __init__(
+        self, name: str, spec: dict[str, Any], query_language: str, program: Program, parent_key: str
+    ) -> None:
         super().__init__(name, spec, query_language)
         processor = spec.get("ItemProcessor") or spec.get("Iterator")
         if not isinstance(processor, dict):
-            raise DefinitionError(f"State '{name}': Map needs 'ItemProcessor'", state=name, field="ItemProcessor")
+            raise DefinitionError(
+                f"State '{name}': Map needs 'ItemProcessor'", state=name, field="ItemProcessor"
+            )
         mode = (processor.get("ProcessorConfig") or {}).get("Mode", "INLINE")
         self.distributed = mode == "DISTRIBUTED"
         self.key = f"{parent_key}/{name}"
-        self.start_at = program.add_branch(self.key, processor, processor.get("QueryLanguage", query_language)).start_at
+        self.start_at = program.add_branch(
+            self.key, processor, processor.get("QueryLanguage", query_language)
+        ).start_at
         selector = spec.get("ItemSelector", spec.get("Parameters"))
         self.items_path: Any = DEFAULT
         self.items_t: Any = None
@@ -61,7 +67,10 @@ class MapState(State):
         if self.jsonata:
             if "Items" in spec:
                 self.items_t = self._jsonata(spec["Items"], "Items")
-                self.items_text = expression_text(spec["Items"]) if is_jsonata(spec["Items"]) else None
+                items = spec["Items"]
+                self.items_text = (
+                    expression_text(items) if isinstance(items, str) and is_jsonata(items) else None
+                )
             if selector is not None:
                 self.selector = self._jsonata(selector, "ItemSelector")
                 self.needs_context = True
@@ -77,7 +86,7 @@ class MapState(State):
         if field + "Path" in spec:
             return ("path", compile_optional_path(spec, field + "Path", self.name))
         value = spec.get(field)
-        if self.jsonata and is_jsonata(value):
+        if self.jsonata and isinstance(value, str) and is_jsonata(value):
             return ("jsonata", compile_jsonata(expression_text(value)))
         if value is not None:
             return ("value", value)
@@ -100,15 +109,23 @@ class MapState(State):
             items = self._jsonata_items(bindings, raw)
         else:
             data = self.effective_input(ex, raw)
-        max_concurrency = self._limit(ex, self.max_concurrency, "MaxConcurrency", data, bindings, integer=True)
+        max_concurrency = self._limit(
+            ex, self.max_concurrency, "MaxConcurrency", data, bindings, integer=True
+        )
         if not self.jsonata:
             items = self._jsonpath_items(ex, data)
         ex.event(frame, "MapStateStarted", {"length": len(items)})
-        tolerated_count = self._limit(ex, self.tolerated_count, "ToleratedFailureCount", data, bindings, integer=True)
-        tolerated_pct = self._limit(ex, self.tolerated_percentage, "ToleratedFailurePercentage", data, bindings, integer=False)
+        tolerated_count = self._limit(
+            ex, self.tolerated_count, "ToleratedFailureCount", data, bindings, integer=True
+        )
+        tolerated_pct = self._limit(
+            ex, self.tolerated_percentage, "ToleratedFailurePercentage", data, bindings, integer=False
+        )
         if self.distributed:
             ex.event(frame, "MapRunStarted", {"mapRunArn": f"{ex.st['execution_arn']}:{self.name}"})
-        inputs = [self._item_input(ex, frame, data, bindings, index, item) for index, item in enumerate(items)]
+        inputs = [
+            self._item_input(ex, frame, data, bindings, index, item) for index, item in enumerate(items)
+        ]
         frame["ctx"] = {
             "inputs": inputs,
             "results": [None] * len(items),
@@ -154,7 +171,9 @@ class MapState(State):
             raise RuntimeFailure(f"Map state input must be an array but was: {_text(items)}")
         return items
 
-    def _limit(self, ex: Interpreter, spec: Any, field: str, data: Any, bindings: Any, *, integer: bool) -> Any:
+    def _limit(
+        self, ex: Interpreter, spec: Any, field: str, data: Any, bindings: Any, *, integer: bool
+    ) -> Any:
         if spec is None:
             return None
         kind, value = spec
@@ -183,7 +202,9 @@ class MapState(State):
             raise RuntimeFailure(f"{field} cannot be negative.")
         return value
 
-    def _item_input(self, ex: Interpreter, frame: Frame, data: Any, bindings: Any, index: int, item: Any) -> Any:
+    def _item_input(
+        self, ex: Interpreter, frame: Frame, data: Any, bindings: Any, index: int, item: Any
+    ) -> Any:
         if self.selector is None:
             return item
         ex.map_item = {"Index": index, "Value": item}

@@ -21,11 +21,15 @@ class ParallelState(State):
     can_retry = True
     failed_type = "ParallelStateFailed"
 
-    def __init__(self, name: str, spec: dict[str, Any], query_language: str, program: Program, parent_key: str) -> None:
+    def __init__(
+        self, name: str, spec: dict[str, Any], query_language: str, program: Program, parent_key: str
+    ) -> None:
         super().__init__(name, spec, query_language)
         branches = spec.get("Branches")
         if not isinstance(branches, list) or not branches:
-            raise DefinitionError(f"State '{name}': Parallel needs a non-empty 'Branches' list", state=name, field="Branches")
+            raise DefinitionError(
+                f"State '{name}': Parallel needs a non-empty 'Branches' list", state=name, field="Branches"
+            )
         self.branch_keys: list[str] = []
         self.start_at: list[str] = []
         for index, branch in enumerate(branches):
@@ -34,7 +38,9 @@ class ParallelState(State):
             self.branch_keys.append(key)
             self.start_at.append(compiled.start_at)
         self.parameters = self._payload(spec["Parameters"], "Parameters") if "Parameters" in spec else None
-        self.arguments = self._jsonata(spec["Arguments"], "Arguments") if self.jsonata and "Arguments" in spec else None
+        self.arguments = (
+            self._jsonata(spec["Arguments"], "Arguments") if self.jsonata and "Arguments" in spec else None
+        )
 
     def run(self, ex: Interpreter, frame: Frame) -> str | None:
         """Start the branches, or finish once they all ended."""

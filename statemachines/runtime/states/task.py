@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from statemachines.runtime.clock import WallClock
-from statemachines.runtime.errors import DefinitionError, PathNotFound, RuntimeFailure, StatesError, TaskTimeout
+from statemachines.runtime.errors import (
+    DefinitionError,
+    PathNotFound,
+    RuntimeFailure,
+    StatesError,
+    TaskTimeout,
+)
 from statemachines.runtime.resources import LAMBDA_ARN, LAMBDA_INVOKE, classify_resource
 from statemachines.runtime.states.base import ENTER, Frame, State, compile_optional_path
 from statemachines.runtime.states.pass_state import MAX_PAYLOAD_BYTES, data_limit_error
@@ -62,14 +69,18 @@ class TaskState(State):
         super().__init__(name, spec, query_language)
         resource = spec.get("Resource")
         if not isinstance(resource, str):
-            raise DefinitionError(f"State '{name}': Task needs a 'Resource' string", state=name, field="Resource")
+            raise DefinitionError(
+                f"State '{name}': Task needs a 'Resource' string", state=name, field="Resource"
+            )
         try:
             self.resource = classify_resource(resource)
         except ValueError as exc:
             raise DefinitionError(f"State '{name}': {exc}", state=name, field="Resource") from None
         self.callback = self.resource.pattern == "waitForTaskToken"
         self.parameters = self._payload(spec["Parameters"], "Parameters") if "Parameters" in spec else None
-        self.arguments = self._jsonata(spec["Arguments"], "Arguments") if self.jsonata and "Arguments" in spec else None
+        self.arguments = (
+            self._jsonata(spec["Arguments"], "Arguments") if self.jsonata and "Arguments" in spec else None
+        )
         self.timeout = self._limit(spec, "TimeoutSeconds")
         self.heartbeat = self._limit(spec, "HeartbeatSeconds")
         if self.callback:
@@ -84,7 +95,9 @@ class TaskState(State):
             return ("value", spec[field])
         return None
 
-    def _resolve_limit(self, ex: Interpreter, limit: Any, field: str, data: Any, bindings: Any) -> float | None:
+    def _resolve_limit(
+        self, ex: Interpreter, limit: Any, field: str, data: Any, bindings: Any
+    ) -> float | None:
         if limit is None:
             return None
         kind, value = limit
@@ -218,13 +231,13 @@ class TaskState(State):
 
     def _invoke(self, ex: Interpreter, parameters: Any) -> Any:
         if not isinstance(parameters, dict) or not isinstance(parameters.get("FunctionName"), str):
-            raise StatesError("States.Runtime", "The lambda:invoke integration needs a 'FunctionName' string parameter")
+            raise StatesError(
+                "States.Runtime", "The lambda:invoke integration needs a 'FunctionName' string parameter"
+            )
         event = parameters.get("Payload")
         if isinstance(event, str):
-            try:
+            with contextlib.suppress(ValueError):
                 event = json.loads(event)
-            except ValueError:
-                pass
         elif event is None:
             event = {}
         else:
@@ -234,7 +247,9 @@ class TaskState(State):
         try:
             text = json.dumps(result)
         except (TypeError, ValueError) as exc:
-            raise StatesError("Lambda.Unknown", f"The function returned a value that is not JSON: {exc}") from None
+            raise StatesError(
+                "Lambda.Unknown", f"The function returned a value that is not JSON: {exc}"
+            ) from None
         if len(text.encode()) > MAX_PAYLOAD_BYTES:
             raise data_limit_error(self.resource.resource_type)
         return lambda_response(json.loads(text), text, request_id)
@@ -278,7 +293,9 @@ class TaskState(State):
         outcome = frame["ctx"]["outcome"]
         frame["phase"] = "retry"
         if "error" in outcome:
-            ex.event(frame, "TaskFailed", self._task_details(error=outcome["error"], cause=outcome.get("cause")))
+            ex.event(
+                frame, "TaskFailed", self._task_details(error=outcome["error"], cause=outcome.get("cause"))
+            )
             raise StatesError(outcome["error"], outcome.get("cause"))
         result = outcome["output"]
         ex.event(frame, "TaskSucceeded", self._task_details(output=result))

@@ -75,6 +75,8 @@ class FailState(State):
                 cause = self.cause_expr(raw, ex)
         for value in (error, cause):
             if value is not None and not isinstance(value, str):
-                raise StatesError("States.Runtime", f"The Fail state's Error and Cause must be strings, got: {value!r}")
+                raise StatesError(
+                    "States.Runtime", f"The Fail state's Error and Cause must be strings, got: {value!r}"
+                )
         ex.fail_frame(frame, error, cause)
         return None

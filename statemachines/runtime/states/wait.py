@@ -26,10 +26,18 @@ class WaitState(State):
         super().__init__(name, spec, query_language)
         self.seconds: Any = spec.get("Seconds")
         self.timestamp: Any = spec.get("Timestamp")
-        self.seconds_path = compile_optional_path(spec, "SecondsPath", name) if "SecondsPath" in spec else None
-        self.timestamp_path = compile_optional_path(spec, "TimestampPath", name) if "TimestampPath" in spec else None
-        self.seconds_t = self._jsonata(self.seconds, "Seconds") if self.jsonata and isinstance(self.seconds, str) else None
-        self.timestamp_t = self._jsonata(self.timestamp, "Timestamp") if self.jsonata and "Timestamp" in spec else None
+        self.seconds_path: Any = (
+            compile_optional_path(spec, "SecondsPath", name) if "SecondsPath" in spec else None
+        )
+        self.timestamp_path: Any = (
+            compile_optional_path(spec, "TimestampPath", name) if "TimestampPath" in spec else None
+        )
+        self.seconds_t = (
+            self._jsonata(self.seconds, "Seconds") if self.jsonata and isinstance(self.seconds, str) else None
+        )
+        self.timestamp_t = (
+            self._jsonata(self.timestamp, "Timestamp") if self.jsonata and "Timestamp" in spec else None
+        )
 
     def run(self, ex: Interpreter, frame: Frame) -> str | None:
         """Start waiting, or finish once woken."""
@@ -54,7 +62,11 @@ class WaitState(State):
     def _until(self, ex: Interpreter, frame: Frame, raw: Any) -> float:
         now = ex.clock.now()
         if self.jsonata:
-            bindings = ex.bindings(frame, raw, context=self.needs_context) if (self.seconds_t or self.timestamp_t) else {}
+            bindings = (
+                ex.bindings(frame, raw, context=self.needs_context)
+                if (self.seconds_t or self.timestamp_t)
+                else {}
+            )
             if self.seconds_t is not None:
                 seconds = self.seconds_t(bindings)
                 if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds < 0:
@@ -77,9 +89,13 @@ class WaitState(State):
             path = self.seconds_path
             value = self._value(ex, path, data)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
-                raise RuntimeFailure(f"The SecondsPath parameter cannot be parsed as a long value: {path.text} == {value}")  # type: ignore[attr-defined]
+                raise RuntimeFailure(
+                    f"The SecondsPath parameter cannot be parsed as a long value: {path.text} == {value}"
+                )
             if value < 0:
-                raise RuntimeFailure(f"The SecondsPath parameter references a negative value: {path.text} == {value}")  # type: ignore[attr-defined]
+                raise RuntimeFailure(
+                    f"The SecondsPath parameter references a negative value: {path.text} == {value}"
+                )
             return self._delay(now, int(value))
         if self.timestamp_path is not None:
             path = self.timestamp_path
@@ -88,7 +104,7 @@ class WaitState(State):
             if parsed is None:
                 raise RuntimeFailure(
                     "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time "
-                    f"format string: {path.text} == {value}"  # type: ignore[attr-defined]
+                    f"format string: {path.text} == {value}"
                 )
             return self._at(now, parsed)
         if self.timestamp is not None:

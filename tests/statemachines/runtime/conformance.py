@@ -126,7 +126,7 @@ def _compare(exp: Any, act: Any, path: tuple[Any, ...], loose: dict[Any, Any], p
     elif isinstance(exp, bool) or isinstance(act, bool):
         if exp is not act:
             problems.append(f"{where}: expected {exp!r}, got {act!r}")
-    elif exp != act or type(exp) is str and type(act) is not str:
+    elif exp != act or (type(exp) is str and type(act) is not str):
         problems.append(f"{where}: expected {exp!r}, got {act!r}")
 
 
