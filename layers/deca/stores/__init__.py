@@ -12,8 +12,10 @@ from deca.stores.base import (
     FlowRepository,
     FunctionRepository,
     IdempotencyRepository,
+    NamedRepository,
     PromptRepository,
     Stores,
+    VersionedRepository,
     WorkspaceRepository,
 )
 from deca.stores.local import sqlite_stores
@@ -32,9 +34,11 @@ __all__ = [
     "FlowRepository",
     "FunctionRepository",
     "IdempotencyRepository",
+    "NamedRepository",
     "Page",
     "PromptRepository",
     "Stores",
+    "VersionedRepository",
     "WorkspaceRepository",
     "ensure_indexes",
     "memory_stores",

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from pydantic import JsonValue
 
@@ -39,6 +39,7 @@ from deca.stores.models import (
     Page,
     Prompt,
     PromptVersion,
+    Record,
     Role,
     Workspace,
 )
@@ -53,13 +54,18 @@ __all__ = [
     "FlowRepository",
     "FunctionRepository",
     "IdempotencyRepository",
+    "NamedRepository",
     "PromptRepository",
     "Stores",
+    "VersionedRepository",
     "WorkspaceRepository",
 ]
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
+
+R = TypeVar("R", bound=Record)
+V = TypeVar("V", bound=Record)
 
 
 class WorkspaceRepository(Protocol):
@@ -110,16 +116,46 @@ class WorkspaceRepository(Protocol):
         ...
 
 
-class FlowRepository(Protocol):
-    """Flows and their immutable versions (unique per flow)."""
+class NamedRepository(Protocol[R]):
+    """Create/get/update/delete of records keyed by workspace and id."""
 
-    def create(self, workspace_id: str, flow: FlowRecord, /) -> FlowRecord:
-        """Store a new flow; `ConflictError` if its id exists."""
+    def create(self, workspace_id: str, record: R, /) -> R:
+        """Store a new record; `ConflictError` if its id (or a unique name) exists."""
         ...
 
-    def get(self, workspace_id: str, flow_id: str, /) -> FlowRecord:
-        """The flow."""
+    def get(self, workspace_id: str, record_id: str, /) -> R:
+        """The record."""
         ...
+
+    def update(self, workspace_id: str, record: R, /) -> R:
+        """Replace the record's fields (`created_at` and store-maintained fields are kept)."""
+        ...
+
+    def delete(self, workspace_id: str, record_id: str, /) -> None:
+        """Remove the record (and its versions, if it has any)."""
+        ...
+
+
+class VersionedRepository(NamedRepository[R], Protocol[R, V]):
+    """A named record with immutable versions 1, 2, ... (unique per record)."""
+
+    def add_version(self, workspace_id: str, version: V, /) -> V:
+        """Store a new version and raise the record's `latest_version`; `ConflictError` if it exists."""
+        ...
+
+    def get_version(self, workspace_id: str, record_id: str, version: int, /) -> V:
+        """One version of a record."""
+        ...
+
+    def list_versions(
+        self, workspace_id: str, record_id: str, /, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None
+    ) -> Page[V]:
+        """A record's versions, newest first."""
+        ...
+
+
+class FlowRepository(VersionedRepository[FlowRecord, FlowVersion], Protocol):
+    """Flows and their versions; `update` only publishes (`published_version`) an existing version."""
 
     def list(
         self,
@@ -133,39 +169,9 @@ class FlowRepository(Protocol):
         """Flows ordered by name (then id), optionally of one status."""
         ...
 
-    def update(self, workspace_id: str, flow: FlowRecord, /) -> FlowRecord:
-        """Replace the flow's fields; `latest_version` is kept (only `add_version` moves it)."""
-        ...
 
-    def delete(self, workspace_id: str, flow_id: str, /) -> None:
-        """Remove the flow and all its versions."""
-        ...
-
-    def add_version(self, workspace_id: str, version: FlowVersion, /) -> FlowVersion:
-        """Store a new version and raise the flow's `latest_version`; `ConflictError` if it exists."""
-        ...
-
-    def get_version(self, workspace_id: str, flow_id: str, version: int, /) -> FlowVersion:
-        """One version of a flow."""
-        ...
-
-    def list_versions(
-        self, workspace_id: str, flow_id: str, /, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None
-    ) -> Page[FlowVersion]:
-        """A flow's versions, newest first."""
-        ...
-
-
-class FunctionRepository(Protocol):
-    """Custom functions and their immutable versions."""
-
-    def create(self, workspace_id: str, function: FunctionRecord, /) -> FunctionRecord:
-        """Store a new function; `ConflictError` if its id exists."""
-        ...
-
-    def get(self, workspace_id: str, function_id: str, /) -> FunctionRecord:
-        """The function."""
-        ...
+class FunctionRepository(VersionedRepository[FunctionRecord, FunctionVersion], Protocol):
+    """Custom functions and their versions."""
 
     def list(
         self,
@@ -179,39 +185,9 @@ class FunctionRepository(Protocol):
         """Functions ordered by name (then id), optionally of one language."""
         ...
 
-    def update(self, workspace_id: str, function: FunctionRecord, /) -> FunctionRecord:
-        """Replace the function's fields; `latest_version` is kept."""
-        ...
 
-    def delete(self, workspace_id: str, function_id: str, /) -> None:
-        """Remove the function and all its versions."""
-        ...
-
-    def add_version(self, workspace_id: str, version: FunctionVersion, /) -> FunctionVersion:
-        """Store a new version; `ConflictError` if it exists."""
-        ...
-
-    def get_version(self, workspace_id: str, function_id: str, version: int, /) -> FunctionVersion:
-        """One version of a function."""
-        ...
-
-    def list_versions(
-        self, workspace_id: str, function_id: str, /, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None
-    ) -> Page[FunctionVersion]:
-        """A function's versions, newest first."""
-        ...
-
-
-class PromptRepository(Protocol):
-    """Prompts and their immutable versions."""
-
-    def create(self, workspace_id: str, prompt: Prompt, /) -> Prompt:
-        """Store a new prompt; `ConflictError` if its id exists."""
-        ...
-
-    def get(self, workspace_id: str, prompt_id: str, /) -> Prompt:
-        """The prompt."""
-        ...
+class PromptRepository(VersionedRepository[Prompt, PromptVersion], Protocol):
+    """Prompts and their versions."""
 
     def list(
         self, workspace_id: str, /, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None
@@ -219,39 +195,9 @@ class PromptRepository(Protocol):
         """Prompts ordered by name (then id)."""
         ...
 
-    def update(self, workspace_id: str, prompt: Prompt, /) -> Prompt:
-        """Replace the prompt's fields; `latest_version` is kept."""
-        ...
 
-    def delete(self, workspace_id: str, prompt_id: str, /) -> None:
-        """Remove the prompt and all its versions."""
-        ...
-
-    def add_version(self, workspace_id: str, version: PromptVersion, /) -> PromptVersion:
-        """Store a new version; `ConflictError` if it exists."""
-        ...
-
-    def get_version(self, workspace_id: str, prompt_id: str, version: int, /) -> PromptVersion:
-        """One version of a prompt."""
-        ...
-
-    def list_versions(
-        self, workspace_id: str, prompt_id: str, /, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None
-    ) -> Page[PromptVersion]:
-        """A prompt's versions, newest first."""
-        ...
-
-
-class AgentRepository(Protocol):
+class AgentRepository(NamedRepository[Agent], Protocol):
     """AI agents."""
-
-    def create(self, workspace_id: str, agent: Agent, /) -> Agent:
-        """Store a new agent; `ConflictError` if its id exists."""
-        ...
-
-    def get(self, workspace_id: str, agent_id: str, /) -> Agent:
-        """The agent."""
-        ...
 
     def list(
         self,
@@ -265,25 +211,9 @@ class AgentRepository(Protocol):
         """Agents ordered by name (then id), optionally of one status."""
         ...
 
-    def update(self, workspace_id: str, agent: Agent, /) -> Agent:
-        """Replace the agent's fields."""
-        ...
 
-    def delete(self, workspace_id: str, agent_id: str, /) -> None:
-        """Remove the agent."""
-        ...
-
-
-class CredentialRepository(Protocol):
-    """Credentials as opaque ciphertext; names are unique per workspace."""
-
-    def create(self, workspace_id: str, credential: Credential, /) -> Credential:
-        """Store a new credential; `ConflictError` if its id or name exists."""
-        ...
-
-    def get(self, workspace_id: str, credential_id: str, /) -> Credential:
-        """The credential."""
-        ...
+class CredentialRepository(NamedRepository[Credential], Protocol):
+    """Credentials as opaque ciphertext; names are unique per workspace (a rotation is an `update`)."""
 
     def get_by_name(self, workspace_id: str, name: str, /) -> Credential:
         """The credential with this name."""
@@ -293,14 +223,6 @@ class CredentialRepository(Protocol):
         self, workspace_id: str, /, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None
     ) -> Page[Credential]:
         """Credentials ordered by name."""
-        ...
-
-    def update(self, workspace_id: str, credential: Credential, /) -> Credential:
-        """Replace the credential (a rotation sets a new ciphertext, key id and `rotated_at`)."""
-        ...
-
-    def delete(self, workspace_id: str, credential_id: str, /) -> None:
-        """Remove the credential."""
         ...
 
 
