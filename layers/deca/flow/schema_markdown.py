@@ -9,12 +9,16 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, NoDefault
 from pydantic_core import core_schema
 
-from deca.nodes.common import EMAIL_OR_TEMPLATE_PATTERN, TEMPLATE_PATTERN
+from deca.nodes.common import EMAIL_OR_TEMPLATE_PATTERN, TEMPLATE_PATTERN, URL_OR_TEMPLATE_PATTERN
 
 __all__ = ["DocsSchemaGenerator", "model_schema", "model_tables", "schema_type"]
 
 # Patterns shown by name instead of as a regular expression.
-_NAMED_STRINGS = {TEMPLATE_PATTERN: "template", EMAIL_OR_TEMPLATE_PATTERN: "email address or template"}
+_NAMED_STRINGS = {
+    TEMPLATE_PATTERN: "template",
+    EMAIL_OR_TEMPLATE_PATTERN: "email address or template",
+    URL_OR_TEMPLATE_PATTERN: "http(s) URL or template",
+}
 _REF_PREFIX = "#/$defs/"
 
 

@@ -14,6 +14,7 @@ from deca.nodes.base import NodeConfig, NodeOutput
 __all__ = [
     "EMAIL_OR_TEMPLATE_PATTERN",
     "TEMPLATE_PATTERN",
+    "URL_OR_TEMPLATE_PATTERN",
     "CredentialId",
     "EmailOrTemplate",
     "ItemsOutput",
@@ -28,6 +29,7 @@ __all__ = [
 ]
 
 TEMPLATE_PATTERN = r"^\s*\{\{[\s\S]*\}\}\s*$"
+URL_OR_TEMPLATE_PATTERN = r"^(https?://\S+|\s*\{\{[\s\S]*\}\}\S*)$"
 EMAIL_OR_TEMPLATE_PATTERN = r"^([^@\s{}]+@[^@\s{}]+\.[^@\s{}]+|\s*\{\{[\s\S]*\}\}\s*)$"
 
 TemplateStr = Annotated[

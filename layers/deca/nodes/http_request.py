@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from deca.nodes.base import NodeConfig, NodeOutput, NodeSpec
-from deca.nodes.common import CredentialId, TemplateStr
+from deca.nodes.common import URL_OR_TEMPLATE_PATTERN, CredentialId, TemplateStr
 
 __all__ = ["SPEC", "HttpAuth", "HttpPagination", "HttpRequestConfig", "HttpRequestOutput", "HttpRetry"]
 
@@ -87,7 +87,7 @@ class HttpRequestConfig(NodeConfig):
 
     method: _HttpMethod = Field(default="GET", description="HTTP method")
     url: str = Field(
-        pattern=r"^(https?://\S+|\s*\{\{[\s\S]*\}\}\S*)$",
+        pattern=URL_OR_TEMPLATE_PATTERN,
         description="Absolute http(s) URL; templates allowed, e.g. `https://api.example.com/users/{{ input.id }}`",
     )
     headers: dict[str, str] = Field(default_factory=dict, description="Request headers (templates allowed)")

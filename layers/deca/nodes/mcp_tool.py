@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from deca.nodes.base import NodeConfig, NodeOutput, NodeSpec
-from deca.nodes.common import CredentialId
+from deca.nodes.common import URL_OR_TEMPLATE_PATTERN, CredentialId
 
 __all__ = ["SPEC", "McpToolConfig", "McpToolOutput"]
 
@@ -19,7 +19,7 @@ class McpToolConfig(NodeConfig):
         default=None, min_length=1, max_length=128, description="A registered MCP server"
     )
     server_url: str | None = Field(
-        default=None, pattern=r"^https?://\S+$", description="Remote MCP server endpoint"
+        default=None, pattern=URL_OR_TEMPLATE_PATTERN, description="Remote MCP server endpoint"
     )
     transport: Literal["streamable_http", "sse"] = Field(
         default="streamable_http", description="With server_url"

@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from deca.nodes.base import NodeOutput, NodeSpec
-from deca.nodes.common import CredentialId, Operation, OperationConfig
+from deca.nodes.common import URL_OR_TEMPLATE_PATTERN, CredentialId, Operation, OperationConfig
 
 __all__ = ["SPEC", "OpenAIConfig", "OpenAIMessage", "OpenAIOutput", "OpenAIUsage"]
 
@@ -49,7 +49,7 @@ class OpenAIConfig(OperationConfig):
     )
     n: int | None = Field(default=None, ge=1, le=10, description="Images to generate")
     base_url: str | None = Field(
-        default=None, pattern=r"^https?://\S+$", description="An OpenAI-compatible endpoint"
+        default=None, pattern=URL_OR_TEMPLATE_PATTERN, description="An OpenAI-compatible endpoint"
     )
 
     OPERATIONS: ClassVar[Mapping[str, Operation]] = {
