@@ -18,7 +18,7 @@ from redis.exceptions import ResponseError
 from deca.clock import Clock, SystemClock
 from deca.errors import InputError
 
-__all__ = ["Cache", "MemoryCache", "RedisCache"]
+__all__ = ["Cache", "MemoryCache", "RedisCache", "cache_from_url"]
 
 
 def _check(key: str, ttl_seconds: float | None) -> None:
@@ -177,3 +177,17 @@ class RedisCache:
         except ResponseError as exc:
             raise InputError(f"cache key {key!r} does not hold an integer") from exc
         return int(results[-1])
+
+
+def cache_from_url(url: str, *, clock: Clock | None = None, prefix: str = "deca:") -> Cache:
+    """The cache a URL names: `memory://`, or `redis://` / `rediss://` (TLS, as ElastiCache uses).
+
+    Raises:
+        InputError: the scheme is neither.
+    """
+    scheme = url.split(":", 1)[0].lower()
+    if scheme == "memory":
+        return MemoryCache(clock)
+    if scheme in {"redis", "rediss"}:
+        return RedisCache(Redis.from_url(url), prefix=prefix)
+    raise InputError(f"unknown cache URL scheme {scheme!r}: use memory:// or redis://")

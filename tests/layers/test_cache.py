@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 import redis
-from deca.cache import Cache, MemoryCache, RedisCache
+from deca.cache import Cache, MemoryCache, RedisCache, cache_from_url
 from deca.errors import InputError
 
 from tests.fakes.clock import FakeClock
@@ -206,3 +206,20 @@ def test_memory_cache_forgets_expired_entries_when_sweeping() -> None:
         cache.set(f"k{i}", "v")
 
     assert "old" not in cache._entries
+
+
+def test_memory_url_opens_a_memory_cache() -> None:
+    assert isinstance(cache_from_url("memory://"), MemoryCache)
+
+
+def test_redis_url_opens_a_prefixed_redis_cache(redis_port: int, redis_client: redis.Redis) -> None:
+    cache = cache_from_url(f"redis://127.0.0.1:{redis_port}/0", prefix="app:")
+
+    cache.set("k", "v")
+
+    assert redis_client.get("app:k") == b"v"
+
+
+def test_unknown_cache_url_is_an_input_error() -> None:
+    with pytest.raises(InputError):
+        cache_from_url("memcached://x")
