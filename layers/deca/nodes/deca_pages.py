@@ -69,6 +69,6 @@ SPEC = NodeSpec(
         "operation": "create",
         "site_id": "marketing",
         "title": "{{ input.campaign.name }}",
-        "content": "{{ write-copy.text }}",
+        "content": "{{ input.campaign.copy }}",
     },
 )

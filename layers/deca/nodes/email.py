@@ -91,6 +91,6 @@ SPEC = NodeSpec(
         "from": "hello@acme.com",
         "to": ["{{ input.email }}"],
         "subject": "Welcome, {{ input.name }}",
-        "html": "<p>{{ write-welcome.text }}</p>",
+        "html": "<p>Hello {{ input.name }}, welcome aboard.</p>",
     },
 )

@@ -77,7 +77,7 @@ SPEC = NodeSpec(
         "operation": "upload",
         "credential_id": "google-ops",
         "name": "report-{{ execution.start_time }}.csv",
-        "content": "{{ build-csv.csv }}",
+        "content": "{{ input.report_csv }}",
         "mime_type": "text/csv",
     },
 )

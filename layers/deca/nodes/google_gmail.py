@@ -75,6 +75,6 @@ SPEC = NodeSpec(
         "credential_id": "google-support",
         "to": ["{{ input.email }}"],
         "subject": "Welcome aboard",
-        "body": "{{ write-welcome.text }}",
+        "body": "Hello {{ input.name }}, welcome aboard.",
     },
 )

@@ -98,7 +98,7 @@ class HttpRequestConfig(NodeConfig):
     )
     auth: HttpAuth | None = Field(default=None, description="Authentication by credential; none when unset")
     timeout: Annotated[float, Field(gt=0, le=900)] | TemplateStr = Field(
-        default=30, description="Seconds for the whole request"
+        default=30.0, description="Seconds for the whole request"
     )
     retry: HttpRetry = Field(description="Retries of the request itself", default_factory=HttpRetry)
     pagination: HttpPagination | None = Field(

@@ -42,5 +42,5 @@ SPEC = NodeSpec(
     output=RespondToWebhookOutput,
     kind="respond",
     icon="reply",
-    example={"status_code": 202, "body": {"accepted": True, "ticket": "{{ create-ticket.ticket_id }}"}},
+    example={"status_code": 202, "body": {"accepted": True, "ticket": "{{ input.ticket_id }}"}},
 )

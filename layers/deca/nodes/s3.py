@@ -95,7 +95,7 @@ SPEC = NodeSpec(
         "operation": "put",
         "bucket": "acme-reports",
         "key": "daily/{{ execution.start_time }}.json",
-        "body": "{{ build-report }}",
+        "body": "{{ input.report }}",
         "encoding": "json",
     },
 )
