@@ -6,10 +6,10 @@ Grammar (AWS "Intrinsic functions for JSONPath states"):
     argument := call | 'string' | number | true | false | null | path
     path     := "$" ... (a JSONPath, a context path `$$...` or a variable `$name...`)
 
-In string literals a backslash escapes the next character: `\\'`, `\\{`, `\\}` and `\\\\` stand for the
-character itself (AWS requires escaping those four), `\\n`, `\\t`, `\\r`, `\\b`, `\\f` and `\\uXXXX` are the
-Java escapes. An escaped brace is a literal brace: in `States.Format` only an unescaped `{}` is a
-placeholder.
+In string literals the reserved characters `'`, `{`, `}` and `\\` are escaped with a backslash (AWS
+"Reserved characters in intrinsic functions"); an escaped brace is a literal brace, so in
+`States.Format` only an unescaped `{}` is a placeholder. Any other backslash is an "open escape",
+which AWS reports as a runtime error when the function is evaluated.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ __all__ = ["MAX_NESTING", "Call", "Literal", "Node", "PathArgument", "parse_intr
 #: AWS allows at most 10 nested intrinsic functions in one field.
 MAX_NESTING = 10
 
-_CONTROL_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f"}
-_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+#: The characters a backslash escapes in a string literal; any other backslash is an "open escape".
+_RESERVED = frozenset("'{}\\")
 _NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 _NUMBER_CHARS = frozenset("0123456789+-.eE")
 _WHITESPACE = " \t\r\n"
@@ -33,10 +33,14 @@ _WHITESPACE = " \t\r\n"
 
 @dataclass(frozen=True, slots=True)
 class Literal:
-    """A constant argument; `format_parts` is the text split on unescaped `{}` (strings only)."""
+    """A constant argument; `format_parts` is the text split on unescaped `{}` (strings only).
+
+    `error` is set for a string literal AWS rejects at evaluation time (an open escape backslash).
+    """
 
     value: Any
     format_parts: tuple[str, ...] | None = None
+    error: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +140,7 @@ class _Parser:
         pos = self.pos + 1
         chars: list[str] = []
         parts: list[str] = []
+        error: str | None = None
         while True:
             if pos >= len(text):
                 raise self.fail("unterminated string literal")
@@ -143,9 +148,15 @@ class _Parser:
             if char == "'":
                 break
             if char == "\\":
-                pos = self.escape(pos + 1, chars)
-                continue
-            if char == "{" and text.startswith("{}", pos):
+                escaped = text[pos + 1 : pos + 2]
+                if escaped in _RESERVED:
+                    chars.append(escaped)
+                    pos += 2
+                    continue
+                # AWS: "If an open escape backslash is found in the intrinsic invocation string, the
+                # interpreter will throw a runtime error."
+                error = error or f"open escape backslash at position {pos} in the string literal"
+            elif char == "{" and text.startswith("{}", pos):
                 parts.append("".join(chars))
                 chars.clear()
                 pos += 2
@@ -154,24 +165,7 @@ class _Parser:
             pos += 1
         self.pos = pos + 1
         parts.append("".join(chars))
-        return Literal("{}".join(parts), tuple(parts))
-
-    def escape(self, pos: int, chars: list[str]) -> int:
-        """Append the character escaped at `pos` (just after a backslash); return the next position."""
-        text = self.text
-        if pos >= len(text):
-            raise self.fail("unterminated string literal")
-        char = text[pos]
-        if char == "u":
-            digits = text[pos + 1 : pos + 5]
-            if len(digits) != 4 or any(digit not in _HEX_DIGITS for digit in digits):
-                raise self.fail("invalid unicode escape")
-            chars.append(chr(int(digits, 16)))
-            return pos + 5
-        # Java-style control escapes; any other escaped character (' { } \ ...) stands for itself,
-        # and an escaped brace is never part of a `{}` placeholder.
-        chars.append(_CONTROL_ESCAPES.get(char, char))
-        return pos + 1
+        return Literal("{}".join(parts), tuple(parts), error)
 
     def path(self) -> PathArgument:
         text = self.text

@@ -1,8 +1,9 @@
 """Parsing of the RFC 3339 timestamps AWS Step Functions accepts (Choice `Timestamp*`, Wait).
 
-AWS parses with Java's ISO_OFFSET_DATE_TIME: `YYYY-MM-DDThh:mm[:ss[.fraction]]` followed by `Z` or
-an offset `+hh:mm[:ss]`. `T` and `Z` are case-insensitive, the fraction has 1 to 9 digits, the
-offset is mandatory ("2016-12-05T21:29:29" is rejected), and dates and times must exist.
+AWS documents the RFC 3339 profile of ISO 8601 with "an uppercase T" between date and time and "an
+uppercase Z" for UTC, and parses like Java's ISO_OFFSET_DATE_TIME: `YYYY-MM-DDThh:mm[:ss[.fraction]]`
+followed by `Z` or an offset `+hh:mm[:ss]`. The fraction has 1 to 9 digits, the offset is mandatory
+("2016-12-05T21:29:29" is rejected), and dates and times must exist.
 Hand-written rather than a regular expression: it runs for every Timestamp comparison.
 """
 
@@ -25,7 +26,7 @@ def _number(text: str, start: int, length: int) -> int | None:
 
 def _offset_seconds(text: str, pos: int) -> int | None:
     """Seconds east of UTC for the offset starting at `pos` (which must end the text)."""
-    if text[pos:] in ("Z", "z"):
+    if text[pos:] == "Z":
         return 0
     if pos >= len(text) or text[pos] not in "+-":
         return None
@@ -63,7 +64,7 @@ def parse_timestamp(text: str) -> tuple[int, int] | None:
         or minute is None
         or text[4] != "-"
         or text[7] != "-"
-        or text[10] not in "Tt"
+        or text[10] != "T"
         or text[13] != ":"
     ):
         return None

@@ -22,7 +22,7 @@ from statemachines.runtime._entropy import Entropy, SeededEntropy, SystemEntropy
 from statemachines.runtime._intrinsic_functions import FUNCTIONS, format_values
 from statemachines.runtime._intrinsic_parser import Call, Literal, Node, PathArgument, parse_intrinsic
 from statemachines.runtime._json_values import to_java_string
-from statemachines.runtime.errors import DefinitionError
+from statemachines.runtime.errors import DefinitionError, StatesError
 
 __all__ = [
     "FUNCTION_NAMES",
@@ -68,6 +68,13 @@ def _compile_format(call: Call, parts: tuple[str, ...]) -> IntrinsicEvaluator:
     return lambda resolve: format_values(call.name, parts, [get(resolve) for get in getters])
 
 
+def _raising(error: StatesError) -> IntrinsicEvaluator:
+    def fail(_resolve: Resolver) -> Any:
+        raise error
+
+    return fail
+
+
 def _compile_call(call: Call) -> IntrinsicEvaluator:
     spec = FUNCTIONS.get(call.name)
     if spec is None:
@@ -83,6 +90,9 @@ def _compile_call(call: Call) -> IntrinsicEvaluator:
             else f"at least {minimum}"
         )
         raise DefinitionError(f"The intrinsic function {call.name} expects {expected} arguments, got {count}")
+    for arg in call.args:
+        if isinstance(arg, Literal) and arg.error is not None:
+            return _raising(StatesError("States.Runtime", f"Invalid arguments in {call.name}: {arg.error}"))
     first = call.args[0] if call.args else None
     if call.name == "States.Format" and isinstance(first, Literal) and first.format_parts is not None:
         return _compile_format(call, first.format_parts)

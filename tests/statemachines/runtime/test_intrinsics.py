@@ -73,8 +73,6 @@ FORMAT_CASES = [
     _case("States.Format('\\{\\} {}', $.n)", "{} 7", "escaped-braces-are-literal"),
     _case("States.Format('it\\'s {}', $.s)", "it's HelloWorld", "escaped-quote"),
     _case("States.Format('a\\\\b')", "a\\b", "escaped-backslash"),
-    _case("States.Format('a\\nb\\tc')", "a\nb\tc", "java-control-escapes"),
-    _case("States.Format('\\u0041\\q')", "Aq", "unicode-and-plain-escapes"),
     _case("States.StringSplit('Hello\nWorld', '\n')", ["Hello", "World"], "raw-newline-in-literal"),
     _case("States.Format($.tmpl, 3)", "v=3", "template-from-path"),
     _case("States.Format('{}{}', 'a', States.Format('{}', 1))", "a1", "nested-call"),
@@ -240,6 +238,8 @@ RUNTIME_ERRORS = [
     _case("States.MathRandom(5, 5)", "States.MathRandom", "random-empty-range"),
     _case("States.MathRandom(1, 5, 1.5)", "States.MathRandom", "random-seed-not-integer"),
     _case("States.StringSplit($.n, ',')", "States.StringSplit", "split-not-string"),
+    _case("States.Format('a\\nb')", "States.Format", "open-escape-backslash"),
+    _case("States.Array(1, States.Format('\\q'))", "States.Format", "open-escape-in-nested-call"),
 ]
 
 
@@ -274,7 +274,6 @@ DEFINITION_ERRORS = [
     _case("States.Format(nope)", "invalid argument", "bare-word"),
     _case("States.Format('{}', $.a[0)", "unbalanced", "unbalanced-path"),
     _case("States.(1)", "function name", "no-name"),
-    _case("States.Format('\\u00G1')", "unicode escape", "bad-unicode-escape"),
     _case("States.Format" + "(States.Format" * 10 + "('x')" + ")" * 10, "nested", "more-than-10-nested"),
 ]
 
