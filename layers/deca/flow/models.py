@@ -58,8 +58,8 @@ class RetryPolicy(_Strict):
     max_attempts: int = Field(
         description="Retries after the first attempt (0: none)", default=3, ge=0, le=99_999_999
     )
-    interval_seconds: int = Field(description="Delay before the first retry", default=1, ge=1, le=99_999_999)
-    backoff_rate: float = Field(description="Multiplier of the delay at each retry", default=2.0, ge=1.0)
+    interval_seconds: int = Field(default=1, ge=1, le=99_999_999, description="Delay before the first retry")
+    backoff_rate: float = Field(default=2.0, ge=1.0, description="Multiplier of the delay at each retry")
     max_delay_seconds: int | None = Field(
         description="Upper bound of the delay", default=None, ge=1, le=31_622_400
     )
@@ -205,7 +205,7 @@ class ScheduleTrigger(_Strict):
     missed: Literal["skip", "run_once"] = Field(
         default="skip", description="After downtime: skip missed runs or run once"
     )
-    input: dict[str, Any] = Field(description="Execution input of each run", default_factory=dict)
+    input: dict[str, Any] = Field(default_factory=dict, description="Execution input of each run")
 
 
 class EventTrigger(_Strict):
@@ -250,8 +250,8 @@ class Flow(_Strict):
 
     id: str = Field(description="Flow id, stable across versions", min_length=1, max_length=128)
     name: str = Field(description="Display name", min_length=1, max_length=200)
-    description: str | None = Field(description="What the flow does", default=None, max_length=5000)
-    version: int = Field(description="Version number, incremented on each published change", default=1, ge=1)
+    description: str | None = Field(default=None, max_length=5000, description="What the flow does")
+    version: int = Field(default=1, ge=1, description="Version number, incremented on each published change")
     input_schema: dict[str, Any] | None = Field(default=None, description="JSON Schema of the flow input")
     triggers: list[Trigger] = Field(
         description="How the flow starts besides by hand (webhook, schedule, event)", default_factory=list
@@ -262,7 +262,7 @@ class Flow(_Strict):
     connections: list[Connection] = Field(
         description="Edges between nodes: order, conditions, branch labels", default_factory=list
     )
-    settings: Settings = Field(description="Flow-wide execution settings", default_factory=Settings)
+    settings: Settings = Field(default_factory=Settings, description="Flow-wide execution settings")
 
     @model_validator(mode="after")
     def _ids_and_references(self) -> Flow:

@@ -30,7 +30,7 @@ class AgentConfig(NodeConfig):
     temperature: float | None = Field(
         description="Sampling temperature; the provider's default when unset", default=None, ge=0, le=2
     )
-    max_tokens: int | None = Field(description="Maximum tokens of the answer", default=None, ge=1, le=200_000)
+    max_tokens: int | None = Field(default=None, ge=1, le=200_000, description="Maximum tokens of the answer")
     tools: list[str] = Field(default_factory=list, description="Tool names the agent may call")
     output_schema: dict[str, Any] | None = Field(
         default=None, description="JSON Schema of a structured answer"
@@ -67,7 +67,7 @@ class AgentOutput(NodeOutput):
     tool_calls: list[dict[str, Any]] = Field(
         description="Tools the agent called: name, arguments, result", default_factory=list
     )
-    usage: AgentUsage = Field(description="Tokens used and estimated cost", default_factory=AgentUsage)
+    usage: AgentUsage = Field(default_factory=AgentUsage, description="Tokens used and estimated cost")
     model: str = Field(default="", description="The model that answered")
 
 

@@ -56,7 +56,7 @@ class DecaCrmOutput(NodeOutput):
     total: int = Field(default=0, ge=0, description="Number of matching records (search)")
     id: str | None = Field(default=None, description="Id of the record created, read, updated or deleted")
     created: bool = Field(default=False, description="True when create made a new record (not a match)")
-    deleted: bool = Field(description="True when the record was deleted (delete)", default=False)
+    deleted: bool = Field(default=False, description="True when the record was deleted (delete)")
 
 
 SPEC = NodeSpec(

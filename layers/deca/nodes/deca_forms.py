@@ -59,7 +59,7 @@ class DecaFormsOutput(NodeOutput):
         default=None, description="The submission (get_submission, submit)"
     )
     submissions: list[dict[str, Any]] = Field(default_factory=list, description="(list_submissions)")
-    count: int = Field(description="Number of submissions returned (list_submissions)", default=0, ge=0)
+    count: int = Field(default=0, ge=0, description="Number of submissions returned (list_submissions)")
 
 
 SPEC = NodeSpec(

@@ -26,8 +26,8 @@ class DecaKnowledgeBaseConfig(OperationConfig):
     top_k: int | None = Field(default=None, ge=1, le=100, description="Passages returned (default 5)")
     min_score: float | None = Field(default=None, ge=0, le=1, description="Drop passages scoring below this")
     filters: dict[str, Any] | None = Field(default=None, description="Metadata filters")
-    document_id: str | None = Field(description="Document id (templates allowed)", default=None, min_length=1)
-    title: str | None = Field(description="Document title", default=None, max_length=500)
+    document_id: str | None = Field(default=None, min_length=1, description="Document id (templates allowed)")
+    title: str | None = Field(default=None, max_length=500, description="Document title")
     content: str | None = Field(default=None, description="Document text (Markdown/HTML/plain)")
     source_url: str | None = Field(default=None, description="Fetch the document from this URL instead")
     metadata: dict[str, Any] | None = Field(
@@ -60,7 +60,7 @@ class KnowledgeMatch(NodeOutput):
     title: str | None = Field(default=None, description="Title of that document")
     text: str = Field(description="The matching passage")
     score: float = Field(description="Relevance, 1 is best", ge=0, le=1)
-    metadata: dict[str, Any] = Field(description="The document's metadata", default_factory=dict)
+    metadata: dict[str, Any] = Field(default_factory=dict, description="The document's metadata")
 
 
 class DecaKnowledgeBaseOutput(NodeOutput):
@@ -70,7 +70,7 @@ class DecaKnowledgeBaseOutput(NodeOutput):
     context: str = Field(default="", description="The passages joined, ready for a prompt (search)")
     document: dict[str, Any] | None = Field(default=None, description="The document (get, add, update)")
     documents: list[dict[str, Any]] = Field(default_factory=list, description="(list_documents)")
-    count: int = Field(description="Number of results or documents returned", default=0, ge=0)
+    count: int = Field(default=0, ge=0, description="Number of results or documents returned")
 
 
 SPEC = NodeSpec(

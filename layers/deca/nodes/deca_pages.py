@@ -21,7 +21,7 @@ class DecaPagesConfig(OperationConfig):
     )
     site_id: str = Field(min_length=1, max_length=128, description="Site the pages belong to")
     page_id: str | None = Field(default=None, min_length=1, description="Page id (templates allowed)")
-    title: str | None = Field(description="Page title", default=None, min_length=1, max_length=500)
+    title: str | None = Field(default=None, min_length=1, max_length=500, description="Page title")
     slug: str | None = Field(
         description="URL path of the page; derived from the title when unset",
         default=None,
@@ -34,7 +34,7 @@ class DecaPagesConfig(OperationConfig):
         default=None, description="Filter (list)"
     )
     search: str | None = Field(default=None, description="Text search in titles (list)")
-    limit: int | None = Field(description="Maximum pages returned (default 50)", default=None, ge=1, le=500)
+    limit: int | None = Field(default=None, ge=1, le=500, description="Maximum pages returned (default 50)")
 
     OPERATIONS: ClassVar[Mapping[str, Operation]] = {
         "get": Operation(required=("page_id",)),
@@ -53,7 +53,7 @@ class DecaPagesOutput(NodeOutput):
     page: dict[str, Any] | None = Field(default=None, description="The page (all but list and delete)")
     pages: list[dict[str, Any]] = Field(default_factory=list, description="Pages found (list)")
     url: str | None = Field(default=None, description="Public URL of the page once published")
-    count: int = Field(description="Number of pages returned (list)", default=0, ge=0)
+    count: int = Field(default=0, ge=0, description="Number of pages returned (list)")
 
 
 SPEC = NodeSpec(

@@ -38,7 +38,7 @@ class DecaTablesConfig(OperationConfig):
     limit: int | None = Field(
         default=None, ge=1, le=10_000, description="Maximum rows returned (default 100)"
     )
-    offset: int | None = Field(description="Rows skipped before the first one returned", default=None, ge=0)
+    offset: int | None = Field(default=None, ge=0, description="Rows skipped before the first one returned")
 
     OPERATIONS: ClassVar[Mapping[str, Operation]] = {
         "insert": Operation(required=("rows",)),

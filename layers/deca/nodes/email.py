@@ -17,7 +17,7 @@ class EmailAttachment(NodeConfig):
 
     filename: str = Field(description="File name shown to the recipient", min_length=1, max_length=255)
     content: str = Field(description="Base64 content, or a template giving it")
-    content_type: str = Field(description="MIME type", default="application/octet-stream", max_length=200)
+    content_type: str = Field(default="application/octet-stream", max_length=200, description="MIME type")
 
 
 class EmailConfig(NodeConfig):
@@ -28,7 +28,7 @@ class EmailConfig(NodeConfig):
     )
     from_name: str | None = Field(default=None, max_length=200, description="Display name of the sender")
     to: list[EmailOrTemplate] = Field(description="Recipients", min_length=1, max_length=50)
-    cc: list[EmailOrTemplate] = Field(description="Copy recipients", default_factory=list, max_length=50)
+    cc: list[EmailOrTemplate] = Field(default_factory=list, max_length=50, description="Copy recipients")
     bcc: list[EmailOrTemplate] = Field(
         description="Blind copy recipients", default_factory=list, max_length=50
     )

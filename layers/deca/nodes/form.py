@@ -27,7 +27,7 @@ class FormField(BaseModel):
     required: bool = Field(default=False, description="An answer is required")
     options: list[str] | None = Field(default=None, description="Choices (select and multiselect only)")
     default: Any = Field(default=None, description="Pre-filled value (templates allowed)")
-    help: str | None = Field(description="Help text under the input", default=None, max_length=1000)
+    help: str | None = Field(default=None, max_length=1000, description="Help text under the input")
 
     @model_validator(mode="after")
     def _options_match_type(self) -> FormField:

@@ -20,7 +20,7 @@ class FunctionConfig(NodeConfig):
     input_schema: dict[str, Any] | None = Field(
         default=None, description="JSON Schema the function input must satisfy"
     )
-    timeout_seconds: int = Field(description="Seconds before the run is stopped", default=30, ge=1, le=900)
+    timeout_seconds: int = Field(default=30, ge=1, le=900, description="Seconds before the run is stopped")
 
 
 class FunctionOutput(NodeOutput):

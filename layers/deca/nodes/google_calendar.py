@@ -25,7 +25,7 @@ class GoogleCalendarConfig(OperationConfig):
         default="primary",
         min_length=1,
     )
-    event_id: str | None = Field(description="Event id (templates allowed)", default=None, min_length=1)
+    event_id: str | None = Field(default=None, min_length=1, description="Event id (templates allowed)")
     summary: str | None = Field(default=None, min_length=1, max_length=1000, description="Event title")
     description: str | None = Field(default=None, description="Event description")
     location: str | None = Field(default=None, description="Event location")

@@ -26,7 +26,7 @@ class GoogleDriveConfig(OperationConfig):
     folder_id: str | None = Field(
         default=None, min_length=1, description="Parent folder (upload, create_folder, list)"
     )
-    name: str | None = Field(description="File or folder name", default=None, min_length=1, max_length=500)
+    name: str | None = Field(default=None, min_length=1, max_length=500, description="File or folder name")
     content: str | None = Field(
         default=None, description="File content: text, or base64 with encoding base64"
     )

@@ -20,7 +20,7 @@ class GoogleGmailConfig(OperationConfig):
         description="What to do (fields per operation: see Operations)"
     )
     credential_id: CredentialId = Field(description="Google OAuth credential of the mailbox")
-    to: list[EmailOrTemplate] | None = Field(description="Recipients", default=None, min_length=1)
+    to: list[EmailOrTemplate] | None = Field(default=None, min_length=1, description="Recipients")
     cc: list[EmailOrTemplate] | None = Field(default=None, description="Copy recipients")
     bcc: list[EmailOrTemplate] | None = Field(default=None, description="Blind copy recipients")
     subject: str | None = Field(
@@ -37,7 +37,7 @@ class GoogleGmailConfig(OperationConfig):
     max_results: int | None = Field(
         description="Maximum messages returned (default 20)", default=None, ge=1, le=500
     )
-    labels: list[str] | None = Field(description="Label names", default=None, min_length=1)
+    labels: list[str] | None = Field(default=None, min_length=1, description="Label names")
 
     OPERATIONS: ClassVar[Mapping[str, Operation]] = {
         "send": Operation(required=("to", "subject", "body"), optional=("cc", "bcc", "html")),
@@ -58,7 +58,7 @@ class GoogleGmailOutput(NodeOutput):
         default=None, description="from, to, subject, date, text, html (get)"
     )
     messages: list[dict[str, Any]] = Field(default_factory=list, description="Matching messages (search)")
-    count: int = Field(description="Number of messages returned (search)", default=0, ge=0)
+    count: int = Field(default=0, ge=0, description="Number of messages returned (search)")
 
 
 SPEC = NodeSpec(

@@ -59,7 +59,7 @@ class GoogleSheetsOutput(NodeOutput):
         default_factory=list, description="Rows as objects (read with header_row)"
     )
     updated_range: str | None = Field(default=None, description="Range written (append, update, clear)")
-    updated_rows: int = Field(description="Rows written or cleared", default=0, ge=0)
+    updated_rows: int = Field(default=0, ge=0, description="Rows written or cleared")
     spreadsheet_id: str | None = Field(default=None, description="Id of the spreadsheet")
     url: str | None = Field(default=None, description="Link to open the spreadsheet")
 

@@ -100,7 +100,7 @@ class HttpRequestConfig(NodeConfig):
     timeout: Annotated[float, Field(gt=0, le=900)] | TemplateStr = Field(
         default=30.0, description="Seconds for the whole request"
     )
-    retry: HttpRetry = Field(description="Retries of the request itself", default_factory=HttpRetry)
+    retry: HttpRetry = Field(default_factory=HttpRetry, description="Retries of the request itself")
     pagination: HttpPagination | None = Field(
         default=None, description="Follow pages and collect their items"
     )

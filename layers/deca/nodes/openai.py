@@ -38,7 +38,7 @@ class OpenAIConfig(OperationConfig):
     temperature: float | None = Field(
         description="Sampling temperature; the API default when unset", default=None, ge=0, le=2
     )
-    max_tokens: int | None = Field(description="Maximum tokens of the answer", default=None, ge=1, le=200_000)
+    max_tokens: int | None = Field(default=None, ge=1, le=200_000, description="Maximum tokens of the answer")
     response_format: Literal["text", "json_object"] | None = Field(
         default=None, description="json_object: the answer is parsed into `data` (chat)"
     )
@@ -81,7 +81,7 @@ class OpenAIOutput(NodeOutput):
     images: list[str] = Field(default_factory=list, description="URLs of the generated images (image)")
     flagged: bool | None = Field(default=None, description="Whether any input was flagged (moderation)")
     categories: dict[str, bool] = Field(default_factory=dict, description="Flagged categories (moderation)")
-    usage: OpenAIUsage = Field(description="Tokens used", default_factory=OpenAIUsage)
+    usage: OpenAIUsage = Field(default_factory=OpenAIUsage, description="Tokens used")
     model: str = Field(default="", description="The model that answered")
 
 

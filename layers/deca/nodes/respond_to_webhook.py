@@ -29,7 +29,7 @@ class RespondToWebhookOutput(NodeOutput):
     """The response that was set."""
 
     status_code: int = Field(description="HTTP status code sent")
-    headers: dict[str, str] = Field(description="Response headers sent", default_factory=dict)
+    headers: dict[str, str] = Field(default_factory=dict, description="Response headers sent")
     body: Any = Field(default=None, description="Response body sent")
     content_type: str = Field(default="application/json", description="Content-Type sent")
 

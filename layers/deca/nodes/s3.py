@@ -73,7 +73,7 @@ class S3Output(NodeOutput):
 
     body: Any = Field(default=None, description="The object's content (get)")
     content_type: str | None = Field(default=None, description="MIME type of the object (get, put)")
-    size: int | None = Field(description="Size in bytes (get, put)", default=None, ge=0)
+    size: int | None = Field(default=None, ge=0, description="Size in bytes (get, put)")
     etag: str | None = Field(default=None, description="Entity tag of the object (get, put)")
     version_id: str | None = Field(default=None, description="Object version, on versioned buckets")
     objects: list[S3Object] = Field(default_factory=list, description="Objects found (list)")

@@ -46,7 +46,7 @@ class ZendeskConfig(OperationConfig):
     assignee_email: EmailOrTemplate | None = Field(
         default=None, description="Agent the ticket is assigned to"
     )
-    group_id: int | None = Field(description="Group the ticket is assigned to", default=None, ge=1)
+    group_id: int | None = Field(default=None, ge=1, description="Group the ticket is assigned to")
     custom_fields: dict[str, Any] | None = Field(default=None, description="Custom field id -> value")
     query: str | None = Field(default=None, description="Zendesk search, e.g. `status:open priority:urgent`")
     limit: int | None = Field(
@@ -86,7 +86,7 @@ class ZendeskOutput(NodeOutput):
     tickets: list[dict[str, Any]] = Field(
         default_factory=list, description="Matching tickets (search_tickets)"
     )
-    count: int = Field(description="Number of tickets returned (search_tickets)", default=0, ge=0)
+    count: int = Field(default=0, ge=0, description="Number of tickets returned (search_tickets)")
 
 
 SPEC = NodeSpec(
