@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,31 +11,10 @@ from deca.stores import Stores, sqlite_stores
 from deca.stores.schema import TABLES
 
 from tests.fakes import records
+from tests.fakes.threads import run_together
 
 THREADS = 8
 PER_THREAD = 10
-
-
-def _run_together(workers: list[Callable[[], None]]) -> None:
-    """Start every worker at the same moment and re-raise the first failure."""
-    barrier = threading.Barrier(len(workers))
-    errors: list[BaseException] = []
-
-    def run(work: Callable[[], None]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            work()
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(w,)) for w in workers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a writer hung"
-    if errors:
-        raise errors[0]
 
 
 @pytest.fixture
@@ -96,51 +74,18 @@ def _create_executions(stores: Stores, thread: int) -> Callable[[], None]:
 def test_concurrent_threads_lose_no_writes(path: Path) -> None:
     stores = sqlite_stores(path)
 
-    _run_together([_create_executions(stores, t) for t in range(THREADS)])
+    run_together([_create_executions(stores, t) for t in range(THREADS)])
 
     page = stores.executions.list("ws-1", limit=200)
     assert len(page.items) == THREADS * PER_THREAD
     stores.close()
 
 
-def test_concurrent_history_appends_get_distinct_consecutive_ids(path: Path) -> None:
-    stores = sqlite_stores(path)
-    stores.executions.create("ws-1", records.execution())
-
-    def append() -> None:
-        for _ in range(PER_THREAD):
-            stores.executions.append_history("ws-1", records.history_event())
-
-    _run_together([append] * THREADS)
-
-    ids = [e.event_id for e in stores.executions.get_history("ws-1", "exec-1", limit=200).items]
-    assert ids == list(range(1, THREADS * PER_THREAD + 1))
-    stores.close()
-
-
 def test_two_connections_to_one_file_write_concurrently(path: Path) -> None:
     one, two = sqlite_stores(path), sqlite_stores(path)
 
-    _run_together([_create_executions(one, 0), _create_executions(two, 1)])
+    run_together([_create_executions(one, 0), _create_executions(two, 1)])
 
     assert len(one.executions.list("ws-1", limit=200).items) == 2 * PER_THREAD
     one.close()
     two.close()
-
-
-def test_concurrent_starts_with_one_name_create_one_execution(path: Path) -> None:
-    stores = sqlite_stores(path)
-    results: list[str] = []
-
-    def start(thread: int) -> Callable[[], None]:
-        def work() -> None:
-            execution = records.execution(execution_id=f"e-{thread}", name="order-42")
-            results.append(stores.executions.create("ws-1", execution).execution_id)
-
-        return work
-
-    _run_together([start(t) for t in range(THREADS)])
-
-    assert len(set(results)) == 1
-    assert len(stores.executions.list("ws-1").items) == 1
-    stores.close()
