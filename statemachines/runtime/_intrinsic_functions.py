@@ -57,7 +57,8 @@ def _require_array(name: str, value: Any, what: str) -> list[Any]:
 
 def _require_integer(name: str, value: Any, what: str) -> int:
     if not is_number(value) or not is_integral(value):
-        _fail(name, f"{what} must be an integer, got {to_compact_json(value)}")
+        shown = to_compact_json(value) if is_number(value) or isinstance(value, str) else type_name(value)
+        _fail(name, f"{what} must be an integer, got {shown}")
     return int(value)
 
 
