@@ -41,9 +41,9 @@ V = TypeVar("V", bound=Record)
 class NamedStore(Generic[R]):
     """Create/get/update/delete of records keyed by (workspace, id), listed by name then id."""
 
-    def __init__(self, records: Collection[R], *, keep_on_update: tuple[str, ...] = ()) -> None:
+    def __init__(self, records: Collection[R], *, also_keep: tuple[str, ...] = ()) -> None:
         self._records = records
-        self._keep = keep_on_update
+        self._keep = ("created_at", "created_by", *also_keep)
         self._id_field = records.table.spec.key[1]
 
     def create(self, workspace_id: str, record: R, /) -> R:
@@ -55,7 +55,7 @@ class NamedStore(Generic[R]):
         return self._records.get(self._records.key(workspace_id, record_id))
 
     def update(self, workspace_id: str, record: R, /) -> R:
-        """Replace the record's fields (except the ones the store maintains)."""
+        """Replace the record's fields, keeping its creation stamp and the fields the store maintains."""
         return self._records.replace(workspace_id, record, keep=self._keep)
 
     def delete(self, workspace_id: str, record_id: str, /) -> None:
@@ -71,7 +71,7 @@ class VersionedStore(NamedStore[R], Generic[R, V]):
     """A named resource with immutable versions 1, 2, ...; the record's `latest_version` follows them."""
 
     def __init__(self, records: Collection[R], versions: Collection[V]) -> None:
-        super().__init__(records, keep_on_update=("latest_version", "created_at"))
+        super().__init__(records, also_keep=("latest_version",))
         self._versions = versions
 
     def delete(self, workspace_id: str, record_id: str, /) -> None:
@@ -181,9 +181,6 @@ class AgentStore(NamedStore[Agent]):
 
 class CredentialStore(NamedStore[Credential]):
     """Credentials (opaque ciphertext), unique by name in a workspace."""
-
-    def __init__(self, records: Collection[Credential]) -> None:
-        super().__init__(records, keep_on_update=("created_at",))
 
     def get_by_name(self, workspace_id: str, name: str, /) -> Credential:
         """The credential with this name; `NotFoundError` if none."""

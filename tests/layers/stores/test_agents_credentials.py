@@ -142,3 +142,11 @@ def test_another_workspaces_credentials_behave_as_missing(stores: Stores) -> Non
     with pytest.raises(InputError):
         stores.credentials.create("ws-2", records.credential("ws-1", "cred-9"))
     assert stores.credentials.list("ws-2").items == []
+
+
+def test_agent_update_keeps_the_creation_stamp(stores: Stores) -> None:
+    stores.agents.create("ws-1", records.agent(created_by="alice"))
+
+    updated = stores.agents.update("ws-1", records.agent(created_by="mallory", created_at=at(99)))
+
+    assert (updated.created_by, updated.created_at) == ("alice", records.T0)
