@@ -94,7 +94,8 @@ def _operations_table(config: type[OperationConfig]) -> list[str]:
     lines = [
         "###### Operations",
         "",
-        f"Fields that depend on `{selector}` are required or accepted as below (any other of them is rejected).",
+        f"Fields that depend on `{selector}` are required or accepted as below; any other of them is rejected "
+        "(the JSON Schema carries the same rules as `allOf` / `if` / `then`).",
         "",
         f"| `{selector}` | Requires | Also accepts |",
         "| --- | --- | --- |",

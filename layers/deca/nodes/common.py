@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
@@ -112,6 +113,11 @@ def _operation_rules_schema(schema: dict[str, Any], model: type[Any]) -> None:
         schema["allOf"] = rules
 
 
+@functools.cache
+def _operation_fields(config: type[OperationConfig]) -> frozenset[str]:
+    return frozenset(f for op in config.OPERATIONS.values() for f in (*op.required, *op.optional))
+
+
 class OperationConfig(NodeConfig):
     """A config whose fields depend on a selector field (usually `operation`).
 
@@ -129,7 +135,7 @@ class OperationConfig(NodeConfig):
     @classmethod
     def operation_fields(cls) -> frozenset[str]:
         """Names of every operation-specific field of this config."""
-        return frozenset(f for op in cls.OPERATIONS.values() for f in (*op.required, *op.optional))
+        return _operation_fields(cls)
 
     @field_validator("*", mode="after")
     @classmethod
