@@ -1,30 +1,21 @@
-"""Access to the AWS-recorded ASL conformance corpus for the function-level tests (no interpreter).
+"""One-state corpus cases for the function-level tests: loading by category, a tiny resolver, loose checks.
 
-The corpus lives next to the repository (`<repo root>/../shared/conformance/asl`) or where the
-`DECA_CONFORMANCE_DIR` environment variable points. Tests using it skip when it is absent.
+The corpus location rule (`<repo root>/../shared/conformance/asl` or `$DECA_CONFORMANCE_DIR`) is the
+end-to-end runner's `corpus_dir`. Tests using the corpus skip when it is absent.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 from statemachines.runtime.errors import PathNotFound
-
-REPO_ROOT = Path(__file__).resolve().parents[3]
+from tests.statemachines.runtime.conformance import corpus_dir
 
 #: Context object values under the corpus naming conventions (README "Conventions a runner should follow").
 STATE_MACHINE_ARN = "arn:aws:states:us-east-1:111111111111:stateMachine:TestStateMachine"
 EXECUTION_ARN = "arn:aws:states:us-east-1:111111111111:execution:TestStateMachine:TestExecution"
-
-
-def corpus_dir() -> Path:
-    """The conformance corpus directory (may not exist)."""
-    override = os.environ.get("DECA_CONFORMANCE_DIR")
-    return Path(override) if override else REPO_ROOT.parent / "shared" / "conformance" / "asl"
 
 
 def load_cases(category: str) -> list[dict[str, Any]]:
