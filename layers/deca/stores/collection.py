@@ -18,21 +18,31 @@ __all__ = ["Collection", "decode_cursor", "encode_cursor"]
 M = TypeVar("M", bound=Record)
 
 
-def encode_cursor(values: Sequence[Any]) -> str:
-    """An opaque cursor holding the sort values of the last item of a page."""
-    raw = json.dumps(list(values), separators=(",", ":")).encode()
+Order = Sequence[tuple[str, bool]]
+
+
+def _order_tag(table: str, order: Order) -> str:
+    """Names the listing a cursor belongs to, so a cursor of another listing is refused."""
+    return table + ":" + ",".join(f"{name}{'-' if desc else '+'}" for name, desc in order)
+
+
+def encode_cursor(tag: str, values: Sequence[Any]) -> str:
+    """An opaque cursor holding the listing's tag and the sort values of the last item of a page."""
+    raw = json.dumps([tag, list(values)], separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
 
-def decode_cursor(cursor: str, size: int) -> tuple[Any, ...]:
+def decode_cursor(cursor: str, tag: str) -> tuple[Any, ...]:
     """The sort values inside a cursor; `InputError` if it is not one of ours for this listing."""
     try:
-        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        decoded = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
         raise InputError(f"invalid cursor {cursor!r}") from exc
-    if not isinstance(values, list) or len(values) != size:
-        raise InputError(f"invalid cursor {cursor!r}")
-    return tuple(values)
+    if not (
+        isinstance(decoded, list) and len(decoded) == 2 and decoded[0] == tag and isinstance(decoded[1], list)
+    ):
+        raise InputError(f"invalid cursor {cursor!r} for this listing")
+    return tuple(decoded[1])
 
 
 def _check_limit(limit: int) -> None:
@@ -135,7 +145,7 @@ class Collection(Generic[M]):
     def page(
         self,
         equal: Mapping[str, Any],
-        order: Sequence[tuple[str, bool]],
+        order: Order,
         *,
         limit: int,
         cursor: str | None,
@@ -144,8 +154,11 @@ class Collection(Generic[M]):
         """One page of the records whose fields equal `equal` (None values ignored) and match `ranges`."""
         _check_limit(limit)
         where = tuple(Cond(f, "eq", v) for f, v in equal.items() if v is not None) + tuple(ranges)
-        after = decode_cursor(cursor, len(order)) if cursor is not None else None
+        tag = _order_tag(self.table.spec.name, order)
+        after = decode_cursor(cursor, tag) if cursor is not None else None
         docs = self.table.find(Query(where=where, order=tuple(order), after=after, limit=limit + 1))
         items = [self.load(doc) for doc in docs[:limit]]
-        next_cursor = encode_cursor([docs[limit - 1][f] for f, _ in order]) if len(docs) > limit else None
+        next_cursor = (
+            encode_cursor(tag, [docs[limit - 1][f] for f, _ in order]) if len(docs) > limit else None
+        )
         return Page[M](items=items, next_cursor=next_cursor)

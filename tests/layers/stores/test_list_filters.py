@@ -70,8 +70,18 @@ def test_limit_of_200_is_accepted(stores: Stores) -> None:
 
 
 @pytest.mark.parametrize(
-    "cursor", ["not base64 !", "WzFd", "e30"], ids=["garbage", "wrong-size", "not-a-list"]
+    "cursor", ["not base64 !", "WzFd", "e30"], ids=["garbage", "wrong-shape", "not-a-list"]
 )
 def test_foreign_cursor_is_refused(stores: Stores, cursor: str) -> None:
     with pytest.raises(InputError):
         stores.flows.list("ws-1", cursor=cursor)
+
+
+def test_cursor_of_another_listing_is_refused(stores: Stores) -> None:
+    stores.flows.create("ws-1", records.flow())
+    for number in [1, 2]:
+        stores.flows.add_version("ws-1", records.flow_version(version=number))
+    versions_cursor = stores.flows.list_versions("ws-1", "flow-1", limit=1).next_cursor
+
+    with pytest.raises(InputError):
+        stores.workspaces.list_members("ws-1", cursor=versions_cursor)
