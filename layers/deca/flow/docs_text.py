@@ -129,7 +129,7 @@ KIND_TEXT: dict[str, str] = {
     "set": "a Pass state assigning flow variables",
     "merge": "a Pass state joining the incoming branches",
     "filter": "a Pass state filtering with JSONata",
-    "callback": "a task that waits for a person (`.waitForTaskToken`)",
+    "callback": "a task that waits for a person, `.waitForTaskToken`",
     "sub_flow": "a nested execution of another flow",
     "respond": "sets the webhook response, then the flow continues",
     "fail": "a Fail state that ends the execution",

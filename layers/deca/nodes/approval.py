@@ -29,9 +29,11 @@ class ApprovalConfig(NodeConfig):
     channels: list[_Channel] = Field(
         default_factory=_ui_only, min_length=1, description="Where approvers are notified"
     )
-    timeout_seconds: int = Field(default=86_400, ge=60, le=31_536_000, description="How long to wait")
-    on_timeout: Literal["reject", "fail"] = Field(
-        default="reject", description="reject: continue with approved=false; fail: raise ApprovalTimedOut"
+    timeout_seconds: int = Field(
+        default=86_400,
+        ge=60,
+        le=31_536_000,
+        description="How long to wait; then the node fails with States.Timeout (see on_error)",
     )
 
     @model_validator(mode="after")
@@ -48,9 +50,7 @@ class ApprovalOutput(NodeOutput):
     """The decision."""
 
     approved: bool = Field(description="True when approved")
-    decision: Literal["approved", "rejected", "timed_out"] = Field(
-        description="The outcome (timed_out only with on_timeout reject)"
-    )
+    decision: Literal["approved", "rejected"] = Field(description="The outcome")
     approvers: list[str] = Field(default_factory=list, description="Who decided")
     comment: str | None = Field(default=None, description="The approver's comment")
     decided_at: str | None = Field(default=None, description="ISO-8601 time of the decision")
@@ -65,7 +65,6 @@ SPEC = NodeSpec(
     kind="callback",
     side_effects=True,
     icon="badge-check",
-    errors=("ApprovalTimedOut",),
     example={
         "title": "Refund of {{ input.amount }} EUR",
         "approvers": ["role:finance"],

@@ -48,7 +48,12 @@ class FormConfig(NodeConfig):
     assignees: list[str] = Field(
         default_factory=list, description="User ids or emails; empty: anyone with the link"
     )
-    timeout_seconds: int = Field(default=604_800, ge=60, le=31_536_000, description="How long to wait")
+    timeout_seconds: int = Field(
+        default=604_800,
+        ge=60,
+        le=31_536_000,
+        description="How long to wait; then the node fails with States.Timeout (see on_error)",
+    )
 
     @model_validator(mode="after")
     def _unique_field_names(self) -> FormConfig:
@@ -76,7 +81,6 @@ SPEC = NodeSpec(
     kind="callback",
     side_effects=True,
     icon="clipboard-list",
-    errors=("FormTimedOut",),
     example={
         "title": "Qualify lead",
         "fields": [
