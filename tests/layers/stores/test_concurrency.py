@@ -7,6 +7,7 @@ from collections.abc import Callable
 from deca.stores import Stores
 
 from tests.fakes import records
+from tests.fakes.clock import FakeClock
 from tests.fakes.threads import run_together
 
 THREADS = 6
@@ -56,3 +57,19 @@ def test_concurrent_starts_with_one_name_create_one_execution(stores: Stores) ->
 
     assert len(set(started)) == 1
     assert len(stores.executions.list("ws-1").items) == 1
+
+
+def test_concurrent_claims_of_one_key_all_see_the_winner(stores: Stores, clock: FakeClock) -> None:
+    seen: list[object] = []
+
+    def claim(thread: int) -> Callable[[], None]:
+        def work() -> None:
+            record = records.idempotency(now=clock.now(), result=thread)
+            seen.append(stores.idempotency.put_if_absent("ws-1", record).result)
+
+        return work
+
+    run_together([claim(t) for t in range(THREADS)])
+
+    assert len(set(seen)) == 1
+    assert stores.idempotency.get("ws-1", "key-1").result == seen[0]
