@@ -271,3 +271,31 @@ def test_example_config_satisfies_the_exported_json_schema(node_type: str) -> No
     spec = NODE_TYPES[node_type]
     validator = jsonschema.Draft202012Validator(spec.config.model_json_schema(by_alias=True))
     assert [e.message for e in validator.iter_errors(dict(spec.example))] == []
+
+
+def _mutations(node_type: str) -> list[dict[str, Any]]:
+    """Near-miss variants of a type's example: each key removed, each field nulled, each operation chosen."""
+    spec = NODE_TYPES[node_type]
+    example = dict(spec.example)
+    variants = [{k: v for k, v in example.items() if k != key} for key in example]
+    variants += [{**example, name: None} for name in spec.config.model_fields]
+    selector = getattr(spec.config, "SELECTOR", None)
+    for operation in getattr(spec.config, "OPERATIONS", {}):
+        variants.append({**example, str(selector): operation})
+    return variants
+
+
+@pytest.mark.parametrize("node_type", ALL_TYPES)
+def test_json_schema_accepts_every_config_the_model_accepts(node_type: str) -> None:
+    # The designer validates with the exported schema: it must never reject what the backend accepts.
+    spec = NODE_TYPES[node_type]
+    validator = jsonschema.Draft202012Validator(spec.config.model_json_schema(by_alias=True))
+    rejected = []
+    for variant in _mutations(node_type):
+        try:
+            spec.config.model_validate(variant)
+        except ValidationError:
+            continue
+        if not validator.is_valid(variant):
+            rejected.append(variant)
+    assert rejected == []
