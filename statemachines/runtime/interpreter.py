@@ -190,6 +190,8 @@ class Interpreter:
             frame["phase"] = ENTER
             if hook is not None:
                 hook(self)
+        if hook is not None:
+            hook(self)
 
     def save(self) -> None:
         """Checkpoint now (when a store is configured)."""

@@ -1,0 +1,130 @@
+"""Checkpoints, resume, stop and redrive."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from statemachines.runtime import (
+    CheckpointStore,
+    FakeClock,
+    MemoryCheckpointStore,
+    Runtime,
+    SqliteCheckpointStore,
+    StatesError,
+    TaskRegistry,
+)
+
+WAITING = {
+    "StartAt": "Set",
+    "States": {
+        "Set": {"Type": "Pass", "Assign": {"v": 7}, "Next": "Wait"},
+        "Wait": {"Type": "Wait", "Seconds": 60, "Next": "Use"},
+        "Use": {"Type": "Pass", "Parameters": {"v.$": "$v", "in.$": "$"}, "End": True},
+    },
+}
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> CheckpointStore:
+    if request.param == "memory":
+        return MemoryCheckpointStore()
+    return SqliteCheckpointStore(tmp_path / "cp.sqlite")
+
+
+def test_resume_continues_from_the_checkpoint(store: CheckpointStore) -> None:
+    clock = FakeClock()
+    first = Runtime(clock=clock, store=store)
+    started = first.start(WAITING, {"a": 1}, name="x", wait=False)
+    assert started.status == "RUNNING"
+    # a different runtime (as after a restart) picks it up from the store
+    second = Runtime(clock=clock, store=store)
+    assert store.running() == [started.execution_arn]
+    resumed = second.resume(started.execution_arn)
+    assert resumed.to_dict() == {"status": "SUCCEEDED", "output": {"v": 7, "in": {"a": 1}}}
+    assert resumed.history_types() == Runtime(clock=FakeClock()).start(WAITING, {"a": 1}).history_types()
+
+
+def test_resume_all_picks_up_every_running_execution(store: CheckpointStore) -> None:
+    clock = FakeClock()
+    runtime = Runtime(clock=clock, store=store)
+    for name in ("a", "b"):
+        runtime.start(WAITING, {}, name=name, wait=False)
+    results = Runtime(clock=clock, store=store).resume_all()
+    assert sorted(r.status for r in results) == ["SUCCEEDED", "SUCCEEDED"]
+    assert store.running() == []
+
+
+def test_stop_aborts_a_running_execution() -> None:
+    runtime = Runtime(clock=FakeClock())
+    started = runtime.start(WAITING, {}, wait=False)
+    stopped = runtime.stop(started.execution_arn, error="Manual", cause="operator")
+    assert (stopped.status, stopped.error) == ("ABORTED", "Manual")
+    assert stopped.history_types()[-1] == "ExecutionAborted"
+
+
+def _flaky_registry(outcomes: list[Any]) -> TaskRegistry:
+    tasks = TaskRegistry()
+
+    def handler(event: Any) -> Any:
+        outcome = outcomes.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    tasks.register_lambda("flaky", handler)
+    return tasks
+
+
+def test_redrive_restarts_from_the_failed_state_keeping_earlier_results() -> None:
+    calls: list[str] = []
+    tasks = _flaky_registry([RuntimeError("down"), {"ok": True}])
+    tasks.register_lambda("first", lambda event: calls.append("first") or {"first": 1})
+    definition = {
+        "StartAt": "First",
+        "States": {
+            "First": {
+                "Type": "Task",
+                "Resource": "arn:aws:lambda:us-east-1:111111111111:function:first",
+                "Next": "Second",
+            },
+            "Second": {
+                "Type": "Task",
+                "Resource": "arn:aws:lambda:us-east-1:111111111111:function:flaky",
+                "ResultPath": "$.second",
+                "End": True,
+            },
+        },
+    }
+    runtime = Runtime(tasks=tasks, clock=FakeClock())
+    failed = runtime.start(definition, {})
+    assert (failed.status, failed.error) == ("FAILED", "RuntimeError")
+    redriven = runtime.redrive(failed.execution_arn)
+    assert redriven.to_dict() == {"status": "SUCCEEDED", "output": {"first": 1, "second": {"ok": True}}}
+    assert calls == ["first"]
+    types = redriven.history_types()
+    assert types[types.index("ExecutionRedriven") + 1] == "TaskStateEntered"
+
+
+def test_redrive_of_a_running_execution_is_refused() -> None:
+    runtime = Runtime(clock=FakeClock())
+    started = runtime.start(WAITING, {}, wait=False)
+    with pytest.raises(StatesError) as caught:
+        runtime.redrive(started.execution_arn)
+    assert caught.value.error == "ExecutionNotRedrivable"
+
+
+def test_every_transition_is_checkpointed(tmp_path: Path) -> None:
+    saves: list[int] = []
+
+    class CountingStore(MemoryCheckpointStore):
+        def save(self, execution_id: str, state: dict[str, Any], events: list[Any], first_event: int) -> None:
+            saves.append(first_event + len(events))
+            super().save(execution_id, state, events, first_event)
+
+    Runtime(clock=FakeClock(), store=CountingStore()).start(WAITING, {})
+    # the saved history only grows, and it ends with the terminal event
+    assert saves == sorted(saves)
+    assert len(saves) >= 4
