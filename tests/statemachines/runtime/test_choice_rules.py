@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from statemachines.runtime.choice_rules import compile_rule, parse_timestamp
 from statemachines.runtime.errors import DefinitionError, StatesError
@@ -154,6 +157,24 @@ STRING_MATCHES = [
 @pytest.mark.parametrize(("pattern", "variable", "expected"), STRING_MATCHES)
 def test_string_matches(pattern: str, variable: str, expected: bool) -> None:
     assert check({"Variable": variable, "StringMatches": pattern}) is expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(pattern=st.text(alphabet="ab*\\", max_size=8), value=st.text(alphabet="ab*\\", max_size=8))
+def test_string_matches_agrees_with_a_regular_expression(pattern: str, value: str) -> None:
+    # Given the documented rules: `*` matches anything, `\\*` a star, `\\\\` a backslash
+    regex = ""
+    index = 0
+    while index < len(pattern):
+        if pattern[index] == "\\" and pattern[index + 1 : index + 2] in ("*", "\\"):
+            regex += re.escape(pattern[index + 1])
+            index += 2
+            continue
+        regex += ".*" if pattern[index] == "*" else re.escape(pattern[index])
+        index += 1
+    # Then the matcher and the reference regular expression agree
+    expected = re.fullmatch(regex, value, flags=re.DOTALL) is not None
+    assert check({"Variable": "$.v", "StringMatches": pattern}, {"v": value}) is expected
 
 
 @pytest.mark.parametrize(

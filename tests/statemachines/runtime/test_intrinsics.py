@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from statemachines.runtime.errors import DefinitionError, PathNotFound, StatesError
 from statemachines.runtime.intrinsics import (
@@ -301,6 +304,14 @@ PARSING_CASES = [
 @pytest.mark.parametrize(("text", "expected"), PARSING_CASES)
 def test_parser_reads_arguments(text: str, expected: Any) -> None:
     assert same_json(run(text), expected)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="States.FormatArray()'\\{},$.[]-1e0 \n", max_size=40))
+def test_any_text_compiles_or_is_a_definition_error(tail: str) -> None:
+    # Given arbitrary text after the prefix, Then compilation never fails any other way
+    with contextlib.suppress(DefinitionError):
+        compile_intrinsic("States." + tail)
 
 
 def test_nesting_10_levels_is_allowed() -> None:
