@@ -76,6 +76,17 @@ def _document_section() -> list[str]:
     return lines
 
 
+def _kinds_table() -> list[str]:
+    used: dict[str, list[str]] = {}
+    for node_type, spec in NODE_TYPES.items():
+        used.setdefault(spec.kind, []).append(f"`{node_type}`")
+    lines = ["| Kind | Compiles to | Node types |", "| --- | --- | --- |"]
+    for kind, text in docs_text.KIND_TEXT.items():
+        if kind in used:
+            lines.append(f"| `{kind}` | {text} | {', '.join(used[kind])} |")
+    return lines
+
+
 def _summary_table() -> list[str]:
     lines = [
         "| Type | Category | Kind | Side effects | Description |",
@@ -182,6 +193,10 @@ def render_flow_format() -> str:
         docs_text.OUTPUT,
         "",
         "## Node types",
+        "",
+        "Each node type has a kind that says how the compiler maps it to Step Functions:",
+        "",
+        *_kinds_table(),
         "",
         f"{len(NODE_TYPES)} node types, by type (`deca nodes` prints them with their JSON Schemas):",
         "",

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import get_args
 
 import pytest
-from deca.flow import docs
+from deca.flow import docs, docs_text
 from deca.flow.models import Flow
 from deca.flow.schema_markdown import schema_type
+from deca.nodes.base import NodeKind
 from deca.nodes.registry import NODE_TYPES
 
 
@@ -63,3 +65,7 @@ def test_main_prints_the_document(capsys: pytest.CaptureFixture[str], rendered: 
 )
 def test_schema_type_renders_a_short_human_type(schema: dict[str, object], expected: str) -> None:
     assert schema_type(schema) == expected
+
+
+def test_every_node_kind_has_a_description() -> None:
+    assert set(docs_text.KIND_TEXT) == set(get_args(NodeKind))
