@@ -19,6 +19,7 @@ from typing import Any
 from deca.errors import CompileError, CompileErrors
 from deca.flow.models import NodeBase
 
+from statemachines.compiler import data_emitters  # noqa: F401  (registers the per-type emitters)
 from statemachines.compiler.emitters import EMITTERS, LAMBDA_SERVICE_ERRORS, TYPE_EMITTERS, States, jsonata
 from statemachines.compiler.graph import EXIT, FlowGraph, postdominators, variable_name
 from statemachines.compiler.references import FlowTemplates
@@ -121,6 +122,7 @@ class Builder:
         self.flow = graph.flow
         self._scope = _Scope(0, None)
         self._regions: list[_Region] = []
+        self._item_override: tuple[str, str] | None = None
 
     # --- EmitContext ---------------------------------------------------------------------------
 
@@ -157,8 +159,33 @@ class Builder:
         dumped: dict[str, Any] = config.model_dump(mode="json", by_alias=True, exclude_unset=True)
         return dumped
 
+    def full_config(self, node: NodeBase) -> dict[str, Any]:
+        """The node's config as JSON with every default filled in."""
+        config = getattr(node, "config", None)
+        if config is None:
+            return {}
+        dumped: dict[str, Any] = config.model_dump(mode="json", by_alias=True)
+        return dumped
+
+    def incoming(self, node_id: str) -> list[str]:
+        """Sources of the node's incoming connections (loop back edges excluded), in order."""
+        sources: list[str] = []
+        for edge in self.graph.in_edges[node_id]:
+            if not self.graph.is_back_edge(edge) and edge.source not in sources:
+                sources.append(edge.source)
+        return sources
+
+    def item_condition(self, node: NodeBase, text: str, item: str, index: str) -> str:
+        """A JSONata boolean for a per-item condition where `item`/`index` are the given variables."""
+        self._item_override = (item, index)
+        try:
+            return self.condition(node, text)
+        finally:
+            self._item_override = None
+
     def _resolve(self, node: NodeBase) -> Any:
         scope = self._scope
+        override = self._item_override
 
         def resolve(ref: RootRef) -> str:
             root = ref.root
@@ -173,6 +200,8 @@ class Builder:
                     + _literal(self.flow.id)
                     + "})"
                 )
+            if root in ("item", "index") and override is not None:
+                return override[0] if root == "item" else override[1]
             if root in ("item", "index"):
                 item = scope.lookup("item")
                 return f"${root}{item}" if item is not None else "null"
@@ -326,7 +355,7 @@ class Builder:
     def loop_body(self, node: NodeBase) -> tuple[dict[str, Any], dict[str, Any]]:
         """Compile a loop's body into a Map ItemProcessor; returns it and extra ItemSelector entries."""
         loop = node.id
-        config = self.config(node)
+        config = self.full_config(node)
         items = config.get("items")
         hint = config.get("max_items") or (len(items) if isinstance(items, list) else 0)
         distributed = bool(hint) and hint > self.settings.distributed_threshold
@@ -552,40 +581,28 @@ class Builder:
     def _routing(self, region: _Region, node_id: str) -> str:
         """The state after a node: its Choice `<id>.route`, a fork `<id>.fork`, a node or the exit."""
         graph = self.graph
-        kind = graph.kind(node_id)
-        if kind == "fail":
+        routing = graph.routing(node_id)
+        if graph.kind(node_id) == "fail":
             return region.exit_state
-        edges = [e for e in graph.out_edges[node_id] if not graph.is_back_edge(e) and not graph.is_body_edge(e)]
+        if not routing.rules:
+            return self._goto(region, list(routing.default), f"{node_id}.fork")
         node = graph.nodes[node_id]
-        config = self.config(node)
-        rules: list[tuple[str, list[str]]] = []
-        default: list[str] = []
-        if kind == "condition":
-            rules.append((f"{self.var(node_id)}.result", [e.target for e in edges if e.label in (None, "true")]))
-            default = [e.target for e in edges if e.label == "false"]
-        elif kind == "switch" and config.get("cases"):
-            for case in config["cases"]:
-                targets = [e.target for e in edges if e.label == case["name"]]
-                if targets:
-                    rules.append((f"{self.var(node_id)}.case = {_literal(case['name'])}", targets))
-            default = [e.target for e in edges if e.label in (None, "default")]
-        else:
-            for edge in edges:
-                if edge.condition is not None:
-                    rules.append((f"{self.condition(node, edge.condition)} ? true : false", [edge.target]))
-                else:
-                    default.append(edge.target)
-        if not rules:
-            return self._goto(region, default, f"{node_id}.fork")
         route = f"{node_id}.route"
-        region.states[route] = {}
+        region.states[route] = {}  # placeholder: keeps the Choice right after its node
         choices: list[dict[str, Any]] = []
-        for index, (condition, targets) in enumerate(rules, start=1):
-            choices.append({"Condition": jsonata(condition), "Next": self._goto(region, targets, f"{node_id}.fork{index}")})
+        for index, rule in enumerate(routing.rules, start=1):
+            if rule.when == "result":
+                condition = f"{self.var(node_id)}.result"
+            elif rule.when == "case":
+                condition = f"{self.var(node_id)}.case = {_literal(rule.key)}"
+            else:
+                condition = f"{self.condition(node, rule.key)} ? true : false"
+            target = self._goto(region, list(rule.targets), f"{node_id}.fork{index}")
+            choices.append({"Condition": jsonata(condition), "Next": target})
         choice: dict[str, Any] = {"Type": "Choice", "Choices": choices}
-        if default:
-            choice["Default"] = self._goto(region, default, f"{node_id}.fork")
-        elif config.get("when_no_match") == "fail":
+        if routing.default:
+            choice["Default"] = self._goto(region, list(routing.default), f"{node_id}.fork")
+        elif self.full_config(node).get("when_no_match") == "fail":
             fail_name = f"{node_id}.no_match"
             region.states[fail_name] = {
                 "Type": "Fail",

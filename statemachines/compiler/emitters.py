@@ -20,6 +20,7 @@ __all__ = [
     "Emitter",
     "States",
     "jsonata",
+    "node_type",
 ]
 
 States = dict[str, dict[str, Any]]
@@ -58,6 +59,15 @@ class EmitContext(Protocol):
     def config(self, node: NodeBase) -> dict[str, Any]:
         """The node's config as JSON (only the keys the author wrote)."""
 
+    def full_config(self, node: NodeBase) -> dict[str, Any]:
+        """The node's config as JSON with every default filled in."""
+
+    def incoming(self, node_id: str) -> list[str]:
+        """Sources of the node's incoming connections (loop back edges excluded), in order."""
+
+    def item_condition(self, node: NodeBase, text: str, item: str, index: str) -> str:
+        """A JSONata boolean for a per-item condition where `item`/`index` are the given variables."""
+
     def value(self, node: NodeBase, value: Any, path: str) -> Any:
         """ASL JSON for a config value: template strings become `{% %}` JSONata."""
 
@@ -89,6 +99,11 @@ class EmitContext(Protocol):
 Emitter = Callable[[EmitContext, NodeBase, str], States]
 
 
+def node_type(node: NodeBase) -> str:
+    """The `type` of a node (each registered node class adds it to NodeBase)."""
+    return str(getattr(node, "type"))  # noqa: B009
+
+
 def _with_next(state: dict[str, Any], next_state: str) -> dict[str, Any]:
     state["Next"] = next_state
     return state
@@ -110,7 +125,7 @@ def task_payload(ctx: EmitContext, node: NodeBase) -> dict[str, Any]:
         },
         "flow_id": ctx.flow_id,
         "node_id": node.id,
-        "node_type": str(getattr(node, "type")),  # noqa: B009
+        "node_type": node_type(node),
         "config": ctx.value(node, ctx.config(node), "config"),
         "input": jsonata(ctx.input_expression()),
         "output_ref_threshold": ctx.output_ref_threshold,
@@ -128,9 +143,10 @@ def _lambda_task(ctx: EmitContext, node: NodeBase, next_state: str, *, callback:
     state: dict[str, Any] = {
         "Type": "Task",
         "Resource": resource,
-        "Arguments": {"FunctionName": f"{ctx.function_prefix}{node.type}", "Payload": payload},
+        "Arguments": {"FunctionName": f"{ctx.function_prefix}{node_type(node)}", "Payload": payload},
     }
-    timeout = ctx.config(node).get("timeout_seconds")
+    full = ctx.full_config(node)
+    timeout = full.get("timeout_seconds")
     if callback and isinstance(timeout, int) and timeout > 0:
         state["TimeoutSeconds"] = timeout
     state["Retry"] = ctx.retry(node, lambda_task=True)
@@ -195,38 +211,41 @@ def emit_noop(ctx: EmitContext, node: NodeBase, next_state: str) -> States:
 
 def emit_wait(ctx: EmitContext, node: NodeBase, next_state: str) -> States:
     """Wait for `seconds` or `until` (a timestamp), then record what was waited for."""
-    config = ctx.config(node)
+    config = ctx.full_config(node)
     state: dict[str, Any] = {"Type": "Wait"}
     if config.get("until") is not None:
         state["Timestamp"] = ctx.value(node, config["until"], "config.until")
-        recorded = ctx.expression(node, config["until"], "config.until")
-        assign = '{"waited_until": ' + recorded + "}"
+        waited = '{"waited_until": ' + ctx.expression(node, config["until"], "config.until") + "}"
     else:
-        seconds = config.get("seconds", 0)
+        seconds = config.get("seconds") or 0
         state["Seconds"] = ctx.value(node, seconds, "config.seconds")
-        assign = '{"waited_seconds": ' + ctx.expression(node, seconds, "config.seconds") + "}"
-    state["Assign"] = {ctx.assign_name(node.id): jsonata(assign)}
+        waited = '{"waited_seconds": ' + ctx.expression(node, seconds, "config.seconds") + "}"
+    state["Assign"] = {ctx.assign_name(node.id): jsonata(waited)}
     state["Next"] = next_state
     return {node.id: _described(node, state)}
 
 
 def emit_sub_flow(ctx: EmitContext, node: NodeBase, next_state: str) -> States:
-    """Task `states:startExecution.sync:2` of the other flow's state machine; assigns its output."""
-    config = ctx.config(node)
-    flow_id = str(config.get("flow_id", ""))
-    arguments: dict[str, Any] = {
-        "StateMachineArn": f"{ctx.state_machine_arn_prefix}{flow_id}",
-        "Input": ctx.value(node, config.get("input", {}), "config.input"),
-    }
+    """Task `states:startExecution.sync:2` (or a plain start) of the other flow's state machine."""
+    config = ctx.full_config(node)
+    arn = f"{ctx.state_machine_arn_prefix}{config.get('flow_id', '')}"
+    if config.get("version"):
+        arn += f":{config['version']}"
+    wait = config.get("wait_for_completion", True)
     state: dict[str, Any] = {
         "Type": "Task",
-        "Resource": "arn:aws:states:::states:startExecution.sync:2",
-        "Arguments": arguments,
+        "Resource": "arn:aws:states:::states:startExecution" + (".sync:2" if wait else ""),
+        "Arguments": {"StateMachineArn": arn, "Input": ctx.value(node, config.get("input"), "config.input")},
     }
     retry = ctx.retry(node, lambda_task=False)
     if retry:
         state["Retry"] = retry
-    state["Assign"] = {ctx.assign_name(node.id): jsonata("$states.result.Output")}
+    output = (
+        '{"execution_id": $states.result.ExecutionArn, "status": $states.result.Status, "output": $states.result.Output}'
+        if wait
+        else '{"execution_id": $states.result.ExecutionArn, "status": "RUNNING", "output": null}'
+    )
+    state["Assign"] = {ctx.assign_name(node.id): jsonata(output)}
     catch = ctx.catch(node, next_state)
     if catch:
         state["Catch"] = catch
@@ -234,15 +253,22 @@ def emit_sub_flow(ctx: EmitContext, node: NodeBase, next_state: str) -> States:
 
 
 def emit_respond(ctx: EmitContext, node: NodeBase, next_state: str) -> States:
-    """Pass recording the webhook response (status, headers, body); the flow goes on."""
-    return emit_transform(ctx, node, next_state)
+    """Pass recording the webhook response (status code, headers, body); the flow goes on."""
+    config = ctx.full_config(node)
+    response = {
+        "status_code": config.get("status_code", 200),
+        "headers": config.get("headers") or {},
+        "body": config.get("body"),
+        "content_type": config.get("content_type", "application/json"),
+    }
+    return _pass(ctx, node, next_state, ctx.expression(node, response, "config"))
 
 
 def emit_fail(ctx: EmitContext, node: NodeBase, next_state: str) -> States:
     """Fail state: ends the execution with the configured error name and cause."""
-    config = ctx.config(node)
-    error = config.get("error") or config.get("error_name") or "FlowStopped"
-    cause = config.get("cause", config.get("message"))
+    config = ctx.full_config(node)
+    error = config.get("error") or "FlowError"
+    cause = config.get("message")
     state: dict[str, Any] = {"Type": "Fail", "Error": ctx.value(node, error, "config.error")}
     if cause is not None:
         state["Cause"] = ctx.value(node, cause, "config.message")
@@ -251,7 +277,7 @@ def emit_fail(ctx: EmitContext, node: NodeBase, next_state: str) -> States:
 
 def emit_loop(ctx: EmitContext, node: NodeBase, next_state: str) -> States:
     """Map over `items` (inline, or distributed above the size hint); assigns `{results, count}`."""
-    config = ctx.config(node)
+    config = ctx.full_config(node)
     processor, selector = ctx.loop_body(node)
     items = config.get("items", [])
     state: dict[str, Any] = {

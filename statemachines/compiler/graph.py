@@ -38,6 +38,23 @@ class Edge:
     label: str | None
 
 
+@dataclass(frozen=True)
+class Route:
+    """One rule of a node's routing: `when` is `result` (condition node), `case` or `edge`."""
+
+    when: str
+    key: str  # the case name, or the edge condition text
+    targets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Routing:
+    """Where a node goes next: Choice rules tested in order, then the default targets."""
+
+    rules: tuple[Route, ...]
+    default: tuple[str, ...]
+
+
 @dataclass
 class FlowGraph:
     """Nodes, edges and derived structure of a validated flow."""
@@ -55,6 +72,7 @@ class FlowGraph:
     order: list[str] = field(default_factory=list)  # topological, document order among equals
     topo_index: dict[str, int] = field(default_factory=dict)
     ancestors: dict[str, int] = field(default_factory=dict)  # bitset over `position`
+    certain: dict[str, int] = field(default_factory=dict)  # nodes that have surely run before
     roots: list[str] = field(default_factory=list)
     error_path_nodes: set[str] = field(default_factory=set)
     problems: list[CompileError] = field(default_factory=list)
@@ -78,6 +96,7 @@ class FlowGraph:
                     graph._problem(node.id, "on_error.route_to", f"unknown node '{node.on_error.route_to}'")
         graph._find_loops()
         graph._order_and_ancestors()
+        graph._certainly_run()
         graph._check_reachability()
         graph._check_labels()
         graph._check_variable_names()
@@ -101,6 +120,28 @@ class FlowGraph:
     def is_upstream(self, node_id: str, of: str) -> bool:
         """True when `node_id` has certainly finished before `of` starts."""
         return bool(self.ancestors.get(of, 0) >> self.position[node_id] & 1)
+
+    def has_certainly_run(self, node_id: str, of: str) -> bool:
+        """True when `node_id` has run on every path that reaches `of` (not skipped by a condition)."""
+        return bool(self.certain.get(of, 0) >> self.position[node_id] & 1)
+
+    def routing(self, node_id: str) -> Routing:
+        """The out-edges of a node grouped as Choice rules and default targets (body/back edges excluded)."""
+        kind = self.kind(node_id)
+        edges = [e for e in self.out_edges[node_id] if not self.is_back_edge(e) and not self.is_body_edge(e)]
+        if kind == "fail":
+            return Routing((), ())
+        if kind == "condition":
+            true = tuple(e.target for e in edges if e.label in (None, "true"))
+            false = tuple(e.target for e in edges if e.label == "false")
+            return Routing((Route("result", "true", true),), false)
+        cases = [c.name for c in getattr(getattr(self.nodes[node_id], "config", None), "cases", None) or []]
+        if kind == "switch" and cases:
+            rules = [Route("case", name, tuple(e.target for e in edges if e.label == name)) for name in cases]
+            default = tuple(e.target for e in edges if e.label in (None, "default"))
+            return Routing(tuple(r for r in rules if r.targets), default)
+        rules = [Route("edge", e.condition, (e.target,)) for e in edges if e.condition is not None]
+        return Routing(tuple(rules), tuple(e.target for e in edges if e.condition is None))
 
     def forward_successors(self, node_id: str) -> Iterable[str]:
         """Targets of out-edges that are not loop back edges (the body edge included)."""
@@ -233,6 +274,74 @@ class FlowGraph:
             is_handler.add(self.flow.settings.error_path)
         self.roots = [n for n in self.nodes if not preds[n] and n not in is_handler]
         self.error_path_nodes = self._reach(is_handler) if is_handler else set()
+
+    def _certainly_run(self) -> None:
+        """Bitsets of the nodes surely run before each node: dominators, plus whole fan-out branches.
+
+        Alternative paths (conditions) intersect; the branches of a fan-out all run before their
+        join, so the join gets the union of what surely ran in each branch.
+        """
+        preds = self._dag_predecessors()
+        joins: dict[str, list[tuple[str, list[str]]]] = {}  # join -> [(fork, targets)]
+        for region in {*self.region.values()}:
+            members = [n for n in self.order if self.region.get(n) == region]
+            member_set = set(members)
+
+            def successors(node_id: str) -> list[str]:
+                return [t for r in self._groups(node_id) for t in r]
+
+            _ipdom, lca = postdominators(members, successors, lambda n: self.kind(n) == "fail")
+            starts = [self.loop_entry[region]] if region is not None else self.roots
+            forks = [("", starts)] if len(starts) > 1 else []
+            forks += [(n, list(g)) for n in members for g in self._groups(n) if len(g) > 1]
+            for fork, targets in forks:
+                join = lca(targets)
+                if join in member_set:
+                    joins.setdefault(join, []).append((fork, targets))
+        ends = {n for n in self.nodes if self._may_end_here(n)}
+        for node_id in self.order:
+            bits: int | None = None
+            for source, how in preds[node_id]:
+                if self.topo_index[source] >= self.topo_index[node_id]:
+                    continue
+                value = self.certain.get(source, 0) | (0 if how == "body" else 1 << self.position[source])
+                bits = value if bits is None else bits & value
+            for _fork, targets in joins.get(node_id, []):
+                union = 0
+                for target in targets:
+                    branch = self._branch(target, node_id)
+                    branch_bits: int | None = None
+                    for member in branch:
+                        exits = [s for s in self.forward_successors(member) if s == node_id]
+                        if exits or member in ends:
+                            value = self.certain.get(member, 0) | 1 << self.position[member]
+                            branch_bits = value if branch_bits is None else branch_bits & value
+                    union |= branch_bits or 0
+                bits = union if bits is None else bits | union
+            self.certain[node_id] = bits or 0
+
+    def _groups(self, node_id: str) -> list[tuple[str, ...]]:
+        routing = self.routing(node_id)
+        groups = [r.targets for r in routing.rules]
+        if routing.default:
+            groups.append(routing.default)
+        return groups
+
+    def _may_end_here(self, node_id: str) -> bool:
+        """True when a path can end at this node (a rule set without default targets)."""
+        routing = self.routing(node_id)
+        return bool(routing.rules) and not routing.default and self.kind(node_id) != "fail"
+
+    def _branch(self, start: str, join: str) -> set[str]:
+        seen: set[str] = set()
+        stack = [start]
+        while stack:
+            current = stack.pop()
+            if current in seen or current == join or self.region.get(current) != self.region.get(join):
+                continue
+            seen.add(current)
+            stack.extend(self.forward_successors(current))
+        return seen
 
     def _cycle(self, stuck: list[str], succs: dict[str, list[str]]) -> list[str]:
         members = set(stuck)

@@ -19,7 +19,7 @@ from statemachines.compiler.templates import (
     parse_string,
 )
 
-__all__ = ["CONTEXT_ROOTS", "FlowTemplates", "condition_paths", "walk_strings"]
+__all__ = ["CONTEXT_ROOTS", "ITEM_CONDITIONS", "FlowTemplates", "condition_paths", "missing_field", "walk_strings"]
 
 CONTEXT_ROOTS = frozenset({"input", "vars", "execution", "item", "index", "error"})
 _EXECUTION_FIELDS = {"id", "name", "start_time", "flow_id"}
@@ -27,8 +27,14 @@ _ERROR_FIELDS = {"error", "cause", "node_id"}
 _OPEN: dict[str, Any] = {}
 
 
-def condition_paths(kind: str) -> tuple[str, ...]:
+ITEM_CONDITIONS = {"filter": "condition"}
+"""Per-type config fields holding a condition evaluated per element (`item`, `index` available)."""
+
+
+def condition_paths(kind: str, node_type: str = "") -> tuple[str, ...]:
     """Config paths (dotted, `*` for list items) holding boolean conditions written as JSONata code."""
+    if node_type in ITEM_CONDITIONS:
+        return (ITEM_CONDITIONS[node_type],)
     if kind == "condition":
         return ("condition",)
     if kind == "switch":
@@ -143,21 +149,41 @@ class FlowTemplates:
             if not isinstance(config, BaseModel):
                 continue
             dumped = config.model_dump(mode="json", by_alias=True, exclude_unset=True)
-            conditions = condition_paths(graph.kind(node_id))
+            node_type = graph.spec(node_id).type
+            conditions = condition_paths(graph.kind(node_id), node_type)
             for path, text in walk_strings(dumped):
                 position = graph.where(node_id, "config." + _dotted(path))
                 is_condition = _pattern(path) in conditions
                 if not is_condition and "{{" not in text and "}}" not in text:
                     continue
-                self._check_text(node_id, node_id, text, position, is_condition, self_allowed=False)
+                per_item = ITEM_CONDITIONS.get(node_type) == _pattern(path)
+                self._check_text(node_id, node_id, text, position, is_condition, self_allowed=False, per_item=per_item)
+            for index, ref in enumerate(getattr(config, "inputs", None) or []):
+                if node_type == "merge" and isinstance(ref, str):
+                    message = self._reference_problem(node_id, ref, (), self_allowed=False, per_item=False)
+                    if ref not in graph.nodes:
+                        message = f"unknown node '{ref}'"
+                    if message:
+                        position = graph.where(node_id, f"config.inputs[{index}]")
+                        self.problems.append(CompileError(message, node_id=node_id, position=position))
         for node_id in graph.nodes:
             for edge in graph.out_edges[node_id]:
                 if edge.condition is not None:
                     position = f"connections[{edge.index}].condition"
-                    self._check_text(node_id, node_id, edge.condition, position, True, self_allowed=True)
+                    self._check_text(
+                        node_id, node_id, edge.condition, position, True, self_allowed=True, per_item=False
+                    )
 
     def _check_text(
-        self, owner: str, context: str, text: str, position: str, is_condition: bool, *, self_allowed: bool
+        self,
+        owner: str,
+        context: str,
+        text: str,
+        position: str,
+        is_condition: bool,
+        *,
+        self_allowed: bool,
+        per_item: bool,
     ) -> None:
         try:
             exprs = (self.condition(text),) if is_condition else (self.string(text) or Template(())).exprs
@@ -167,22 +193,31 @@ class FlowTemplates:
             return
         for expr in exprs:
             for ref in expr.refs:
-                message = self._reference_problem(context, ref.root, ref.fields, self_allowed=self_allowed)
-                if message:
+                message = self._reference_problem(
+                    context, ref.root, ref.fields, self_allowed=self_allowed, per_item=per_item
+                )
+                if message and not any(
+                    p.message == message and p.position == position for p in self.problems[-4:]
+                ):
                     self.problems.append(CompileError(message, node_id=owner, position=position))
 
     def _reference_problem(
-        self, context: str, root: str, fields: tuple[str, ...], *, self_allowed: bool
+        self, context: str, root: str, fields: tuple[str, ...], *, self_allowed: bool, per_item: bool
     ) -> str | None:
         graph = self.graph
         shown = ".".join((root, *fields))
         if root in graph.nodes:
             if root == context and not self_allowed:
                 return f"'{shown}' refers to the node itself"
-            if root != context and not graph.is_upstream(root, context):
+            if root != context and not graph.has_certainly_run(root, context):
                 if graph.is_upstream(context, root):
                     return f"'{shown}' refers to node '{root}', which runs after this node (downstream)"
-                return f"'{shown}' refers to node '{root}', which is not upstream of this node (it may not have run)"
+                if graph.is_upstream(root, context):
+                    return (
+                        f"'{shown}' refers to node '{root}', which may not have run before this node "
+                        "(it is on a conditional path or an error path)"
+                    )
+                return f"'{shown}' refers to node '{root}', which is not upstream of this node"
             spec = graph.spec(root)
             schema = _model_schema(spec.output)
             on_error = graph.nodes[root].on_error
@@ -207,7 +242,7 @@ class FlowTemplates:
                 return f"'{shown}': execution has no field '{fields[0]}' (fields: {', '.join(sorted(_EXECUTION_FIELDS))})"
             return None
         if root in ("item", "index"):
-            if graph.region.get(context) is None:
+            if graph.region.get(context) is None and not per_item:
                 return f"'{root}' is only available inside a loop body"
             return None
         if root == "error":

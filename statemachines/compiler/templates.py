@@ -377,7 +377,9 @@ def _jsonata_message(exc: JException) -> str:
 
 
 def _expression(body: str, offset: int, dashed: frozenset[str]) -> Expr:
-    text, origin = prepare(body, dashed)
+    stripped = body.lstrip()
+    offset += len(body) - len(stripped)
+    text, origin = prepare(stripped.rstrip(), dashed)
     try:
         return analyse(text)
     except TemplateSyntaxError as exc:
