@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from deca.nodes.base import NodeConfig, NodeOutput, NodeSpec
+from deca.nodes.common import CredentialId
 
 __all__ = ["SPEC", "AgentConfig", "AgentOutput", "AgentUsage"]
 
@@ -32,11 +33,20 @@ class AgentConfig(NodeConfig):
     )
     max_tokens: int | None = Field(default=None, ge=1, le=200_000, description="Maximum tokens of the answer")
     tools: list[str] = Field(default_factory=list, description="Tool names the agent may call")
+    knowledge_base_ids: list[str] = Field(
+        default_factory=list, description="DECA knowledge bases the agent may search (retrieval)"
+    )
+    max_iterations: int = Field(
+        default=10, ge=1, le=50, description="Model calls allowed in the tool-calling loop"
+    )
+    timeout_seconds: int = Field(default=120, ge=1, le=900, description="Seconds before the run is stopped")
     output_schema: dict[str, Any] | None = Field(
         default=None, description="JSON Schema of a structured answer"
     )
     session_id: str | None = Field(default=None, description="Conversation memory key (templates allowed)")
-    credential_id: str | None = Field(default=None, description="Credential holding the provider API key")
+    credential_id: CredentialId | None = Field(
+        default=None, description="Credential holding the provider API key; the workspace default when unset"
+    )
 
     @model_validator(mode="after")
     def _agent_or_model(self) -> AgentConfig:

@@ -16,7 +16,7 @@ __all__ = ["SPEC", "GoogleSheetsConfig", "GoogleSheetsOutput"]
 class GoogleSheetsConfig(OperationConfig):
     """Config of the google_sheets node."""
 
-    operation: Literal["read", "append", "update", "clear", "create_spreadsheet"] = Field(
+    operation: Literal["read", "lookup", "append", "update", "clear", "create_spreadsheet"] = Field(
         description="What to do (fields per operation: see Operations)"
     )
     credential_id: CredentialId = Field(description="Google OAuth or service-account credential")
@@ -34,12 +34,19 @@ class GoogleSheetsConfig(OperationConfig):
     value_input: Literal["raw", "user_entered"] | None = Field(
         default=None, description="user_entered: parse formulas and dates like the UI (default raw)"
     )
+    lookup_column: str | None = Field(
+        default=None, min_length=1, description="Header of the column to match (lookup; needs a header row)"
+    )
+    lookup_value: Any = Field(
+        default=None, description="Value the column must equal (lookup; templates allowed)"
+    )
     title: str | None = Field(
         default=None, min_length=1, max_length=200, description="New spreadsheet's title"
     )
 
     OPERATIONS: ClassVar[Mapping[str, Operation]] = {
         "read": Operation(required=("spreadsheet_id", "range"), optional=("header_row",)),
+        "lookup": Operation(required=("spreadsheet_id", "range", "lookup_column", "lookup_value")),
         "append": Operation(
             required=("spreadsheet_id", "range", "values"), optional=("header_row", "value_input")
         ),
@@ -56,7 +63,7 @@ class GoogleSheetsOutput(NodeOutput):
 
     values: list[list[Any]] = Field(default_factory=list, description="Cells read (read)")
     rows: list[dict[str, Any]] = Field(
-        default_factory=list, description="Rows as objects (read with header_row)"
+        default_factory=list, description="Rows as objects (read with header_row, lookup)"
     )
     updated_range: str | None = Field(default=None, description="Range written (append, update, clear)")
     updated_rows: int = Field(default=0, ge=0, description="Rows written or cleared")
@@ -67,7 +74,7 @@ class GoogleSheetsOutput(NodeOutput):
 SPEC = NodeSpec(
     type="google_sheets",
     category="integration",
-    description="Read, append, update or clear Google Sheets rows, or create a spreadsheet",
+    description="Read, look up, append, update or clear Google Sheets rows, or create a spreadsheet",
     config=GoogleSheetsConfig,
     output=GoogleSheetsOutput,
     side_effects=True,

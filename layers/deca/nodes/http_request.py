@@ -91,7 +91,9 @@ class HttpRequestConfig(NodeConfig):
         description="Absolute http(s) URL; templates allowed, e.g. `https://api.example.com/users/{{ input.id }}`",
     )
     headers: dict[str, str] = Field(default_factory=dict, description="Request headers (templates allowed)")
-    query: dict[str, str | int | float | bool] = Field(default_factory=dict, description="Query parameters")
+    query: dict[str, str | int | float | bool | list[str]] = Field(
+        default_factory=dict, description="Query parameters; a list repeats the parameter"
+    )
     body: Any = Field(default=None, description="Request body: JSON value, form fields or text")
     body_type: Literal["json", "form", "multipart", "text", "binary"] = Field(
         default="json", description="How `body` is encoded (sets Content-Type unless a header does)"
