@@ -94,8 +94,9 @@ TEMPLATES = """\
 - The JavaScript-style operators of the original examples are accepted and rewritten to JSONata:
   `===` to `=`, `!==` to `!=`, `&&` to `and`, `||` to `or`, `!x` to `$not(x)`.
 - A string that is exactly one template keeps the value's type: `"{{ input.amount }}"` is a number when
-  the amount is a number. A string mixing text and templates is a string. This is why typed fields (numbers,
-  lists) also accept a *template* (a string that is exactly one `{{ }}`).
+  the amount is a number. A string mixing text and templates is a string. This is why some typed fields
+  (numbers, lists) also accept a *template*, a string that is exactly one `{{ }}`: their type below reads
+  "... or template".
 - References are checked before anything runs: a referenced node must be upstream of the node that
   references it (it has certainly run), and the field path must exist in that node type's output (see
   "Output" under each node type below; fields typed `any` and open objects allow deeper paths). A violation
