@@ -12,10 +12,17 @@ import heapq
 import random
 from collections import deque
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
 
-from statemachines.runtime.clock import Clock, format_timestamp
-from statemachines.runtime.errors import PathNotFound, QueryEvaluationError, RuntimeFailure, StatesError
+from statemachines.runtime.clock import Clock, WallClock, format_timestamp
+from statemachines.runtime.errors import (
+    PathNotFound,
+    QueryEvaluationError,
+    RuntimeFailure,
+    StatesError,
+    TaskTimeout,
+)
 from statemachines.runtime.history import History
 from statemachines.runtime.jsonpath import ROOT_CONTEXT, ROOT_INPUT, JsonPath
 from statemachines.runtime.program import Program
@@ -108,6 +115,15 @@ class Interpreter:
             (f["wake_at"], fid) for fid, f in self.frames.items() if f.get("wake_at") is not None
         ]
         heapq.heapify(self.timers)
+        # handlers running on the thread pool (not part of the durable state: a resumed execution
+        # runs such a task again)
+        self.inflight: dict[str, tuple[Future[Any], float | None]] = {}
+        self.outcomes: dict[str, tuple[bool, Any]] = {}
+        self._pool: ThreadPoolExecutor | None = None
+        for fid, f in self.frames.items():
+            if f["phase"] == "task_running":
+                f["phase"] = "retry"
+                self.runnable.append(fid)
         self.cur_frame: Frame = {}
         self.map_item: dict[str, Any] | None = None
         self._exec_ctx: dict[str, Any] | None = None
@@ -146,6 +162,8 @@ class Interpreter:
                     self.run_frame(frame)
                 if deadline is not None and st["status"] == RUNNING and self.clock.now() >= deadline:
                     self.time_out()
+                continue
+            if self.inflight and self._collect():
                 continue
             if not self.timers:
                 break
@@ -202,6 +220,55 @@ class Interpreter:
         """The execution state without its history, ready for json.dumps."""
         self.st["runnable"] = list(self.runnable)
         return {k: v for k, v in self.st.items() if k != "events"}
+
+    # ---- handlers on the thread pool --------------------------------------------------------------
+
+    def can_run_in_pool(self, frame: Frame) -> bool:
+        """True when a branch's blocking handler should run on the pool (other frames can progress)."""
+        return frame["parent"] is not None and bool(self.runnable or self.inflight)
+
+    def submit(self, frame: Frame, call: Callable[[], Any], timeout: float | None) -> None:
+        """Run a Task handler on the thread pool; the frame resumes when it ends."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="asl-task")
+        deadline = self.clock.now() + timeout if timeout is not None else None
+        self.inflight[frame["id"]] = (self._pool.submit(call), deadline)
+
+    def _collect(self) -> bool:
+        """Wait for pooled handlers (until the next timer or task deadline); True if one ended."""
+        real = isinstance(self.clock, WallClock)
+        limits = [d for _, d in self.inflight.values() if d is not None]
+        if self.timers:
+            limits.append(self.timers[0][0])
+        timeout = max(0.0, min(limits) - self.clock.now()) if real and limits else None
+        futures = {future: fid for fid, (future, _) in self.inflight.items()}
+        done, _ = wait(futures, timeout=timeout, return_when=FIRST_COMPLETED)
+        now = self.clock.now()
+        finished = False
+        for fid, (future, deadline) in list(self.inflight.items()):
+            outcome: tuple[bool, Any] | None = None
+            if future in done:
+                try:
+                    outcome = (True, future.result())
+                except StatesError as exc:
+                    outcome = (False, exc)
+                except Exception as exc:  # a handler bug surfaces as the task's error
+                    outcome = (False, StatesError(type(exc).__name__, str(exc)))
+                if deadline is not None and now > deadline:
+                    outcome = (False, TaskTimeout())
+            elif deadline is not None and now >= deadline and real:
+                outcome = (False, TaskTimeout())
+            if outcome is None:
+                continue
+            del self.inflight[fid]
+            frame = self.frames.get(fid)
+            if frame is None:  # cancelled meanwhile (a sibling failed)
+                continue
+            self.outcomes[fid] = outcome
+            frame["phase"] = "task_done"
+            self.runnable.append(fid)
+            finished = True
+        return finished
 
     # ---- frames --------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from statemachines.runtime.errors import (
     StatesError,
     TaskTimeout,
 )
-from statemachines.runtime.resources import LAMBDA_ARN, LAMBDA_INVOKE, classify_resource
+from statemachines.runtime.resources import LAMBDA_ARN, LAMBDA_INVOKE, TaskRegistry, classify_resource
 from statemachines.runtime.states.base import ENTER, Frame, State, compile_optional_path
 from statemachines.runtime.states.pass_state import MAX_PAYLOAD_BYTES, data_limit_error
 
@@ -115,7 +115,7 @@ class TaskState(State):
         return float(value)
 
     def run(self, ex: Interpreter, frame: Frame) -> str | None:
-        """Call the resource (or resume after a callback or a timer)."""
+        """Call the resource (or resume after a callback, a timer or a pooled handler)."""
         phase = frame["phase"]
         if phase == ENTER:
             ex.enter(frame, self)
@@ -123,10 +123,12 @@ class TaskState(State):
             return self._token_timer(ex, frame)
         elif phase == "callback":
             return self._callback(ex, frame)
+        elif phase == "task_done":
+            ctx = frame["ctx"]
+            return self._settle(ex, frame, ex.outcomes.pop(frame["id"]), ctx["timeout"], ctx["heartbeat"])
         raw = frame["input"]
         bindings: Any = None
-        if self.callback:
-            frame["ctx"] = {"token": ex.ids()}
+        frame["ctx"] = {"token": ex.ids()} if self.callback else {}
         if self.jsonata:
             bindings = ex.bindings(frame, raw, context=self.needs_context)
             payload = self.arguments(bindings) if self.arguments is not None else raw
@@ -136,13 +138,18 @@ class TaskState(State):
             payload = self.parameters(data, ex) if self.parameters is not None else data
         timeout = self._resolve_limit(ex, self.timeout, "TimeoutSeconds", data, bindings)
         heartbeat = self._resolve_limit(ex, self.heartbeat, "HeartbeatSeconds", data, bindings)
-        if self.resource.kind == LAMBDA_ARN:
-            result = self._call_lambda_arn(ex, frame, payload, timeout)
-        else:
-            result = self._call_integration(ex, frame, payload, timeout, heartbeat)
-            if result is _BLOCKED:
-                return None
-        return self.leave(ex, frame, self.complete(ex, frame, raw, result))
+        call = self._schedule(ex, frame, payload, timeout, heartbeat)
+        if ex.can_run_in_pool(frame):
+            # other branches or iterations are runnable: run this handler on the thread pool
+            frame["ctx"].update(timeout=timeout, heartbeat=heartbeat)
+            frame["phase"] = "task_running"
+            ex.submit(frame, call, timeout)
+            return None
+        try:
+            outcome: tuple[bool, Any] = (True, self._call(ex, call, timeout))
+        except StatesError as exc:
+            outcome = (False, exc)
+        return self._settle(ex, frame, outcome, timeout, heartbeat)
 
     # ---- resources -----------------------------------------------------------------------------
 
@@ -165,71 +172,88 @@ class TaskState(State):
             raise TaskTimeout()
         return result
 
-    def _call_lambda_arn(self, ex: Interpreter, frame: Frame, payload: Any, timeout: float | None) -> Any:
-        arn = self.resource.resource
-        details: dict[str, Any] = {"resource": arn, "input": payload}
-        if timeout is not None:
-            details["timeoutInSeconds"] = int(timeout)
-        ex.event(frame, "LambdaFunctionScheduled", details)
-        ex.event(frame, "LambdaFunctionStarted", None)
-        request_id = ex.ids()
-        event = json.loads(json.dumps(payload))
-        try:
-            result = self._call(ex, lambda: ex.tasks.invoke_lambda(arn, event, request_id), timeout)
-            text = json.dumps(result)
-        except TaskTimeout as exc:
-            ex.event(frame, "LambdaFunctionTimedOut", {"error": exc.error, "cause": exc.cause or None})
-            raise
-        except StatesError as exc:
-            ex.event(frame, "LambdaFunctionFailed", {"error": exc.error, "cause": exc.cause})
-            raise
-        except (TypeError, ValueError) as exc:
-            err = StatesError("Lambda.Unknown", f"The function returned a value that is not JSON: {exc}")
-            ex.event(frame, "LambdaFunctionFailed", {"error": err.error, "cause": err.cause})
-            raise err from None
-        if len(text.encode()) > MAX_PAYLOAD_BYTES:
-            err = data_limit_error(arn)
-            ex.event(frame, "LambdaFunctionFailed", {"error": err.error, "cause": err.cause})
-            raise err
-        output = json.loads(text)
-        ex.event(frame, "LambdaFunctionSucceeded", {"output": output})
-        return output
-
-    def _task_details(self, **extra: Any) -> dict[str, Any]:
-        details = {"resourceType": self.resource.resource_type, "resource": self.resource.resource_name}
-        details.update(extra)
-        return details
-
-    def _call_integration(
+    def _schedule(
         self, ex: Interpreter, frame: Frame, payload: Any, timeout: float | None, heartbeat: float | None
-    ) -> Any:
-        scheduled = self._task_details(region=ex.tasks.region, parameters=payload)
+    ) -> Callable[[], Any]:
+        """Record the Scheduled/Started events and return the call that runs the handler."""
+        tasks = ex.tasks
+        request_id = ex.ids()
+        if self.resource.kind == LAMBDA_ARN:
+            arn = self.resource.resource
+            details: dict[str, Any] = {"resource": arn, "input": payload}
+            if timeout is not None:
+                details["timeoutInSeconds"] = int(timeout)
+            ex.event(frame, "LambdaFunctionScheduled", details)
+            ex.event(frame, "LambdaFunctionStarted", None)
+            event = json.loads(json.dumps(payload))
+            return lambda: tasks.invoke_lambda(arn, event, request_id)
+        scheduled = self._task_details(region=tasks.region, parameters=payload)
         if timeout is not None:
             scheduled["timeoutInSeconds"] = int(timeout)
         if heartbeat is not None:
             scheduled["heartbeatInSeconds"] = int(heartbeat)
         ex.event(frame, "TaskScheduled", scheduled)
         ex.event(frame, "TaskStarted", self._task_details())
-        try:
-            if self.resource.kind == LAMBDA_INVOKE:
-                result = self._call(ex, lambda: self._invoke(ex, payload), timeout)
-            else:
-                event = json.loads(json.dumps(payload))
-                result = self._call(ex, lambda: ex.tasks.call_service(self.resource, event), timeout)
-        except TaskTimeout as exc:
-            ex.event(frame, "TaskTimedOut", self._task_details(error=exc.error, cause=exc.cause or None))
-            raise
-        except StatesError as exc:
-            ex.event(frame, "TaskFailed", self._task_details(error=exc.error, cause=exc.cause))
-            raise
-        if self.callback:
-            ex.event(frame, "TaskSubmitted", self._task_details(output=result))
-            self._block(ex, frame, timeout, heartbeat)
-            return _BLOCKED
-        ex.event(frame, "TaskSucceeded", self._task_details(output=result))
-        return result
+        if self.resource.kind == LAMBDA_INVOKE:
+            return lambda: self._invoke(tasks, payload, request_id)
+        event = json.loads(json.dumps(payload))
+        kind = self.resource
+        return lambda: tasks.call_service(kind, event)
 
-    def _invoke(self, ex: Interpreter, parameters: Any) -> Any:
+    def _settle(
+        self,
+        ex: Interpreter,
+        frame: Frame,
+        outcome: tuple[bool, Any],
+        timeout: float | None,
+        heartbeat: float | None,
+    ) -> str | None:
+        """Record how the handler ended and continue with its result (or raise its error)."""
+        ok, value = outcome
+        arn_task = self.resource.kind == LAMBDA_ARN
+        if ok and arn_task:
+            try:
+                text = json.dumps(value)
+            except (TypeError, ValueError) as exc:
+                ok, value = (
+                    False,
+                    StatesError("Lambda.Unknown", f"The function returned a value that is not JSON: {exc}"),
+                )
+            else:
+                if len(text.encode()) > MAX_PAYLOAD_BYTES:
+                    ok, value = False, data_limit_error(self.resource.resource)
+                else:
+                    value = json.loads(text)
+        if not ok:
+            err: StatesError = value
+            if isinstance(err, TaskTimeout):
+                timed_out = {"error": err.error, "cause": err.cause or None}
+                if arn_task:
+                    ex.event(frame, "LambdaFunctionTimedOut", timed_out)
+                else:
+                    ex.event(frame, "TaskTimedOut", self._task_details(**timed_out))
+            elif arn_task:
+                ex.event(frame, "LambdaFunctionFailed", {"error": err.error, "cause": err.cause})
+            else:
+                ex.event(frame, "TaskFailed", self._task_details(error=err.error, cause=err.cause))
+            frame["phase"] = "retry"
+            raise err
+        if arn_task:
+            ex.event(frame, "LambdaFunctionSucceeded", {"output": value})
+        elif self.callback:
+            ex.event(frame, "TaskSubmitted", self._task_details(output=value))
+            self._block(ex, frame, timeout, heartbeat)
+            return None
+        else:
+            ex.event(frame, "TaskSucceeded", self._task_details(output=value))
+        return self.leave(ex, frame, self.complete(ex, frame, frame["input"], value))
+
+    def _task_details(self, **extra: Any) -> dict[str, Any]:
+        details = {"resourceType": self.resource.resource_type, "resource": self.resource.resource_name}
+        details.update(extra)
+        return details
+
+    def _invoke(self, tasks: TaskRegistry, parameters: Any, request_id: str) -> Any:
         if not isinstance(parameters, dict) or not isinstance(parameters.get("FunctionName"), str):
             raise StatesError(
                 "States.Runtime", "The lambda:invoke integration needs a 'FunctionName' string parameter"
@@ -242,8 +266,7 @@ class TaskState(State):
             event = {}
         else:
             event = json.loads(json.dumps(event))
-        request_id = ex.ids()
-        result = ex.tasks.invoke_lambda(parameters["FunctionName"], event, request_id)
+        result = tasks.invoke_lambda(parameters["FunctionName"], event, request_id)
         try:
             text = json.dumps(result)
         except (TypeError, ValueError) as exc:
@@ -300,6 +323,3 @@ class TaskState(State):
         result = outcome["output"]
         ex.event(frame, "TaskSucceeded", self._task_details(output=result))
         return self.leave(ex, frame, self.complete(ex, frame, frame["input"], result))
-
-
-_BLOCKED = object()

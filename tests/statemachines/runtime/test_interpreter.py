@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import threading
 from typing import Any
 
 import pytest
@@ -248,3 +249,57 @@ def test_oversized_task_result_is_data_limit_exceeded(size: int) -> None:
     )
     result = run_definition(definition, {}, tasks=tasks, clock=FakeClock())
     assert result.error == "States.DataLimitExceeded"
+
+
+def test_blocking_handlers_of_parallel_branches_run_concurrently() -> None:
+    # each handler waits until all three are running at once: this only ends if they run concurrently
+    barrier = threading.Barrier(3, timeout=10)
+    tasks = TaskRegistry()
+    tasks.register_lambda("meet", lambda event: barrier.wait() >= 0 and event)
+    branch = {
+        "StartAt": "T",
+        "States": {
+            "T": {
+                "Type": "Task",
+                "Resource": "arn:aws:lambda:us-east-1:111111111111:function:meet",
+                "End": True,
+            }
+        },
+    }
+    definition = machine("P", {"P": {"Type": "Parallel", "Branches": [branch, branch, branch], "End": True}})
+    result = run_definition(definition, {"x": 1}, tasks=tasks, clock=FakeClock())
+    assert result.output == [{"x": 1}, {"x": 1}, {"x": 1}]
+
+
+def test_map_results_stay_in_item_order_when_handlers_finish_out_of_order() -> None:
+    release = {i: threading.Event() for i in range(3)}
+
+    def handler(event: Any) -> Any:
+        # item 2 finishes first, then 1, then 0
+        if event < 2:
+            release[event + 1].wait(timeout=10)
+        release[event].set()
+        return event * 10
+
+    tasks = TaskRegistry()
+    tasks.register_lambda("h", handler)
+    definition = machine(
+        "M",
+        {
+            "M": {
+                "Type": "Map",
+                "ItemProcessor": {
+                    "StartAt": "T",
+                    "States": {
+                        "T": {
+                            "Type": "Task",
+                            "Resource": "arn:aws:lambda:us-east-1:111111111111:function:h",
+                            "End": True,
+                        }
+                    },
+                },
+                "End": True,
+            }
+        },
+    )
+    assert run_definition(definition, [0, 1, 2], tasks=tasks, clock=FakeClock()).output == [0, 10, 20]
