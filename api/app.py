@@ -1,0 +1,147 @@
+"""The FastAPI app: `create_app()` wires settings, stores, auth and routers (served by uvicorn and Mangum).
+
+Locally: `uvicorn --factory api.app:create_app`. On Lambda: `api.lambda_handler.lambda_handler`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+from collections.abc import Mapping
+
+import httpx
+from deca.auth import HttpJwks, JwksProvider, LocalIssuer, StaticJwks, TokenVerifier
+from deca.clock import Clock, SystemClock
+from deca.crypto import Envelope, KmsKeyEncryptionKey, LocalKeyEncryptionKey
+from deca.errors import NotFoundError
+from deca.flow import Flow
+from deca.settings import Settings
+from deca.stores import Stores, mongo_stores, sqlite_stores
+from fastapi import FastAPI
+
+from api.deps import ApiServices, FlowChecker, HealthCheck
+from api.errors import install_error_handlers
+from api.middleware import BodySizeLimit
+from api.ratelimit import CacheWindowLimiter, CounterCache, RateLimiter, TokenBucketLimiter
+from api.routes import audit, credentials, flow_versions, flows, health, nodes, workspaces
+
+__all__ = ["create_app", "default_envelope", "default_flow_checker", "default_jwks", "default_stores"]
+
+_ROUTERS = (
+    health.router,
+    workspaces.router,
+    flows.router,
+    flow_versions.router,
+    credentials.router,
+    nodes.router,
+    audit.router,
+)
+
+
+def default_stores(settings: Settings) -> Stores:
+    """MongoDB when `mongodb_uri` is set, else the SQLite file in the data directory."""
+    if settings.mongodb_uri:
+        from pymongo import MongoClient
+
+        return mongo_stores(MongoClient(settings.mongodb_uri), settings.mongodb_database)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return sqlite_stores(settings.sqlite_path)
+
+
+def default_jwks(settings: Settings, clock: Clock) -> JwksProvider:
+    """The issuer's JWKS over HTTPS when `auth_jwks_url` is set, else the local issuer's key."""
+    if settings.auth_jwks_url:
+        return HttpJwks(
+            settings.auth_jwks_url, httpx.Client(), clock=clock, ttl_seconds=settings.jwks_cache_seconds
+        )
+    return StaticJwks(LocalIssuer.from_settings(settings).jwks())
+
+
+def default_envelope(settings: Settings) -> Envelope:
+    """Credential encryption under the KMS key when `kms_key_id` is set, else the local key file."""
+    if settings.kms_key_id:
+        import boto3
+
+        return Envelope(KmsKeyEncryptionKey(boto3.client("kms"), settings.kms_key_id))
+    return Envelope(LocalKeyEncryptionKey.from_file(settings.local_kek_file))
+
+
+def _schema_only(flow: Flow) -> None:
+    """No compiler available: the schema validation that produced `flow` is all there is."""
+
+
+def default_flow_checker() -> FlowChecker:
+    """The compiler's validation (`validate_flow`, else `compile_flow`) when the compiler provides one."""
+    try:
+        compiler = importlib.import_module("statemachines.compiler")
+    except ImportError:
+        return _schema_only
+    for name in ("validate_flow", "compile_flow"):
+        function = getattr(compiler, name, None)
+        if callable(function):
+            checker: FlowChecker = function
+            return checker
+    return _schema_only
+
+
+def _store_probe(stores: Stores) -> HealthCheck:
+    def probe() -> bool:
+        with contextlib.suppress(NotFoundError):
+            stores.workspaces.get("health-probe")
+        return True
+
+    return probe
+
+
+def create_app(
+    settings: Settings | None = None,
+    stores: Stores | None = None,
+    *,
+    jwks: JwksProvider | None = None,
+    envelope: Envelope | None = None,
+    clock: Clock | None = None,
+    cache: CounterCache | None = None,
+    limiter: RateLimiter | None = None,
+    check_flow: FlowChecker | None = None,
+    health_checks: Mapping[str, HealthCheck] | None = None,
+) -> FastAPI:
+    """The API app; anything not given is built from `settings` (by default read from `DECA_*`)."""
+    settings = settings or Settings.from_env()
+    clock = clock or SystemClock()
+    stores = stores or default_stores(settings)
+    if limiter is None:
+        limiter = (
+            CacheWindowLimiter(cache, per_minute=settings.rate_limit_per_minute, clock=clock)
+            if cache is not None
+            else TokenBucketLimiter(
+                per_minute=settings.rate_limit_per_minute, burst=settings.rate_limit_burst, clock=clock
+            )
+        )
+    services = ApiServices(
+        settings=settings,
+        stores=stores,
+        verifier=TokenVerifier(
+            jwks or default_jwks(settings, clock),
+            issuer=settings.auth_issuer,
+            audience=settings.auth_audience,
+            clock=clock,
+            leeway_seconds=settings.auth_leeway_seconds,
+        ),
+        envelope=envelope or default_envelope(settings),
+        limiter=limiter,
+        clock=clock,
+        check_flow=check_flow or default_flow_checker(),
+        started_at=clock.now(),
+        health_checks=dict(health_checks) if health_checks is not None else {"store": _store_probe(stores)},
+    )
+    app = FastAPI(
+        title="DECA AI Studio API",
+        version=settings.version,
+        description="Flows, versions, credentials, workspaces and audit of DECA AI Studio (see docs/api.md).",
+    )
+    app.state.services = services
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    for router in _ROUTERS:
+        app.include_router(router)
+    return app

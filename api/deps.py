@@ -1,0 +1,236 @@
+"""Dependencies of the routes: the app's services, the authenticated caller, permission checks, auditing."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Annotated, Any
+
+from deca.auth import (
+    PERMISSIONS,
+    ROLE_PERMISSIONS,
+    AuthError,
+    Permission,
+    PermissionDeniedError,
+    RoleName,
+    TokenClaims,
+    TokenVerifier,
+    strongest_role,
+)
+from deca.clock import Clock
+from deca.crypto import Envelope
+from deca.errors import ConflictError, NotFoundError
+from deca.flow import Flow
+from deca.settings import Settings
+from deca.stores import Stores
+from deca.stores.models import AuditRecord, Member, Workspace
+from fastapi import Depends, Path, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import JsonValue
+
+from api.ratelimit import RateLimiter
+
+__all__ = [
+    "ID_PATTERN",
+    "USER_ID_PATTERN",
+    "ApiServices",
+    "FlowChecker",
+    "HealthCheck",
+    "Principal",
+    "PrincipalDep",
+    "ResourceId",
+    "ServicesDep",
+    "audit",
+    "current_principal",
+    "get_services",
+    "require",
+]
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$"
+"""Every resource id the API accepts in a path (and assigns): no slashes, at most 128 characters."""
+
+USER_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:@|-]{0,199}$"
+"""A user id (the issuer's `sub`, e.g. `auth0|abc` or `google-oauth2|123`)."""
+
+ResourceId = Annotated[str, Path(pattern=ID_PATTERN, description="Resource id")]
+
+FlowChecker = Callable[[Flow], None]
+"""Validates a flow beyond its schema (graph, templates); raises `CompileErrors` listing every problem."""
+
+HealthCheck = Callable[[], bool]
+"""Probes one dependency for /health: True when it answers."""
+
+
+@dataclass
+class ApiServices:
+    """Everything the routes use, built once by `create_app` and kept on `app.state.services`."""
+
+    settings: Settings
+    stores: Stores
+    verifier: TokenVerifier
+    envelope: Envelope
+    limiter: RateLimiter
+    clock: Clock
+    check_flow: FlowChecker
+    started_at: datetime
+    health_checks: Mapping[str, HealthCheck] = field(default_factory=dict)
+
+
+def get_services(request: Request) -> ApiServices:
+    """The app's services."""
+    services: ApiServices = request.app.state.services
+    return services
+
+
+ServicesDep = Annotated[ApiServices, Depends(get_services)]
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller: who, in which workspace, with which role and permissions."""
+
+    user_id: str
+    workspace_id: str
+    role: RoleName
+    permissions: frozenset[Permission]
+    source_ip: str | None = None
+    user_agent: str | None = None
+
+
+_bearer = HTTPBearer(
+    auto_error=False, description="RS256 JWT from the issuer (Auth0, or `deca token` locally)"
+)
+
+
+def _membership(services: ApiServices, claims: TokenClaims) -> Member:
+    """The caller's stored membership; the first caller of an unknown workspace founds it.
+
+    The issuer vouches for the token's workspace and roles, so a workspace that does not exist yet is
+    created with the caller as a member in the strongest role of the token. After that, the stored
+    membership decides (roles are changed through the members routes).
+    """
+    workspaces = services.stores.workspaces
+    try:
+        return workspaces.get_member(claims.workspace_id, claims.subject)
+    except NotFoundError:
+        pass
+    try:
+        workspaces.get(claims.workspace_id)
+    except NotFoundError:
+        role = strongest_role(claims.roles)
+        if role is None:
+            raise PermissionDeniedError("the token grants no role in this workspace") from None
+        return _found_workspace(services, claims, role)
+    raise PermissionDeniedError("not a member of this workspace")
+
+
+def _found_workspace(services: ApiServices, claims: TokenClaims, role: RoleName) -> Member:
+    workspaces = services.stores.workspaces
+    now = services.clock.now()
+    with contextlib.suppress(ConflictError):  # a concurrent first request may have created it
+        workspaces.create(
+            claims.workspace_id,
+            Workspace(
+                workspace_id=claims.workspace_id,
+                name=claims.workspace_id,
+                created_at=now,
+                created_by=claims.subject,
+            ),
+        )
+    try:
+        member = workspaces.add_member(
+            claims.workspace_id,
+            Member(workspace_id=claims.workspace_id, user_id=claims.subject, role=role, added_at=now),
+        )
+    except ConflictError:
+        return workspaces.get_member(claims.workspace_id, claims.subject)
+    services.stores.audit.append(
+        claims.workspace_id,
+        AuditRecord(
+            timestamp=now,
+            user_id=claims.subject,
+            workspace_id=claims.workspace_id,
+            action="workspace.create",
+            resource_id=claims.workspace_id,
+            result="success",
+            details={"role": role},
+        ),
+    )
+    return member
+
+
+def current_principal(
+    request: Request,
+    services: ServicesDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """Authenticate the bearer token, rate-limit its workspace and resolve the caller's role."""
+    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+        raise AuthError("missing bearer token")
+    claims = services.verifier.verify(credentials.credentials)
+    services.limiter.check(claims.workspace_id)
+    member = _membership(services, claims)
+    permissions = ROLE_PERMISSIONS[member.role]
+    requested = claims.scopes & PERMISSIONS
+    if requested:  # a token asking for specific scopes narrows the role, never widens it
+        permissions = permissions & requested
+    return Principal(
+        user_id=claims.subject,
+        workspace_id=claims.workspace_id,
+        role=member.role,
+        permissions=permissions,
+        source_ip=request.client.host if request.client else None,
+        user_agent=request.headers.get("user-agent"),
+    )
+
+
+PrincipalDep = Annotated[Principal, Depends(current_principal)]
+
+
+def audit(
+    services: ApiServices,
+    principal: Principal,
+    action: str,
+    resource_id: str | None,
+    *,
+    result: str = "success",
+    details: Mapping[str, JsonValue] | None = None,
+) -> None:
+    """Append one audit record for an action of `principal`."""
+    services.stores.audit.append(
+        principal.workspace_id,
+        AuditRecord(
+            timestamp=services.clock.now(),
+            user_id=principal.user_id,
+            workspace_id=principal.workspace_id,
+            action=action,
+            resource_id=resource_id,
+            source_ip=principal.source_ip,
+            user_agent=principal.user_agent,
+            result=result,
+            details=dict(details or {}),
+        ),
+    )
+
+
+def require(permission: Permission) -> Any:
+    """A dependency giving the caller if they hold `permission`, else 403 (and an audit record)."""
+
+    def _require(request: Request, principal: PrincipalDep, services: ServicesDep) -> Principal:
+        if permission not in principal.permissions:
+            audit(
+                services,
+                principal,
+                "authz.denied",
+                None,
+                result="denied",
+                details={"permission": permission, "method": request.method, "path": request.url.path},
+            )
+            raise PermissionDeniedError(
+                f"role '{principal.role}' lacks '{permission}'", permission=permission
+            )
+        return principal
+
+    return Depends(_require)

@@ -1,0 +1,229 @@
+"""One error body for every failure, and the mapping from each error family to its HTTP status.
+
+Body: `{"error": {"code": "<stable>", "message": "...", "details": [{"path": "body.nodes[2].config.url",
+"message": "..."}]}}`. Codes are public API: never rename one. Client mistakes are 4xx, never 500.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Final
+
+from deca.auth import AuthError, AuthUnavailableError, PermissionDeniedError, RateLimitedError
+from deca.crypto import DecryptionError
+from deca.errors import CompileErrors, ConflictError, DecaError, InputError, NotFoundError
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+__all__ = [
+    "ApiError",
+    "ErrorBody",
+    "ErrorDetail",
+    "ErrorInfo",
+    "error_response",
+    "error_responses",
+    "format_location",
+    "install_error_handlers",
+]
+
+logger = logging.getLogger(__name__)
+
+
+class ErrorDetail(BaseModel):
+    """One problem, located by a path into the request (`body.nodes[2].config.url`, `query.limit`)."""
+
+    path: str = Field(description="Where the problem is: `body.…`, `query.…`, `path.…` or `header.…`")
+    message: str = Field(description="What is wrong, for humans")
+
+
+class ErrorInfo(BaseModel):
+    """The error itself."""
+
+    code: str = Field(description="Stable machine-readable code, e.g. `validation_error`, `not_found`")
+    message: str = Field(description="Summary for humans")
+    details: list[ErrorDetail] = Field(default_factory=list, description="One entry per problem")
+
+
+class ErrorBody(BaseModel):
+    """Every error response has this body."""
+
+    error: ErrorInfo
+
+
+class ApiError(DecaError):
+    """An HTTP-level failure raised by the API itself (too large, unsupported, ...)."""
+
+    def __init__(self, status: int, code: str, message: str, details: Sequence[ErrorDetail] = ()) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.details = list(details)
+
+
+_DESCRIPTIONS: Final[dict[int, str]] = {
+    400: "Malformed request (invalid JSON, bad cursor)",
+    401: "Missing or invalid bearer token",
+    403: "The caller's role lacks the permission",
+    404: "No such resource in the caller's workspace",
+    409: "Conflicts with existing state",
+    413: "Request body too large",
+    422: "The request does not validate; `details` locate each problem",
+    429: "Rate limit exceeded; see Retry-After",
+    503: "A dependency is unavailable",
+}
+
+_STATUS_CODES: Final[dict[int, str]] = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` entries documenting these error statuses with the error body."""
+    return {status: {"model": ErrorBody, "description": _DESCRIPTIONS[status]} for status in statuses}
+
+
+def format_location(loc: Iterable[int | str]) -> str:
+    """A pydantic location as a path: `("body", "nodes", 2, "url")` → `body.nodes[2].url`."""
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    details: Sequence[ErrorDetail] = (),
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    """A JSON response with the error body."""
+    body = ErrorBody(error=ErrorInfo(code=code, message=message, details=list(details)))
+    return JSONResponse(jsonable_encoder(body), status_code=status, headers=dict(headers or {}))
+
+
+def _validation_details(errors: Sequence[Any], body: Any) -> list[ErrorDetail]:
+    details = []
+    for error in errors:
+        loc = _without_union_tags(list(error.get("loc", ())), body)
+        details.append(ErrorDetail(path=format_location(loc), message=str(error.get("msg", "invalid"))))
+    return details
+
+
+def _without_union_tags(loc: list[int | str], body: Any) -> list[int | str]:
+    """Drop the union members pydantic puts in locations (`nodes[2].http_request.config`) : not fields.
+
+    A discriminated member shows as the tag value (the node's `type`); other unions as
+    `function-after[...]`-like names. The body is walked alongside to tell a tag from a real key.
+    """
+    kept: list[int | str] = []
+    current: Any = body if loc[:1] == ["body"] else None
+    for index, part in enumerate(loc):
+        if index == 0 and part == "body":
+            kept.append(part)
+            continue
+        if isinstance(part, str) and ("[" in part or part.startswith("function-")):
+            continue
+        if isinstance(current, dict) and part not in current and current.get("type") == part:
+            continue
+        kept.append(part)
+        if isinstance(current, dict) and isinstance(part, str):
+            current = current.get(part)
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            current = current[part]
+        else:
+            current = None
+    return kept
+
+
+async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = list(exc.errors())
+    if any(error.get("type") == "json_invalid" for error in errors):
+        reason = next(
+            str(e.get("ctx", {}).get("error", "")) for e in errors if e.get("type") == "json_invalid"
+        )
+        return error_response(400, "malformed_json", f"request body is not valid JSON: {reason}".rstrip(": "))
+    return error_response(
+        422, "validation_error", "request does not validate", _validation_details(errors, exc.body)
+    )
+
+
+async def _on_http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _STATUS_CODES.get(exc.status_code, "http_error")
+    return error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
+
+
+def _compile_details(exc: CompileErrors) -> list[ErrorDetail]:
+    details = []
+    for error in exc.errors:
+        if error.position:
+            path = "body." + error.position
+        elif error.node_id is not None:
+            path = f"body.nodes[id={error.node_id}]"
+        else:
+            path = "body"
+        details.append(ErrorDetail(path=path, message=error.message))
+    return details
+
+
+async def _on_deca(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DecaError)
+    if isinstance(exc, ApiError):
+        return error_response(exc.status, exc.code, exc.message, exc.details)
+    if isinstance(exc, AuthError):
+        return error_response(
+            401, exc.code, exc.message, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}
+        )
+    if isinstance(exc, PermissionDeniedError):
+        return error_response(403, exc.code, exc.message)
+    if isinstance(exc, RateLimitedError):
+        return error_response(
+            429, exc.code, exc.message, headers={"Retry-After": str(exc.retry_after_seconds)}
+        )
+    if isinstance(exc, NotFoundError):
+        return error_response(404, exc.code, exc.message)
+    if isinstance(exc, ConflictError):
+        return error_response(409, exc.code, exc.message)
+    if isinstance(exc, CompileErrors):
+        return error_response(422, exc.code, "flow does not compile", _compile_details(exc))
+    if isinstance(exc, AuthUnavailableError):
+        return error_response(503, exc.code, exc.message, headers={"Retry-After": "30"})
+    if isinstance(exc, InputError):
+        return error_response(400, exc.code, exc.message)
+    if isinstance(exc, DecryptionError):
+        logger.error("credential does not decrypt", extra={"error_code": exc.code})
+        return error_response(500, "internal_error", "internal error")
+    logger.error("unmapped domain error", extra={"error_code": exc.code})
+    return error_response(500, "internal_error", "internal error")
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    logger.exception("unhandled error")
+    return error_response(500, "internal_error", "internal error")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Route every error family to its status and the common body."""
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(StarletteHTTPException, _on_http)
+    app.add_exception_handler(DecaError, _on_deca)
+    app.add_exception_handler(Exception, _on_unexpected)

@@ -1,0 +1,1 @@
+"""One router per resource; `create_app` registers each (later resources add their module here)."""
