@@ -11,6 +11,11 @@ from deca.nodes.common import URL_OR_TEMPLATE_PATTERN, CredentialId, TemplateStr
 
 __all__ = ["SPEC", "HttpAuth", "HttpPagination", "HttpRequestConfig", "HttpRequestOutput", "HttpRetry"]
 
+# Headers that carry credentials: a literal value in a flow would be a secret in plain text.
+_CREDENTIAL_HEADERS = frozenset(
+    {"authorization", "proxy-authorization", "x-api-key", "api-key", "x-auth-token", "cookie"}
+)
+
 _HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 
@@ -120,9 +125,18 @@ class HttpRequestConfig(NodeConfig):
             raise ValueError(f"body is not allowed with method {self.method}")
         if self.pagination is not None and self.method not in ("GET", "POST"):
             raise ValueError(f"pagination is only supported with GET and POST, not {self.method}")
-        lowered = {name.lower() for name in self.headers}
-        if self.auth is not None and "authorization" in lowered:
-            raise ValueError("headers.Authorization conflicts with auth: use one of them")
+        for name, value in self.headers.items():
+            if name.lower() not in _CREDENTIAL_HEADERS:
+                continue
+            if self.auth is not None and name.lower() == "authorization":
+                raise ValueError(f"headers.{name} conflicts with auth: use one of them")
+            if (
+                "{{" not in value
+            ):  # a value computed upstream (e.g. a fresh token) is fine; a literal is a secret
+                raise ValueError(
+                    f"headers.{name} holds a literal secret: use auth with a credential_id "
+                    "(secrets are never written in a flow)"
+                )
         return self
 
 

@@ -81,6 +81,12 @@ WRONG_COMBINATIONS: list[tuple[str, dict[str, Any], str, str]] = [
         "Authorization",
         "conflicts",
     ),
+    (
+        "http_request",
+        {"url": "https://x.io", "headers": {"X-API-Key": "sk-live-123"}},
+        "X-API-Key",
+        "literal secret",
+    ),
     ("wait", {"seconds": 5, "until": "2026-01-01T00:00:00Z"}, "seconds", "exactly one"),
     ("wait", {}, "until", "exactly one"),
     ("wait", {"seconds": "soon"}, "seconds", "pattern"),
@@ -200,6 +206,10 @@ def test_wrong_combination_names_the_field(
         ("http_request", {"url": "{{ input.base_url }}/v1/users", "timeout": "{{ input.timeout }}"}),
         ("respond_to_webhook", {"status_code": "{{ input.status }}"}),
         (
+            "http_request",
+            {"url": "https://x.io", "headers": {"Authorization": "Bearer {{ login.body.token }}"}},
+        ),
+        (
             "zendesk",
             {
                 "operation": "get_ticket",
@@ -216,6 +226,7 @@ def test_wrong_combination_names_the_field(
         "loop-items",
         "http-url-timeout",
         "respond-status",
+        "http-token-header",
         "zendesk-id",
         "email",
     ],
