@@ -95,7 +95,10 @@ class HttpRequestConfig(NodeConfig):
         pattern=URL_OR_TEMPLATE_PATTERN,
         description="Absolute http(s) URL; templates allowed, e.g. `https://api.example.com/users/{{ input.id }}`",
     )
-    headers: dict[str, str] = Field(default_factory=dict, description="Request headers (templates allowed)")
+    headers: dict[str, str] = Field(
+        default_factory=dict,
+        description="Request headers (templates allowed); credentials go in `auth`, never as literal values",
+    )
     query: dict[str, str | int | float | bool | list[str]] = Field(
         default_factory=dict, description="Query parameters; a list repeats the parameter"
     )
