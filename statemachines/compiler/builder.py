@@ -47,6 +47,7 @@ class BuildSettings:
     output_ref_threshold: int
     state_machine_arn_prefix: str
     distributed_threshold: int
+    inline_max_concurrency: int
     lambda_retry_interval: int
     lambda_retry_attempts: int
     lambda_retry_backoff: float
@@ -316,7 +317,11 @@ class Builder:
             action, target = on_error.action, on_error.route_to
         elif settings.error_strategy == "continue_on_error":
             action, target = "continue", None
-        elif settings.error_strategy == "route_to_error_path" and self._scope.depth == 0:
+        elif (
+            settings.error_strategy == "route_to_error_path"
+            and self._scope.depth == 0
+            and owner not in self.graph.error_path_nodes  # the error path itself must not loop back
+        ):
             action, target = "route", settings.error_path
         else:
             action, target = "stop", None
@@ -357,8 +362,10 @@ class Builder:
         loop = node.id
         config = self.full_config(node)
         items = config.get("items")
-        hint = config.get("max_items") or (len(items) if isinstance(items, list) else 0)
-        distributed = bool(hint) and hint > self.settings.distributed_threshold
+        concurrency = config.get("max_concurrency")
+        distributed = (isinstance(items, list) and len(items) > self.settings.distributed_threshold) or (
+            isinstance(concurrency, int) and concurrency > self.settings.inline_max_concurrency
+        )
         outer = self._scope
         scope = _Scope(outer.depth + 1, outer, distributed=distributed)
         scope.item = str(scope.depth)

@@ -43,7 +43,9 @@ class CompileOptions:
     output_ref_threshold: int = 262_144
     """Outputs larger than this (bytes) are stored and passed as `{"$ref": ...}` (hint in task events)."""
     distributed_threshold: int = 1_000
-    """A loop whose size hint (max_items, or a literal list's length) exceeds this runs DISTRIBUTED."""
+    """A loop over a literal list longer than this runs as a DISTRIBUTED Map."""
+    inline_max_concurrency: int = 40
+    """A loop asking for more concurrent items than this (the inline Map limit) runs DISTRIBUTED."""
     lambda_retry_interval: int = 1
     lambda_retry_attempts: int = 3
     lambda_retry_backoff: float = 2.0
@@ -105,6 +107,7 @@ def compile_checked(checked: CheckedFlow, options: CompileOptions = CompileOptio
         output_ref_threshold=options.output_ref_threshold,
         state_machine_arn_prefix=options.state_machine_arn_prefix,
         distributed_threshold=options.distributed_threshold,
+        inline_max_concurrency=options.inline_max_concurrency,
         lambda_retry_interval=options.lambda_retry_interval,
         lambda_retry_attempts=options.lambda_retry_attempts,
         lambda_retry_backoff=options.lambda_retry_backoff,
