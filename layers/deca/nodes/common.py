@@ -14,6 +14,7 @@ from deca.nodes.base import NodeConfig, NodeOutput
 
 __all__ = [
     "EMAIL_OR_TEMPLATE_PATTERN",
+    "OPERATION_HELP",
     "TEMPLATE_PATTERN",
     "URL_OR_TEMPLATE_PATTERN",
     "CredentialId",
@@ -28,6 +29,9 @@ __all__ = [
     "TemplatedNumber",
     "VariableName",
 ]
+
+OPERATION_HELP = "What to do (fields per operation: see Operations)"
+"""Description of the selector field of every OperationConfig."""
 
 TEMPLATE_PATTERN = r"^\s*\{\{[\s\S]*\}\}\s*$"
 URL_OR_TEMPLATE_PATTERN = r"^(https?://\S+|\s*\{\{[\s\S]*\}\}\S*)$"

@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 
 from deca.nodes.base import NodeOutput, NodeSpec
-from deca.nodes.common import Operation, OperationConfig
+from deca.nodes.common import OPERATION_HELP, Operation, OperationConfig
 
 __all__ = ["SPEC", "ChatMessage", "DecaChatbotConfig", "DecaChatbotOutput"]
 
@@ -17,7 +17,7 @@ class DecaChatbotConfig(OperationConfig):
     """Config of the deca_chatbot node."""
 
     operation: Literal["send_message", "get_history", "end_session", "handoff"] = Field(
-        description="What to do (fields per operation: see Operations)"
+        description=OPERATION_HELP
     )
     chatbot_id: str = Field(min_length=1, max_length=128, description="Id of the chatbot")
     session_id: str | None = Field(

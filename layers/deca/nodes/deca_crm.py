@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 
 from deca.nodes.base import NodeOutput, NodeSpec
-from deca.nodes.common import Operation, OperationConfig
+from deca.nodes.common import OPERATION_HELP, Operation, OperationConfig
 
 __all__ = ["SPEC", "DecaCrmConfig", "DecaCrmOutput"]
 
@@ -16,9 +16,7 @@ __all__ = ["SPEC", "DecaCrmConfig", "DecaCrmOutput"]
 class DecaCrmConfig(OperationConfig):
     """Config of the deca_crm node."""
 
-    operation: Literal["create", "get", "update", "delete", "search"] = Field(
-        description="What to do (fields per operation: see Operations)"
-    )
+    operation: Literal["create", "get", "update", "delete", "search"] = Field(description=OPERATION_HELP)
     entity: Literal["contact", "company", "deal", "activity"] = Field(description="Record type")
     record_id: str | None = Field(default=None, min_length=1, description="Record id (templates allowed)")
     data: dict[str, Any] | None = Field(

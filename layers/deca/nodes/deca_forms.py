@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 
 from deca.nodes.base import NodeOutput, NodeSpec
-from deca.nodes.common import Operation, OperationConfig
+from deca.nodes.common import OPERATION_HELP, Operation, OperationConfig
 
 __all__ = ["SPEC", "DecaFormsConfig", "DecaFormsOutput", "FormFieldError"]
 
@@ -17,7 +17,7 @@ class DecaFormsConfig(OperationConfig):
     """Config of the deca_forms node."""
 
     operation: Literal["get_form", "list_submissions", "get_submission", "validate", "submit"] = Field(
-        description="What to do (fields per operation: see Operations)"
+        description=OPERATION_HELP
     )
     form_id: str = Field(min_length=1, max_length=128, description="Id of the form")
     submission_id: str | None = Field(

@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field, model_validator
 
 from deca.nodes.base import NodeOutput, NodeSpec
-from deca.nodes.common import Operation, OperationConfig
+from deca.nodes.common import OPERATION_HELP, Operation, OperationConfig
 
 __all__ = ["SPEC", "DecaKnowledgeBaseConfig", "DecaKnowledgeBaseOutput", "KnowledgeMatch"]
 
@@ -18,7 +18,7 @@ class DecaKnowledgeBaseConfig(OperationConfig):
 
     operation: Literal[
         "search", "get_document", "list_documents", "add_document", "update_document", "delete_document"
-    ] = Field(description="What to do (fields per operation: see Operations)")
+    ] = Field(description=OPERATION_HELP)
     knowledge_base_id: str = Field(description="Id of the knowledge base", min_length=1, max_length=128)
     query: str | None = Field(
         default=None, min_length=1, description="Question or keywords (templates allowed)"

@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 
 from deca.nodes.base import NodeOutput, NodeSpec
-from deca.nodes.common import Operation, OperationConfig
+from deca.nodes.common import OPERATION_HELP, Operation, OperationConfig
 
 __all__ = ["SPEC", "DecaPagesConfig", "DecaPagesOutput"]
 
@@ -17,7 +17,7 @@ class DecaPagesConfig(OperationConfig):
     """Config of the deca_pages node."""
 
     operation: Literal["get", "list", "create", "update", "publish", "unpublish", "delete"] = Field(
-        description="What to do (fields per operation: see Operations)"
+        description=OPERATION_HELP
     )
     site_id: str = Field(min_length=1, max_length=128, description="Site the pages belong to")
     page_id: str | None = Field(default=None, min_length=1, description="Page id (templates allowed)")

@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field, model_validator
 
 from deca.nodes.base import NodeOutput, NodeSpec
-from deca.nodes.common import Operation, OperationConfig, TemplateStr
+from deca.nodes.common import OPERATION_HELP, Operation, OperationConfig, TemplateStr
 
 __all__ = ["SPEC", "DecaTablesConfig", "DecaTablesOutput"]
 
@@ -17,7 +17,7 @@ class DecaTablesConfig(OperationConfig):
     """Config of the deca_tables node."""
 
     operation: Literal["insert", "get", "update", "upsert", "delete", "query"] = Field(
-        description="What to do (fields per operation: see Operations)"
+        description=OPERATION_HELP
     )
     table_id: str = Field(min_length=1, max_length=128, description="Table id or name")
     row_id: str | None = Field(default=None, min_length=1, description="Row id (templates allowed)")

@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 
 from deca.nodes.base import NodeOutput, NodeSpec
-from deca.nodes.common import CredentialId, EmailOrTemplate, Operation, OperationConfig
+from deca.nodes.common import OPERATION_HELP, CredentialId, EmailOrTemplate, Operation, OperationConfig
 
 __all__ = ["SPEC", "GoogleCalendarConfig", "GoogleCalendarOutput"]
 
@@ -17,7 +17,7 @@ class GoogleCalendarConfig(OperationConfig):
     """Config of the google_calendar node."""
 
     operation: Literal["create_event", "get_event", "list_events", "update_event", "delete_event"] = Field(
-        description="What to do (fields per operation: see Operations)"
+        description=OPERATION_HELP
     )
     credential_id: CredentialId = Field(description="Google OAuth credential")
     calendar_id: str = Field(

@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 
 from deca.nodes.base import NodeOutput, NodeSpec
-from deca.nodes.common import CredentialId, EmailOrTemplate, Operation, OperationConfig
+from deca.nodes.common import OPERATION_HELP, CredentialId, EmailOrTemplate, Operation, OperationConfig
 
 __all__ = ["SPEC", "GoogleDriveConfig", "GoogleDriveOutput"]
 
@@ -17,7 +17,7 @@ class GoogleDriveConfig(OperationConfig):
     """Config of the google_drive node."""
 
     operation: Literal["upload", "download", "list", "create_folder", "share", "delete"] = Field(
-        description="What to do (fields per operation: see Operations)"
+        description=OPERATION_HELP
     )
     credential_id: CredentialId = Field(description="Google OAuth or service-account credential")
     file_id: str | None = Field(

@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 
 from deca.nodes.base import NodeOutput, NodeSpec
-from deca.nodes.common import CredentialId, EmailOrTemplate, Operation, OperationConfig
+from deca.nodes.common import OPERATION_HELP, CredentialId, EmailOrTemplate, Operation, OperationConfig
 
 __all__ = ["SPEC", "GoogleGmailConfig", "GoogleGmailOutput"]
 
@@ -17,7 +17,7 @@ class GoogleGmailConfig(OperationConfig):
     """Config of the google_gmail node."""
 
     operation: Literal["send", "reply", "search", "get", "add_labels", "remove_labels"] = Field(
-        description="What to do (fields per operation: see Operations)"
+        description=OPERATION_HELP
     )
     credential_id: CredentialId = Field(description="Google OAuth credential of the mailbox")
     to: list[EmailOrTemplate] | None = Field(default=None, min_length=1, description="Recipients")

@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 
 from deca.nodes.base import NodeOutput, NodeSpec
-from deca.nodes.common import CredentialId, Operation, OperationConfig, TemplateStr
+from deca.nodes.common import OPERATION_HELP, CredentialId, Operation, OperationConfig, TemplateStr
 
 __all__ = ["SPEC", "GoogleSheetsConfig", "GoogleSheetsOutput"]
 
@@ -17,7 +17,7 @@ class GoogleSheetsConfig(OperationConfig):
     """Config of the google_sheets node."""
 
     operation: Literal["read", "lookup", "append", "update", "clear", "create_spreadsheet"] = Field(
-        description="What to do (fields per operation: see Operations)"
+        description=OPERATION_HELP
     )
     credential_id: CredentialId = Field(description="Google OAuth or service-account credential")
     spreadsheet_id: str | None = Field(default=None, min_length=1, description="From the sheet's URL")

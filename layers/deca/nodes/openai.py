@@ -8,7 +8,13 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from deca.nodes.base import NodeOutput, NodeSpec
-from deca.nodes.common import URL_OR_TEMPLATE_PATTERN, CredentialId, Operation, OperationConfig
+from deca.nodes.common import (
+    OPERATION_HELP,
+    URL_OR_TEMPLATE_PATTERN,
+    CredentialId,
+    Operation,
+    OperationConfig,
+)
 
 __all__ = ["SPEC", "OpenAIConfig", "OpenAIMessage", "OpenAIOutput", "OpenAIUsage"]
 
@@ -25,9 +31,7 @@ class OpenAIMessage(BaseModel):
 class OpenAIConfig(OperationConfig):
     """Config of the openai node."""
 
-    operation: Literal["chat", "embedding", "image", "moderation"] = Field(
-        description="What to do (fields per operation: see Operations)"
-    )
+    operation: Literal["chat", "embedding", "image", "moderation"] = Field(description=OPERATION_HELP)
     model: str = Field(
         min_length=1, max_length=100, description="e.g. `gpt-4o-mini`, `text-embedding-3-small`"
     )

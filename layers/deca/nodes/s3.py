@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 
 from deca.nodes.base import NodeOutput, NodeSpec
-from deca.nodes.common import CredentialId, Operation, OperationConfig
+from deca.nodes.common import OPERATION_HELP, CredentialId, Operation, OperationConfig
 
 __all__ = ["SPEC", "S3Config", "S3Object", "S3Output"]
 
@@ -16,9 +16,7 @@ __all__ = ["SPEC", "S3Config", "S3Object", "S3Output"]
 class S3Config(OperationConfig):
     """Config of the s3 node."""
 
-    operation: Literal["get", "put", "list", "delete", "presign"] = Field(
-        description="What to do (fields per operation: see Operations)"
-    )
+    operation: Literal["get", "put", "list", "delete", "presign"] = Field(description=OPERATION_HELP)
     bucket: str = Field(
         pattern=r"^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9]|\s*\{\{[\s\S]*\}\}\s*)$", description="Bucket name"
     )

@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field, model_validator
 
 from deca.nodes.base import NodeOutput, NodeSpec
-from deca.nodes.common import CredentialId, EmailOrTemplate, Operation, OperationConfig
+from deca.nodes.common import OPERATION_HELP, CredentialId, EmailOrTemplate, Operation, OperationConfig
 
 __all__ = ["SPEC", "SlackConfig", "SlackOutput"]
 
@@ -17,7 +17,7 @@ class SlackConfig(OperationConfig):
     """Config of the slack node."""
 
     operation: Literal["send_message", "update_message", "delete_message", "add_reaction", "lookup_user"] = (
-        Field(description="What to do (fields per operation: see Operations)")
+        Field(description=OPERATION_HELP)
     )
     credential_id: CredentialId = Field(description="Slack bot token credential")
     channel: str | None = Field(

@@ -8,7 +8,14 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from deca.nodes.base import NodeOutput, NodeSpec
-from deca.nodes.common import CredentialId, EmailOrTemplate, Operation, OperationConfig, TemplateStr
+from deca.nodes.common import (
+    OPERATION_HELP,
+    CredentialId,
+    EmailOrTemplate,
+    Operation,
+    OperationConfig,
+    TemplateStr,
+)
 
 __all__ = ["SPEC", "ZendeskConfig", "ZendeskOutput"]
 
@@ -19,7 +26,7 @@ class ZendeskConfig(OperationConfig):
     """Config of the zendesk node."""
 
     operation: Literal["create_ticket", "get_ticket", "update_ticket", "add_comment", "search_tickets"] = (
-        Field(description="What to do (fields per operation: see Operations)")
+        Field(description=OPERATION_HELP)
     )
     subdomain: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$", description="`acme` for acme.zendesk.com")
     credential_id: CredentialId = Field(description="Zendesk API token or OAuth credential")
