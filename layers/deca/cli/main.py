@@ -61,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--input", metavar="JSON", help="flow input as JSON text")
     p.add_argument("--input-file", metavar="FILE", help="flow input from a JSON file")
     p.add_argument("--json", action="store_true", help="print one JSON result instead of progress")
+    p.add_argument("--mock", action="append", metavar="NODE_ID=JSON", help="pin a node's output (repeatable)")
+    p.add_argument("--mocks", metavar="FILE", help="pin node outputs from a JSON object of node id -> output")
     p.set_defaults(target="run")
     return parser
 

@@ -1,0 +1,1 @@
+"""Local execution wiring: node task handlers and progress reporting for in-process runs."""
