@@ -1,7 +1,7 @@
-"""Route compiled flows' Lambda tasks (`deca-node-<type>`) to in-process node handlers.
+"""Route compiled flows' Lambda tasks (`deca-node-<type>`) to in-process node logic.
 
-A node type's local handler takes the parsed `NodeTask` and returns the node output. Node outputs can also
-be pinned per node id ("mocks"), which is how a flow is dry-run without reaching outside services.
+Node outputs can also be pinned per node id ("mocks"), which is how a flow is dry-run without reaching
+outside services.
 """
 
 from __future__ import annotations
@@ -10,44 +10,64 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from deca.errors import DecaError
+from deca.nodes.context import NodeContext
 from deca.nodes.registry import NODE_TYPES
 from deca.nodes.task import NodeTask
 from statemachines.runtime import TaskRegistry
 
-__all__ = ["LOCAL_HANDLERS", "NodeHandler", "NodeNotAvailable", "node_task_registry"]
-
-NodeHandler = Callable[[NodeTask], Any]
-
-# node type -> in-process handler; node modules register here as their logic lands.
-LOCAL_HANDLERS: dict[str, NodeHandler] = {}
+__all__ = ["NodeNotAvailable", "local_context", "node_task_registry"]
 
 
 class NodeNotAvailable(DecaError):
-    """The node type has no in-process handler yet and no pinned output was given for the node."""
+    """The node type has no in-process logic yet and no pinned output was given for the node."""
 
     code = "node_not_available"
 
 
-def _dispatch(node_type: str, mocks: Mapping[str, Any]) -> Callable[[dict[str, Any]], Any]:
+def local_context(workspace_id: str = "local") -> NodeContext:
+    """A context for local runs: in-memory stores, the system clock, no secrets."""
+    from deca.clock import SystemClock
+    from deca.stores import memory_stores
+
+    return NodeContext(workspace_id=workspace_id, stores=memory_stores(), clock=SystemClock())
+
+
+def _dispatch(
+    node_type: str, mocks: Mapping[str, Any], context: Callable[[NodeTask], NodeContext]
+) -> Callable[[dict[str, Any]], Any]:
     def handler(event: dict[str, Any]) -> Any:
+        from deca.nodes.handlers import node_logic, run_node
+
         task = NodeTask.model_validate(event)
         if task.node_id in mocks:
             return mocks[task.node_id]
-        local = LOCAL_HANDLERS.get(node_type)
-        if local is None:
+        if node_logic(node_type) is None:
             raise NodeNotAvailable(
                 f"node '{task.node_id}': type '{node_type}' has no local handler yet; "
                 f"pin its output with --mock {task.node_id}=JSON"
             )
-        return local(task)
+        return run_node(task, context(task))
 
     return handler
 
 
-def node_task_registry(mocks: Mapping[str, Any] | None = None, *, prefix: str = "deca-node-") -> TaskRegistry:
-    """A TaskRegistry with one Lambda per node type (`<prefix><type>`) dispatching in-process."""
+def node_task_registry(
+    mocks: Mapping[str, Any] | None = None,
+    *,
+    context: NodeContext | Callable[[NodeTask], NodeContext] | None = None,
+    prefix: str = "deca-node-",
+) -> TaskRegistry:
+    """A TaskRegistry with one Lambda per node type (`<prefix><type>`) running node logic in-process."""
+    if context is None:
+        shared = local_context()
+        factory: Callable[[NodeTask], NodeContext] = lambda _task: shared  # noqa: E731
+    elif isinstance(context, NodeContext):
+        fixed = context
+        factory = lambda _task: fixed  # noqa: E731
+    else:
+        factory = context
     registry = TaskRegistry()
     pinned = dict(mocks or {})
     for node_type in NODE_TYPES:
-        registry.register_lambda(f"{prefix}{node_type}", _dispatch(node_type, pinned))
+        registry.register_lambda(f"{prefix}{node_type}", _dispatch(node_type, pinned, factory))
     return registry

@@ -34,6 +34,7 @@ class NodeTask(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     execution: ExecutionInfo
+    workspace_id: str = Field(default="local", description="Workspace the flow belongs to (tenancy scope)")
     flow_id: str
     node_id: str
     node_type: str

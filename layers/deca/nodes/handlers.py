@@ -1,0 +1,68 @@
+"""Find a node type's logic: `run(config, task, ctx)` in `deca.nodes.<type>`, wrapped for task events.
+
+A node module that defines `run` is executable; the wrapper parses the config with the type's model
+(a bad config fails with a named error naming the field) and dumps the output model to JSON.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from deca.errors import DecaError
+from deca.nodes.context import NodeContext
+from deca.nodes.registry import NODE_TYPES
+from deca.nodes.task import NodeTask
+
+__all__ = ["InvalidNodeConfig", "NodeLogic", "executable_types", "node_logic", "run_node"]
+
+NodeLogic = Callable[[Any, NodeTask, NodeContext], Any]
+
+
+class InvalidNodeConfig(DecaError):
+    """A node's config (after templates were resolved) does not fit its model; the message names the field."""
+
+    code = "invalid_node_config"
+
+
+def node_logic(node_type: str) -> NodeLogic | None:
+    """The `run` function of a node type, or None when it has no in-process logic (yet)."""
+    if node_type not in NODE_TYPES:
+        return None
+    module = importlib.import_module(f"deca.nodes.{node_type}")
+    logic = getattr(module, "run", None)
+    return logic if callable(logic) else None
+
+
+def executable_types() -> list[str]:
+    """Node types that have in-process logic."""
+    return [t for t in NODE_TYPES if node_logic(t) is not None]
+
+
+def _field_errors(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        path = ".".join(str(p) for p in err["loc"])
+        parts.append(f"config.{path}: {err['msg']}" if path else f"config: {err['msg']}")
+    return "; ".join(parts)
+
+
+def run_node(task: NodeTask, ctx: NodeContext) -> Any:
+    """Run one node task in-process and return its JSON output; errors propagate as named exceptions."""
+    spec = NODE_TYPES.get(task.node_type)
+    logic = node_logic(task.node_type)
+    if spec is None or logic is None:
+        from deca.local.node_tasks import NodeNotAvailable
+
+        raise NodeNotAvailable(f"node type '{task.node_type}' has no in-process logic")
+    try:
+        config = spec.config.model_validate(task.config)
+    except ValidationError as exc:
+        raise InvalidNodeConfig(f"node '{task.node_id}': {_field_errors(exc)}") from None
+    output = logic(config, task, ctx)
+    if isinstance(output, BaseModel):
+        return output.model_dump(mode="json", by_alias=True)
+    return output
