@@ -547,8 +547,8 @@ class Interpreter:
         error_output: Any = _NOTHING,
         context: bool = False,
     ) -> dict[str, Any]:
-        """JSONata bindings: every visible variable plus `$states`."""
-        from statemachines.runtime.jsonata import to_jsonata
+        """JSONata bindings: every visible variable plus `$states` (raw values, see `Bindings`)."""
+        from statemachines.runtime.jsonata import Bindings
 
         states: dict[str, Any] = {"input": data}
         if result is not _NOTHING:
@@ -559,5 +559,4 @@ class Interpreter:
             states["context"] = self.context(frame)
         bound = self.all_variables(frame)
         bound["states"] = states
-        converted: dict[str, Any] = to_jsonata(bound)
-        return converted
+        return Bindings(bound)

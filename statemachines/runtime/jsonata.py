@@ -12,7 +12,14 @@ from typing import Any
 
 from statemachines.runtime.errors import QueryEvaluationError
 
-__all__ = ["JsonataExpression", "compile_jsonata", "expression_text", "is_jsonata", "to_json_compact"]
+__all__ = [
+    "Bindings",
+    "JsonataExpression",
+    "compile_jsonata",
+    "expression_text",
+    "is_jsonata",
+    "to_json_compact",
+]
 
 _cache: dict[str, JsonataExpression] = {}
 _UNDEFINED = object()
@@ -33,39 +40,83 @@ def to_json_compact(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
+class Bindings(dict[str, Any]):
+    """Raw JSONata bindings (variables and `$states`), converted for jsonata-python on first need."""
+
+    __slots__ = ("converted",)
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        super().__init__(values)
+        self.converted: dict[str, Any] | None = None
+
+    def for_library(self) -> dict[str, Any]:
+        """The bindings in jsonata-python's representation (computed once)."""
+        if self.converted is None:
+            self.converted = to_jsonata(dict(self))
+        return self.converted
+
+
 class JsonataExpression:
     """One compiled JSONata expression (the text between `{%` and `%}`)."""
 
-    __slots__ = ("_compiled", "_error", "text", "uses_context")
+    __slots__ = ("_compiled", "_error", "_fast", "text", "uses_context")
 
     def __init__(self, text: str) -> None:
-        import jsonata
-
-        from statemachines.runtime.jsonata_functions import register_functions
+        from statemachines.runtime.jsonata_fast import compile_fast
 
         self.text = text
         self.uses_context = "context" in text
         self._error: str | None = None
+        self._compiled: Any = None
+        self._fast = compile_fast(text)
+        if self._fast is None:
+            self._compile()
+
+    def _compile(self) -> None:
+        import jsonata
+
+        from statemachines.runtime.jsonata_functions import register_functions
+
+        text = self.text
         try:
             compiled = jsonata.Jsonata(text)
             compiled.set_output_convert_nulls(False)
             register_functions(compiled)
-            self._compiled: Any = compiled
+            self._compiled = compiled
         except jsonata.JException as exc:
             self._compiled = None
             self._error = f"{exc.error}: {_message(exc)}"
 
     def evaluate(self, bindings: Mapping[str, Any], field: str) -> Any:
-        """Evaluate with prepared `bindings` (see `to_jsonata`); `field` names it in errors."""
+        """Evaluate with raw `bindings` (see `Bindings`); `field` names the field in errors."""
+        if self._fast is not None:
+            from statemachines.runtime.jsonata_fast import UNDEFINED, Fallback
+
+            try:
+                value = self._fast(bindings)
+            except Fallback:
+                pass
+            else:
+                if value is UNDEFINED:
+                    raise QueryEvaluationError(
+                        f"The JSONata expression '{self.text}' specified for the field '{field}' "
+                        "returned nothing (undefined)."
+                    )
+                return value
+            if self._compiled is None and self._error is None:
+                self._compile()
         import jsonata
 
+        library_bindings = (
+            bindings.for_library() if isinstance(bindings, Bindings) else to_jsonata(dict(bindings))
+        )
         if self._compiled is None:
             raise QueryEvaluationError(
                 f"The JSONata expression '{self.text}' specified for the field '{field}' "
                 f"threw an error during evaluation. {self._error}"
             )
         try:
-            raw = self._compiled.evaluate(None, bindings)
+            raw = self._compiled.evaluate(None, library_bindings)
         except jsonata.JException as exc:
             raise QueryEvaluationError(
                 f"The JSONata expression '{self.text}' specified for the field '{field}' "
