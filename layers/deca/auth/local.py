@@ -65,7 +65,7 @@ class LocalIssuer:
         self._key = private_key
         self.issuer = issuer
         self.audience = audience
-        self._clock = clock or SystemClock()
+        self.clock = clock or SystemClock()
         self._jwk: dict[str, Any] = RSAAlgorithm.to_jwk(private_key.public_key(), as_dict=True)
         self.kid = _thumbprint(self._jwk)
 
@@ -91,7 +91,7 @@ class LocalIssuer:
         extra_claims: dict[str, Any] | None = None,
     ) -> str:
         """A signed token for `subject` in `workspace_id` with `roles`, valid for `ttl_seconds`."""
-        now = self._clock.now()
+        now = self.clock.now()
         claims: dict[str, Any] = {
             "sub": subject,
             "iss": self.issuer,
