@@ -18,7 +18,6 @@ from typing import Any
 
 from deca.errors import CompileError, CompileErrors
 from deca.flow.models import NodeBase
-
 from statemachines.compiler import data_emitters  # noqa: F401  (registers the per-type emitters)
 from statemachines.compiler.emitters import EMITTERS, LAMBDA_SERVICE_ERRORS, TYPE_EMITTERS, States, jsonata
 from statemachines.compiler.graph import EXIT, FlowGraph, postdominators, variable_name
@@ -37,6 +36,11 @@ def _field(name: str) -> str:
 
 def _literal(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
+def _null_if_missing(expression: str) -> str:
+    """JSONata giving null instead of nothing: Step Functions fails a field that evaluates to nothing."""
+    return f"($v := {expression}; $exists($v) ? $v : null)"
 
 
 @dataclass(frozen=True)
@@ -225,7 +229,8 @@ class Builder:
         if isinstance(value, str):
             template = self._template(node, value, path)
             if template is not None:
-                return jsonata(self._render(node, template))
+                rendered = self._render(node, template)
+                return jsonata(_null_if_missing(rendered) if template.single else rendered)
             if value.startswith("{%") and value.endswith("%}"):
                 return jsonata(_literal(value))  # a literal that would otherwise read as JSONata
             return value

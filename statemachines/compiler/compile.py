@@ -11,10 +11,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from deca.errors import CompileError, CompileErrors
-from deca.flow.models import Flow
 from pydantic import ValidationError
 
+from deca.errors import CompileError, CompileErrors
+from deca.flow.models import Flow
 from statemachines.compiler.builder import Builder, BuildSettings
 from statemachines.compiler.errors import errors_from_validation, raw_graph_errors
 from statemachines.compiler.graph import FlowGraph

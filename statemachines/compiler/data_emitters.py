@@ -10,7 +10,6 @@ import json
 from typing import Any
 
 from deca.flow.models import NodeBase
-
 from statemachines.compiler.emitters import TYPE_EMITTERS, EmitContext, States, jsonata
 
 __all__ = ["emit_aggregate", "emit_filter", "emit_merge", "emit_set", "emit_sort"]

@@ -195,7 +195,10 @@ def emit_transform(ctx: EmitContext, node: NodeBase, next_state: str) -> States:
     """Pass assigning the value built from the config (`output` when present, else the whole config)."""
     config = ctx.config(node)
     if "output" in config:
-        return _pass(ctx, node, next_state, ctx.expression(node, config["output"], "config.output"))
+        expression = ctx.expression(node, config["output"], "config.output")
+        if isinstance(config["output"], str):  # a lone template may give nothing: keep null instead
+            expression = f"($v := {expression}; $exists($v) ? $v : null)"
+        return _pass(ctx, node, next_state, expression)
     return _pass(ctx, node, next_state, ctx.expression(node, config, "config"))
 
 

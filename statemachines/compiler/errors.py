@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from deca.errors import CompileError, CompileErrors
 from pydantic import ValidationError
+
+from deca.errors import CompileError, CompileErrors
 
 __all__ = ["CompileError", "CompileErrors", "errors_from_validation", "raw_graph_errors"]
 

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from deca.errors import CompileError
 from pydantic import BaseModel
 
+from deca.errors import CompileError
 from statemachines.compiler.graph import FlowGraph
 from statemachines.compiler.templates import (
     Expr,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 
@@ -25,4 +26,4 @@ def flow(nodes: list[dict[str, Any]], connections: list[dict[str, Any]] | None =
 
 def chain(*ids: str) -> dict[str, Any]:
     """A flow of function nodes connected one after the other."""
-    return flow([node(i) for i in ids], [edge(a, b) for a, b in zip(ids, ids[1:], strict=False)])
+    return flow([node(i) for i in ids], [edge(a, b) for a, b in itertools.pairwise(ids)])
