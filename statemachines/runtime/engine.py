@@ -234,7 +234,7 @@ class Runtime:
                 del interp.frames[fid]
             st.update(status=RUNNING, output=None, error=None, cause=None, stop_time=None)
             st["redrive_count"] += 1
-            root.update(phase=ENTER, status=None, wake_at=None, ctx=None)
+            root.update(phase=ENTER, status=None, wake_at=None, ctx=None, redrive_from=root["state"])
             if interp.program.timeout is not None:
                 interp.deadline = self.clock.now() + interp.program.timeout
             interp._add("ExecutionRedriven", {"redriveCount": st["redrive_count"]})

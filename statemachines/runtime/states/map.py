@@ -126,9 +126,17 @@ class MapState(State):
         inputs = [
             self._item_input(ex, frame, data, bindings, index, item) for index, item in enumerate(items)
         ]
+        # a redriven Map keeps the results of the iterations that had succeeded (like AWS)
+        stash = frame.pop("map_stash", None)
+        keep = (
+            stash is not None
+            and frame.pop("redrive_from", None) == self.name
+            and len(stash["ok"]) == len(items)
+        )
         frame["ctx"] = {
             "inputs": inputs,
-            "results": [None] * len(items),
+            "results": list(stash["results"]) if keep else [None] * len(items),
+            "ok": list(stash["ok"]) if keep else [False] * len(items),
             "next": 0,
             "running": 0,
             "done": 0,
@@ -142,6 +150,8 @@ class MapState(State):
             return self._finish(ex, frame)
         frame["phase"] = "children"
         self._launch(ex, frame)
+        if ctx_done(frame):
+            return self._finish(ex, frame)
         return None
 
     def _jsonata_items(self, bindings: Any, raw: Any) -> list[Any]:
@@ -223,6 +233,9 @@ class MapState(State):
         while ctx["next"] < len(inputs) and (limit == 0 or ctx["running"] < limit):
             index = ctx["next"]
             ctx["next"] += 1
+            if ctx["ok"][index]:
+                ctx["done"] += 1
+                continue
             ctx["running"] += 1
             if not self.distributed:
                 ex.event(frame, "MapIterationStarted", {"name": self.name, "index": index})
@@ -259,12 +272,13 @@ class MapState(State):
             if not self.distributed:
                 ex.event(parent, "MapIterationSucceeded", details)
             ctx["results"][index] = child["output"]
+            ctx["ok"][index] = True
         ctx["done"] += 1
+        if ctx["done"] < len(ctx["inputs"]):
+            self._launch(ex, parent)
         if ctx["done"] == len(ctx["inputs"]):
             parent["phase"] = "resume"
             ex.schedule(parent, front=True)
-        else:
-            self._launch(ex, parent)
 
     def _exceeded(self, ctx: dict[str, Any]) -> bool:
         failures = ctx["failures"]
@@ -279,6 +293,7 @@ class MapState(State):
         ctx = frame["ctx"]
         frame["ctx"] = None
         if ctx["error"] is not None:
+            frame["map_stash"] = {"results": ctx["results"], "ok": ctx["ok"]}
             if self.distributed:
                 ex.event(frame, "MapRunFailed", {"error": ctx["error"][0], "cause": ctx["error"][1]})
             raise failure(ctx["error"][0], ctx["error"][1], "MapStateFailed")
@@ -286,6 +301,12 @@ class MapState(State):
             ex.event(frame, "MapRunSucceeded", None)
         ex.event(frame, "MapStateSucceeded", None)
         return self.leave(ex, frame, self.complete(ex, frame, frame["input"], ctx["results"]))
+
+
+def ctx_done(frame: Frame) -> bool:
+    """True when every iteration is already complete (all kept from before a redrive)."""
+    ctx = frame["ctx"]
+    return bool(ctx["done"] == len(ctx["inputs"]) and ctx["running"] == 0)
 
 
 def _parse_number(value: Any, integer: bool) -> float | int | None:

@@ -128,3 +128,42 @@ def test_every_transition_is_checkpointed(tmp_path: Path) -> None:
     # the saved history only grows, and it ends with the terminal event
     assert saves == sorted(saves)
     assert len(saves) >= 4
+
+
+def test_redriven_map_reruns_only_the_iterations_that_failed() -> None:
+    attempts: dict[int, int] = {}
+
+    def handler(event: Any) -> Any:
+        attempts[event] = attempts.get(event, 0) + 1
+        if event == 2 and attempts[event] == 1:
+            raise RuntimeError("item 2 failed once")
+        return event * 10
+
+    tasks = TaskRegistry()
+    tasks.register_lambda("work", handler)
+    definition = {
+        "StartAt": "Each",
+        "States": {
+            "Each": {
+                "Type": "Map",
+                "MaxConcurrency": 1,
+                "ItemProcessor": {
+                    "StartAt": "Work",
+                    "States": {
+                        "Work": {
+                            "Type": "Task",
+                            "Resource": "arn:aws:lambda:us-east-1:111111111111:function:work",
+                            "End": True,
+                        }
+                    },
+                },
+                "End": True,
+            }
+        },
+    }
+    runtime = Runtime(tasks=tasks, clock=FakeClock())
+    failed = runtime.start(definition, [0, 1, 2, 3])
+    assert failed.status == "FAILED"
+    redriven = runtime.redrive(failed.execution_arn)
+    assert redriven.output == [0, 10, 20, 30]
+    assert attempts == {0: 1, 1: 1, 2: 2, 3: 1}
