@@ -1,0 +1,112 @@
+"""The child process: read one request, lock itself down, run the code, write one reply, exit."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+from typing import Any
+
+from deca.sandbox.child import kernel, seccomp
+from deca.sandbox.child.limits import ProcessLimits, apply_limits
+from deca.sandbox.child.outcome import Outcome, failure
+from deca.sandbox.child.protocol import (
+    KIND_RESOURCE_LIMIT,
+    KIND_TIMEOUT,
+    LAYER_JS_ENGINE,
+    LAYER_NON_DUMPABLE,
+    LAYER_PYTHON_GUARD,
+    LAYER_RLIMITS,
+    LAYER_SECCOMP,
+    STATUS_PONG,
+)
+
+__all__ = ["lock_down", "main", "start_timer"]
+
+
+def lock_down(request: dict[str, Any]) -> list[str]:
+    """Apply the limits, hide this process from its peers and install seccomp; return the active layers."""
+    layers = []
+    apply_limits(
+        ProcessLimits(
+            cpu_seconds=int(request["cpu_seconds"]),
+            memory_bytes=int(request["memory_bytes"]),
+            file_bytes=int(request["file_bytes"]),
+            open_files=int(request["open_files"]),
+        )
+    )
+    layers.append(LAYER_RLIMITS)
+    if kernel.set_non_dumpable():
+        layers.append(LAYER_NON_DUMPABLE)
+    if request.get("seccomp", True) and seccomp.install_filter():
+        layers.append(LAYER_SECCOMP)
+    return layers
+
+
+_ACTIVE_LAYERS: list[str] = []
+
+
+def _on_alarm(signum: int, frame: object) -> None:
+    # Runs between two bytecodes of the user's code, which cannot catch it: reply and leave.
+    text = getattr(sys.stdout, "text", None)
+    logs = text() if callable(text) else ""
+    _write(failure(KIND_TIMEOUT, "the code ran out of time", logs, layers=_ACTIVE_LAYERS))
+    os._exit(0)
+
+
+def start_timer(seconds: float) -> None:
+    """Reply with a timeout (and the logs so far) after `seconds` of wall time."""
+    signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+
+
+def _run(request: dict[str, Any]) -> tuple[Outcome, str]:
+    common = {
+        "max_output_bytes": int(request["max_output_bytes"]),
+        "max_log_bytes": int(request["max_log_bytes"]),
+    }
+    if request["language"] == "python":
+        from deca.sandbox.child.pyexec import run_python
+
+        return run_python(request["source"], request.get("input"), **common), LAYER_PYTHON_GUARD
+    from deca.sandbox.child.jsexec import run_javascript
+
+    outcome = run_javascript(
+        request["source"],
+        request.get("input"),
+        engine_path=request["engine_path"],
+        timeout=float(request["timeout"]),
+        memory_bytes=int(request["js_heap_bytes"]),
+        **common,
+    )
+    return outcome, LAYER_JS_ENGINE
+
+
+def _write(reply: dict[str, Any]) -> None:
+    data = json.dumps(reply, separators=(",", ":")).encode()
+    while data:
+        data = data[os.write(1, data) :]
+
+
+def main() -> int:
+    """Serve one request from stdin; exit without running finalisers of user objects."""
+    request = json.loads(sys.stdin.buffer.read())
+    layers = lock_down(request)
+    if request.get("probe"):
+        _write({"status": STATUS_PONG, "layers": layers, "uid": os.getuid()})
+        os._exit(0)
+    # QuickJS stops itself at the timeout with a better message: the alarm is its backstop.
+    start_timer(float(request["timeout"]) + (0.1 if request["language"] == "javascript" else 0.0))
+    _ACTIVE_LAYERS[:] = [LAYER_PYTHON_GUARD if request["language"] == "python" else LAYER_JS_ENGINE, *layers]
+    try:
+        outcome, layer = _run(request)
+        layers.insert(0, layer)
+    except MemoryError:
+        outcome = failure(KIND_RESOURCE_LIMIT, "the code ran out of memory", "", resource="memory")
+    outcome["layers"] = layers
+    try:
+        _write(outcome)
+    except MemoryError:
+        _write(failure(KIND_RESOURCE_LIMIT, "the code ran out of memory", "", resource="memory"))
+    os._exit(0)

@@ -1,0 +1,210 @@
+"""`run_code`: one request, one fresh locked-down child process, one result or one named error."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import shutil
+import signal
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from deca.errors import DecaError
+from deca.sandbox.child.protocol import (
+    KIND_CODE_ERROR,
+    KIND_OUTPUT_TOO_LARGE,
+    KIND_RESOURCE_LIMIT,
+    KIND_TIMEOUT,
+    KIND_VIOLATION,
+    STATUS_OK,
+)
+from deca.sandbox.errors import (
+    CodeError,
+    CodeOutputTooLarge,
+    CodeResourceLimit,
+    CodeRunError,
+    CodeSandboxViolation,
+    CodeTimeout,
+    SandboxError,
+)
+from deca.sandbox.isolation import Isolation, child_command, child_env, detect_isolation
+from deca.sandbox.models import CodeRequest, CodeResult, SandboxLimits
+from deca.sandbox.process import ProcessResult, run_process
+from deca.sandbox.schemas import check_schema, validate_value
+
+__all__ = ["run_code"]
+
+_MIB = 1024 * 1024
+# Address space the interpreter and the engine need before user code allocates anything.
+_JS_ENGINE_RESERVE = 64 * _MIB
+_MIN_JS_HEAP = 16 * _MIB
+_REPLY_OVERHEAD = 64 * 1024
+_MAX_STDERR = 16 * 1024
+_SIGNAL_ERRORS = {
+    signal.SIGXCPU: "cpu",
+    signal.SIGALRM: "cpu",
+    signal.SIGXFSZ: "file_size",
+    signal.SIGKILL: "memory",
+    signal.SIGSEGV: "memory",
+    signal.SIGBUS: "memory",
+    signal.SIGABRT: "memory",
+}
+
+
+def run_code(
+    request: CodeRequest, *, limits: SandboxLimits | None = None, isolation: Isolation | None = None
+) -> CodeResult:
+    """Run `request` in a fresh sandboxed child; the result, or CodeError, CodeTimeout,
+    CodeResourceLimit, CodeOutputTooLarge, CodeSandboxViolation, CodeValidationError (SandboxError when
+    the runner itself fails)."""
+    limits = limits or SandboxLimits()
+    isolation = isolation or detect_isolation()
+    if request.input_schema is not None:
+        validate_value(request.input, request.input_schema, stage="input")
+    if request.output_schema is not None:
+        check_schema(request.output_schema, stage="output")
+    payload = _payload(request, limits, isolation)
+    with _workdir(limits.tmp_root, isolation.user) as workdir:
+        process = run_process(
+            child_command(isolation, workdir),
+            payload,
+            env=child_env(isolation, workdir),
+            cwd=workdir,
+            timeout=request.timeout + limits.grace_seconds,
+            max_stdout=limits.max_output_bytes + limits.max_log_bytes * 6 + _REPLY_OVERHEAD,
+            max_stderr=_MAX_STDERR,
+            user=isolation.user,
+        )
+    result = _result(process, request, limits, isolation)
+    if request.output_schema is not None:
+        validate_value(result.result, request.output_schema, stage="output", logs=result.logs)
+    return result
+
+
+def _payload(request: CodeRequest, limits: SandboxLimits, isolation: Isolation) -> bytes:
+    if request.language == "javascript" and isolation.engine_path is None:
+        raise SandboxError("the JavaScript engine (the quickjs package) is not installed")
+    memory = request.memory_mb * _MIB
+    body = {
+        "language": request.language,
+        "source": request.source,
+        "input": request.input,
+        "timeout": request.timeout,
+        "cpu_seconds": math.ceil(request.timeout) + 1,
+        "memory_bytes": memory,
+        "js_heap_bytes": max(memory - _JS_ENGINE_RESERVE, _MIN_JS_HEAP),
+        "file_bytes": limits.max_file_bytes,
+        "open_files": limits.max_open_files,
+        "max_output_bytes": limits.max_output_bytes,
+        "max_log_bytes": limits.max_log_bytes,
+        "engine_path": isolation.engine_path,
+        "seccomp": isolation.seccomp,
+    }
+    try:
+        data = json.dumps(body, allow_nan=False, separators=(",", ":")).encode()
+    except ValueError as exc:
+        raise CodeError(f"the input is not JSON: {exc}", exc_type="ValueError") from exc
+    if len(data) > limits.max_input_bytes + len(request.source.encode()):
+        raise CodeResourceLimit(
+            f"the input is larger than {limits.max_input_bytes} bytes", resource="input_size"
+        )
+    return data
+
+
+@contextlib.contextmanager
+def _workdir(root: Path | None, owner: int | None) -> Iterator[Path]:
+    """A private directory for one run, removed with everything in it afterwards."""
+    path = Path(tempfile.mkdtemp(prefix="deca-sandbox-", dir=root))
+    try:
+        if owner is not None:
+            os.chown(path, owner, owner)
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _result(
+    process: ProcessResult, request: CodeRequest, limits: SandboxLimits, isolation: Isolation
+) -> CodeResult:
+    duration_ms = int(process.duration * 1000)
+    if process.timed_out:
+        raise CodeTimeout(f"the code ran longer than {request.timeout:g} s", layers=isolation.layers)
+    if process.stdout_overflow:
+        raise CodeOutputTooLarge(
+            f"the code wrote more than {limits.max_output_bytes} bytes of output", layers=isolation.layers
+        )
+    reply = _parse_reply(process.stdout)
+    if reply is None:
+        raise _crash(process, request, isolation)
+    layers = tuple(str(layer) for layer in reply.get("layers", [])) + isolation.layers
+    logs = str(reply.get("logs", ""))
+    if reply.get("status") == STATUS_OK:
+        try:
+            value = json.loads(str(reply.get("result_json", "null")))
+        except (ValueError, RecursionError) as exc:
+            raise CodeOutputTooLarge("the result is nested too deeply", logs=logs, layers=layers) from exc
+        return CodeResult(result=value, logs=logs, duration_ms=duration_ms, layers=list(layers))
+    raise _error(reply, request, logs, layers)
+
+
+def _parse_reply(stdout: bytes) -> dict[str, Any] | None:
+    try:
+        reply = json.loads(stdout)
+    except (ValueError, RecursionError):
+        return None
+    return reply if isinstance(reply, dict) else None
+
+
+def _line(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _error(reply: dict[str, Any], request: CodeRequest, logs: str, layers: tuple[str, ...]) -> CodeRunError:
+    kind = reply.get("kind")
+    message = str(reply.get("message", ""))
+    if kind == KIND_CODE_ERROR:
+        exc_type = str(reply.get("exc_type") or "Error")
+        return CodeError(message, exc_type=exc_type, line=_line(reply.get("line")), logs=logs, layers=layers)
+    if kind == KIND_VIOLATION:
+        return CodeSandboxViolation(message, line=_line(reply.get("line")), logs=logs, layers=layers)
+    if kind == KIND_TIMEOUT:
+        return CodeTimeout(f"the code ran longer than {request.timeout:g} s", logs=logs, layers=layers)
+    if kind == KIND_RESOURCE_LIMIT:
+        resource = str(reply.get("resource", "memory"))
+        return CodeResourceLimit(message, resource=resource, logs=logs, layers=layers)
+    if kind == KIND_OUTPUT_TOO_LARGE:
+        return CodeOutputTooLarge(message, logs=logs, layers=layers)
+    return CodeRunError(f"unexpected reply from the sandbox: {kind!r}", logs=logs, layers=layers)
+
+
+def _signal_of(returncode: int, isolation: Isolation) -> int | None:
+    if returncode < 0:
+        return -returncode
+    # bubblewrap exits with 128 + n when its child was killed by signal n.
+    if isolation.bubblewrap and returncode > 128:
+        return returncode - 128
+    return None
+
+
+def _crash(process: ProcessResult, request: CodeRequest, isolation: Isolation) -> DecaError:
+    layers = isolation.layers
+    signum = _signal_of(process.returncode, isolation)
+    if signum == signal.SIGSYS:
+        return CodeSandboxViolation("the code made a system call the sandbox forbids", layers=layers)
+    if signum in (signal.SIGXCPU, signal.SIGALRM):
+        return CodeTimeout(f"the code used more than {request.timeout:g} s", layers=layers)
+    if signum in _SIGNAL_ERRORS:
+        resource = _SIGNAL_ERRORS[signal.Signals(signum)]
+        return CodeResourceLimit(
+            f"the code was stopped by {signal.Signals(signum).name} ({resource} limit)",
+            resource=resource,
+            layers=layers,
+        )
+    stderr = process.stderr.decode(errors="replace")
+    if "MemoryError" in stderr:
+        return CodeResourceLimit("the code ran out of memory", resource="memory", layers=layers)
+    return SandboxError(f"the sandbox child failed (exit {process.returncode}): {stderr[-500:]}")
