@@ -10,13 +10,6 @@ import importlib
 from collections.abc import Mapping
 
 import httpx
-from deca.auth import HttpJwks, JwksProvider, LocalIssuer, StaticJwks, TokenVerifier
-from deca.clock import Clock, SystemClock
-from deca.crypto import Envelope, KmsKeyEncryptionKey, LocalKeyEncryptionKey
-from deca.errors import NotFoundError
-from deca.flow import Flow
-from deca.settings import Settings
-from deca.stores import Stores, mongo_stores, sqlite_stores
 from fastapi import FastAPI
 
 from api.deps import ApiServices, FlowChecker, HealthCheck
@@ -24,6 +17,13 @@ from api.errors import install_error_handlers
 from api.middleware import BodySizeLimit
 from api.ratelimit import CacheWindowLimiter, CounterCache, RateLimiter, TokenBucketLimiter
 from api.routes import audit, credentials, flow_versions, flows, health, nodes, workspaces
+from deca.auth import HttpJwks, JwksProvider, LocalIssuer, StaticJwks, TokenVerifier
+from deca.clock import Clock, SystemClock
+from deca.crypto import Envelope, KmsKeyEncryptionKey, LocalKeyEncryptionKey
+from deca.errors import NotFoundError
+from deca.flow import Flow
+from deca.settings import Settings
+from deca.stores import Stores, mongo_stores, sqlite_stores
 
 __all__ = ["create_app", "default_envelope", "default_flow_checker", "default_jwks", "default_stores"]
 

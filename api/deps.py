@@ -8,6 +8,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any
 
+from fastapi import Depends, Path, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import JsonValue
+
+from api.ratelimit import RateLimiter
 from deca.auth import (
     PERMISSIONS,
     ROLE_PERMISSIONS,
@@ -26,11 +31,6 @@ from deca.flow import Flow
 from deca.settings import Settings
 from deca.stores import Stores
 from deca.stores.models import AuditRecord, Member, Workspace
-from fastapi import Depends, Path, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import JsonValue
-
-from api.ratelimit import RateLimiter
 
 __all__ = [
     "ID_PATTERN",

@@ -10,15 +10,16 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
-from deca.auth import AuthError, AuthUnavailableError, PermissionDeniedError, RateLimitedError
-from deca.crypto import DecryptionError
-from deca.errors import CompileErrors, ConflictError, DecaError, InputError, NotFoundError
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from deca.auth import AuthError, AuthUnavailableError, PermissionDeniedError, RateLimitedError
+from deca.crypto import DecryptionError
+from deca.errors import CompileErrors, ConflictError, DecaError, InputError, NotFoundError
 
 __all__ = [
     "ApiError",
@@ -120,36 +121,55 @@ def error_response(
 
 
 def _validation_details(errors: Sequence[Any], body: Any) -> list[ErrorDetail]:
-    details = []
+    """One detail per problem; union members tried for one field are joined into one message."""
+    messages: dict[str, list[str]] = {}
     for error in errors:
-        loc = _without_union_tags(list(error.get("loc", ())), body)
-        details.append(ErrorDetail(path=format_location(loc), message=str(error.get("msg", "invalid"))))
-    return details
+        path = format_location(_without_union_tags(list(error.get("loc", ())), body))
+        message = str(error.get("msg", "invalid"))
+        if message not in messages.setdefault(path, []):
+            messages[path].append(message)
+    return [ErrorDetail(path=path, message="; or ".join(found)) for path, found in messages.items()]
+
+
+_UNKNOWN: Final = object()
+_TAG_PREFIXES: Final = ("function-", "constrained-", "tagged-union", "nullable", "lax-", "json-or-python")
+_SCALAR_TAGS: Final = frozenset({"int", "str", "float", "bool", "bytes", "none", "list", "dict", "literal"})
+
+
+def _is_union_tag(part: str, current: Any) -> bool:
+    """Whether `part` names a union member rather than a field of the value at `current`."""
+    if "[" in part or part.startswith(_TAG_PREFIXES):
+        return True
+    if current is _UNKNOWN:
+        return False
+    if isinstance(current, dict):
+        if part in current:
+            return False
+        return part == current.get("type") or part[:1].isupper() or part in _SCALAR_TAGS
+    return True  # a scalar or a list has no named fields: the name is the member tried
 
 
 def _without_union_tags(loc: list[int | str], body: Any) -> list[int | str]:
-    """Drop the union members pydantic puts in locations (`nodes[2].http_request.config`) : not fields.
+    """Drop the union members pydantic puts in locations (`nodes[2].http_request.config`): not fields.
 
-    A discriminated member shows as the tag value (the node's `type`); other unions as
-    `function-after[...]`-like names. The body is walked alongside to tell a tag from a real key.
+    A discriminated member shows as its tag (the node's `type`), others as a type name
+    (`constrained-int`, `function-after[...]`, a model class). The body is walked alongside to tell a
+    member from a real (possibly missing) key.
     """
-    kept: list[int | str] = []
-    current: Any = body if loc[:1] == ["body"] else None
-    for index, part in enumerate(loc):
-        if index == 0 and part == "body":
-            kept.append(part)
-            continue
-        if isinstance(part, str) and ("[" in part or part.startswith("function-")):
-            continue
-        if isinstance(current, dict) and part not in current and current.get("type") == part:
+    if loc[:1] != ["body"]:
+        return [part for part in loc if not (isinstance(part, str) and _is_union_tag(part, _UNKNOWN))]
+    kept: list[int | str] = ["body"]
+    current: Any = body
+    for part in loc[1:]:
+        if isinstance(part, str) and _is_union_tag(part, current):
             continue
         kept.append(part)
-        if isinstance(current, dict) and isinstance(part, str):
-            current = current.get(part)
-        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+        if (isinstance(current, dict) and isinstance(part, str) and part in current) or (
+            isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        ):
             current = current[part]
         else:
-            current = None
+            current = _UNKNOWN
     return kept
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from deca.flow import Flow
-from deca.stores import MAX_LIMIT, Page
-from deca.stores.models import FlowRecord, FlowStatus, FlowVersion
 from pydantic import BaseModel, Field
 
 from api.deps import ID_PATTERN, ApiServices, Principal, audit
 from api.errors import ApiError, ErrorDetail
+from deca.flow import Flow
+from deca.stores import MAX_LIMIT, Page
+from deca.stores.models import FlowRecord, FlowStatus, FlowVersion
 
 __all__ = [
     "FlowDetail",

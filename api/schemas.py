@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from deca.stores import DEFAULT_LIMIT, MAX_LIMIT
 from fastapi import Query
 from pydantic import BaseModel, ConfigDict
 
 from api.errors import error_responses
+from deca.stores import DEFAULT_LIMIT, MAX_LIMIT
 
 __all__ = ["COMMON_ERRORS", "Cursor", "Limit", "RequestModel"]
 

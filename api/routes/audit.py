@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from deca.stores import Page
-from deca.stores.models import AuditRecord
 from fastapi import APIRouter, Query
 
 from api.deps import Principal, ServicesDep, require
 from api.schemas import COMMON_ERRORS, DEFAULT_PAGE, Cursor, Limit
+from deca.stores import Page
+from deca.stores.models import AuditRecord
 
 __all__ = ["router"]
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from deca.crypto import credential_context
-from deca.stores import Page
-from deca.stores.models import Credential, UtcDatetime
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field, JsonValue
 
 from api.deps import ApiServices, Principal, ResourceId, ServicesDep, audit, require
 from api.errors import error_responses
 from api.schemas import COMMON_ERRORS, DEFAULT_PAGE, Cursor, Limit, RequestModel
+from deca.crypto import credential_context
+from deca.stores import Page
+from deca.stores.models import Credential, UtcDatetime
 
 __all__ = ["CredentialInfo", "router"]
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from deca.stores import Page
-from deca.stores.models import FlowVersion
 from fastapi import APIRouter, Path, Query
 
 from api.deps import Principal, ResourceId, ServicesDep, require
 from api.errors import error_responses
 from api.flow_diff import FlowDiff, diff_flows
 from api.schemas import COMMON_ERRORS, DEFAULT_PAGE, Cursor, Limit
+from deca.stores import Page
+from deca.stores.models import FlowVersion
 
 __all__ = ["router"]
 

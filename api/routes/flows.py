@@ -6,10 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Final, Literal
 
-from deca.errors import ConflictError
-from deca.flow import Flow
-from deca.stores import Page
-from deca.stores.models import FlowRecord, FlowStatus, UtcDatetime
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
@@ -17,6 +13,10 @@ from api.deps import Principal, ResourceId, ServicesDep, audit, require
 from api.errors import error_responses
 from api.flow_service import FlowDetail, add_version, create_flow, search_flows, set_status
 from api.schemas import COMMON_ERRORS, DEFAULT_PAGE, Cursor, Limit, RequestModel
+from deca.errors import ConflictError
+from deca.flow import Flow
+from deca.stores import Page
+from deca.stores.models import FlowRecord, FlowStatus, UtcDatetime
 
 __all__ = ["router"]
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from deca.stores.models import UtcDatetime
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from api.deps import ServicesDep
+from deca.stores.models import UtcDatetime
 
 __all__ = ["HealthReport", "router"]
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from deca.errors import InputError, NotFoundError
-from deca.nodes import NodeTypeInfo, catalogue, node_type_info
 from fastapi import APIRouter, Path
 
 from api.deps import Principal, require
 from api.errors import error_responses
 from api.schemas import COMMON_ERRORS
+from deca.errors import InputError, NotFoundError
+from deca.nodes import NodeTypeInfo, catalogue, node_type_info
 
 __all__ = ["router"]
 

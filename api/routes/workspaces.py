@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from deca.auth import Permission, PermissionDeniedError, RoleName
-from deca.errors import ConflictError
-from deca.stores import MAX_LIMIT, Page
-from deca.stores.models import Member, Workspace
 from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel, Field, JsonValue
 
 from api.deps import USER_ID_PATTERN, Principal, PrincipalDep, ServicesDep, audit, require
 from api.errors import error_responses
 from api.schemas import COMMON_ERRORS, DEFAULT_PAGE, Cursor, Limit, RequestModel
+from deca.auth import Permission, PermissionDeniedError, RoleName
+from deca.errors import ConflictError
+from deca.stores import MAX_LIMIT, Page
+from deca.stores.models import Member, Workspace
 
 __all__ = ["router"]
 

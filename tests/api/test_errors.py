@@ -1,0 +1,217 @@
+"""Client mistakes get a 4xx with the common error body and the field path, never a 500."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from deca.auth import LocalIssuer, StaticJwks
+from deca.crypto import Envelope
+from deca.errors import CompileError, CompileErrors
+from deca.flow import Flow
+from deca.settings import Settings
+from deca.stores import Stores
+from tests.api.conftest import sample_flow
+from tests.fakes.clock import FakeClock
+
+
+def _error(response: Any) -> dict[str, Any]:
+    body: dict[str, Any] = response.json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"code", "message", "details"}
+    return body["error"]  # type: ignore[no-any-return]
+
+
+def _paths(response: Any) -> list[str]:
+    return [detail["path"] for detail in _error(response)["details"]]
+
+
+def test_malformed_json_is_400(client: TestClient, owner: dict[str, str]) -> None:
+    response = client.post(
+        "/flows", content=b'{"id": ', headers={**owner, "Content-Type": "application/json"}
+    )
+
+    assert response.status_code == 400
+    assert _error(response)["code"] == "malformed_json"
+
+
+def test_wrong_type_is_422_with_the_field_path(client: TestClient, owner: dict[str, str]) -> None:
+    flow = sample_flow()
+    flow["nodes"][1]["config"]["seconds"] = {"not": "a number"}
+
+    response = client.post("/flows", json=flow, headers=owner)
+
+    assert response.status_code == 422
+    assert _error(response)["code"] == "validation_error"
+    assert "body.nodes[1].config.seconds" in _paths(response)
+
+
+def test_unknown_top_level_field_is_422(client: TestClient, owner: dict[str, str]) -> None:
+    response = client.post("/flows", json=sample_flow(colour="blue"), headers=owner)
+
+    assert response.status_code == 422
+    assert _paths(response) == ["body.colour"]
+
+
+def test_unknown_field_in_a_request_model_is_422(client: TestClient, owner: dict[str, str]) -> None:
+    response = client.post(
+        "/credentials", json={"name": "a", "type": "t", "value": "v", "admin": True}, headers=owner
+    )
+
+    assert response.status_code == 422
+    assert _paths(response) == ["body.admin"]
+
+
+def test_missing_field_is_422_with_its_path(client: TestClient, owner: dict[str, str]) -> None:
+    response = client.post("/credentials", json={"name": "a", "value": "v"}, headers=owner)
+
+    assert response.status_code == 422
+    assert _paths(response) == ["body.type"]
+
+
+def test_body_over_the_limit_is_413(client: TestClient, owner: dict[str, str], settings: Settings) -> None:
+    huge = sample_flow(description="x" * (settings.max_body_bytes + 1))
+
+    response = client.post("/flows", json=huge, headers=owner)
+
+    assert response.status_code == 413
+    assert _error(response)["code"] == "payload_too_large"
+
+
+def test_streamed_body_over_the_limit_is_413(
+    client: TestClient, owner: dict[str, str], settings: Settings
+) -> None:
+    # Given a chunked body (no Content-Length to refuse early)
+    def chunks() -> Iterator[bytes]:
+        yield b'{"id": "big", "name": "'
+        for _ in range(settings.max_body_bytes // 1024 + 1):
+            yield b"x" * 1024
+        yield b'"}'
+
+    response = client.post("/flows", content=chunks(), headers={**owner, "Content-Type": "application/json"})
+
+    assert response.status_code == 413
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/flows/has%20space", 422),
+        ("/flows/" + "a" * 200, 422),
+        ("/flows/-leading-dash", 422),
+        ("/flows/onboarding/versions/0", 422),
+        ("/flows/onboarding/versions/abc", 422),
+        ("/flows/unknown-flow", 404),
+        ("/flows/onboarding/versions/99", 404),
+        ("/credentials/cred_missing", 404),
+        ("/no-such-route", 404),
+    ],
+)
+def test_bad_ids_are_4xx(
+    path: str, status: int, client: TestClient, owner: dict[str, str], created_flow: dict[str, Any]
+) -> None:
+    response = client.get(path, headers=owner)
+
+    assert response.status_code == status
+    assert _error(response)["code"] in {"validation_error", "not_found"}
+
+
+def test_bad_id_reports_the_path_parameter(client: TestClient, owner: dict[str, str]) -> None:
+    response = client.get("/flows/has%20space", headers=owner)
+
+    assert _paths(response) == ["path.flow_id"]
+
+
+def test_bad_query_parameter_reports_its_path(client: TestClient, owner: dict[str, str]) -> None:
+    response = client.get("/flows?limit=0", headers=owner)
+
+    assert response.status_code == 422
+    assert _paths(response) == ["query.limit"]
+
+
+def test_foreign_cursor_is_400(client: TestClient, owner: dict[str, str]) -> None:
+    response = client.get("/flows?cursor=bm90LWEtY3Vyc29y", headers=owner)
+
+    assert response.status_code == 400
+    assert _error(response)["code"] == "invalid_input"
+
+
+def test_wrong_method_is_405_with_the_error_body(client: TestClient, owner: dict[str, str]) -> None:
+    response = client.patch("/flows", headers=owner)
+
+    assert response.status_code == 405
+    assert _error(response)["code"] == "method_not_allowed"
+
+
+def test_duplicate_flow_is_409(
+    client: TestClient, owner: dict[str, str], created_flow: dict[str, Any]
+) -> None:
+    response = client.post("/flows", json=sample_flow(), headers=owner)
+
+    assert response.status_code == 409
+    assert _error(response)["code"] == "conflict"
+
+
+def test_flow_id_unusable_in_a_url_is_422(client: TestClient, owner: dict[str, str]) -> None:
+    response = client.post("/flows", json=sample_flow(id="has/slash"), headers=owner)
+
+    assert response.status_code == 422
+    assert _paths(response) == ["body.id"]
+
+
+@pytest.fixture
+def failing_checker_client(
+    settings: Settings, stores: Stores, issuer: LocalIssuer, clock: FakeClock, envelope: Envelope
+) -> Iterator[TestClient]:
+    """An app whose flow checker reports two problems for every flow."""
+
+    def check(flow: Flow) -> None:
+        raise CompileErrors(
+            [
+                CompileError(
+                    "unknown upstream node 'ghost'", node_id="greet", position="nodes[0].config.values"
+                ),
+                CompileError("unreachable node", node_id="pause"),
+            ]
+        )
+
+    app: FastAPI = create_app(
+        settings, stores, jwks=StaticJwks(issuer.jwks()), envelope=envelope, clock=clock, check_flow=check
+    )
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def test_compile_errors_are_422_with_one_detail_each(failing_checker_client: TestClient, caller: Any) -> None:
+    response = failing_checker_client.post(
+        "/flows/validate", json=sample_flow(), headers=caller.headers("owner")
+    )
+
+    assert response.status_code == 422
+    assert _error(response)["code"] == "compile_errors"
+    assert _error(response)["details"] == [
+        {"path": "body.nodes[0].config.values", "message": "unknown upstream node 'ghost'"},
+        {"path": "body.nodes[id=pause]", "message": "unreachable node"},
+    ]
+
+
+def test_unexpected_error_is_500_without_internals(
+    settings: Settings, stores: Stores, issuer: LocalIssuer, clock: FakeClock, envelope: Envelope, caller: Any
+) -> None:
+    # Given a checker with a bug
+    def check(flow: Flow) -> None:
+        raise RuntimeError("secret internal detail")
+
+    app = create_app(
+        settings, stores, jwks=StaticJwks(issuer.jwks()), envelope=envelope, clock=clock, check_flow=check
+    )
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.post("/flows/validate", json=sample_flow(), headers=caller.headers("owner"))
+
+    assert response.status_code == 500
+    assert _error(response) == {"code": "internal_error", "message": "internal error", "details": []}
