@@ -164,13 +164,17 @@ def _without_union_tags(loc: list[int | str], body: Any) -> list[int | str]:
         if isinstance(part, str) and _is_union_tag(part, current):
             continue
         kept.append(part)
-        if (isinstance(current, dict) and isinstance(part, str) and part in current) or (
-            isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
-        ):
-            current = current[part]
-        else:
-            current = _UNKNOWN
+        current = _child(current, part)
     return kept
+
+
+def _child(value: Any, part: int | str) -> Any:
+    """The value at `part` inside `value`, or `_UNKNOWN` when it is not there."""
+    if isinstance(value, dict) and isinstance(part, str):
+        return value.get(part, _UNKNOWN)
+    if isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
+        return value[part]
+    return _UNKNOWN
 
 
 async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
