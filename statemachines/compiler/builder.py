@@ -128,6 +128,7 @@ class Builder:
         self._scope = _Scope(0, None)
         self._regions: list[_Region] = []
         self._item_override: tuple[str, str] | None = None
+        self._configs: dict[tuple[str, bool], dict[str, Any]] = {}
 
     # --- EmitContext ---------------------------------------------------------------------------
 
@@ -158,19 +159,19 @@ class Builder:
 
     def config(self, node: NodeBase) -> dict[str, Any]:
         """The node's config as JSON (only the keys the author wrote)."""
-        config = getattr(node, "config", None)
-        if config is None:
-            return {}
-        dumped: dict[str, Any] = config.model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return dumped
+        key = (node.id, True)
+        if key not in self._configs:
+            config = getattr(node, "config", None)
+            self._configs[key] = {} if config is None else config.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return self._configs[key]
 
     def full_config(self, node: NodeBase) -> dict[str, Any]:
         """The node's config as JSON with every default filled in."""
-        config = getattr(node, "config", None)
-        if config is None:
-            return {}
-        dumped: dict[str, Any] = config.model_dump(mode="json", by_alias=True)
-        return dumped
+        key = (node.id, False)
+        if key not in self._configs:
+            config = getattr(node, "config", None)
+            self._configs[key] = {} if config is None else config.model_dump(mode="json", by_alias=True)
+        return self._configs[key]
 
     def incoming(self, node_id: str) -> list[str]:
         """Sources of the node's incoming connections (loop back edges excluded), in order."""
@@ -436,11 +437,8 @@ class Builder:
         }
 
     def _null_vars(self, scope: _Scope, members: set[str]) -> dict[str, Any]:
-        return {
-            variable_name(n, scope.depth): None
-            for n in self.graph.order
-            if n in members and self.graph.kind(n) != "fail"
-        }
+        ordered = sorted(members, key=self.graph.topo_index.__getitem__)
+        return {variable_name(n, scope.depth): None for n in ordered if self.graph.kind(n) != "fail"}
 
     @property
     def _region(self) -> _Region:
@@ -530,7 +528,7 @@ class Builder:
             scope = _Scope(parent.depth + 1, parent)
             prefix = f"{name}.branch{index}"
             states = self._compile_region(scope, members, [target], f"{prefix}.end")
-            carried = [n for n in graph.order if n in members and graph.kind(n) != "fail"]
+            carried = [n for n in sorted(members, key=graph.topo_index.__getitem__) if graph.kind(n) != "fail"]
             self._scope = scope
             outputs = ", ".join(f"{_literal(n)}: {self.var(n)}" for n in carried)
             self._scope = parent

@@ -76,6 +76,8 @@ class FlowGraph:
     roots: list[str] = field(default_factory=list)
     error_path_nodes: set[str] = field(default_factory=set)
     problems: list[CompileError] = field(default_factory=list)
+    _specs: dict[str, NodeSpec] = field(default_factory=dict)
+    _routings: dict[str, Routing] = field(default_factory=dict)
 
     @classmethod
     def build(cls, flow: Flow) -> FlowGraph:
@@ -83,6 +85,7 @@ class FlowGraph:
         graph = cls(flow)
         for index, node in enumerate(flow.nodes):
             graph.nodes[node.id] = node
+            graph._specs[node.id] = NODE_TYPES[str(getattr(node, "type"))]  # noqa: B009
             graph.position[node.id] = index
             graph.out_edges[node.id] = []
             graph.in_edges[node.id] = []
@@ -106,11 +109,11 @@ class FlowGraph:
 
     def spec(self, node_id: str) -> NodeSpec:
         """The registry entry of a node's type."""
-        return NODE_TYPES[str(getattr(self.nodes[node_id], "type"))]  # noqa: B009
+        return self._specs[node_id]
 
     def kind(self, node_id: str) -> str:
         """The node kind (task, condition, loop, ...) of a node."""
-        return self.spec(node_id).kind
+        return self._specs[node_id].kind
 
     def where(self, node_id: str, suffix: str = "") -> str:
         """The document position of a node, e.g. `nodes[3].config.url`."""
@@ -127,6 +130,12 @@ class FlowGraph:
 
     def routing(self, node_id: str) -> Routing:
         """The out-edges of a node grouped as Choice rules and default targets (body/back edges excluded)."""
+        cached = self._routings.get(node_id)
+        if cached is None:
+            cached = self._routings[node_id] = self._routing(node_id)
+        return cached
+
+    def _routing(self, node_id: str) -> Routing:
         kind = self.kind(node_id)
         edges = [e for e in self.out_edges[node_id] if not self.is_back_edge(e) and not self.is_body_edge(e)]
         if kind == "fail":

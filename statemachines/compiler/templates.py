@@ -34,6 +34,9 @@ __all__ = [
 ]
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_SIMPLE_TEMPLATE = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+_DASHED_RUN = re.compile(r"(?<![\w.$`-])[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)+")
+_NEEDS_REWRITE = re.compile(r"[!&|=\"'`]")
 _PARSER_LOCK = threading.Lock()
 _SKIPPED_ATTRS = frozenset({"_outer_instance", "_jsonata_lambda", "value", "type", "position", "id"})
 
@@ -127,8 +130,38 @@ def _skip_string(text: str, i: int) -> int:
     raise TemplateSyntaxError("unterminated string literal", i)
 
 
+def _split_simple(text: str) -> list[tuple[str, int, bool]] | None:
+    """Fast split when the only braces are the template markers and there are no quotes."""
+    opens = text.count("{{")
+    if (
+        text.count("{") != 2 * opens
+        or text.count("}") != 2 * opens
+        or "{{{" in text
+        or "}}}" in text
+        or any(q in text for q in "\"'`")
+    ):
+        return None
+    parts: list[tuple[str, int, bool]] = []
+    last = 0
+    for match in _SIMPLE_TEMPLATE.finditer(text):
+        if match.start() > last:
+            parts.append((text[last : match.start()], last, False))
+        if not match.group(1).strip() or "{{" in match.group(1):
+            return None
+        parts.append((match.group(1), match.start(1), True))
+        last = match.end()
+    if (last != len(text) and "}}" in text[last:]) or (not parts and opens):
+        return None
+    if last < len(text):
+        parts.append((text[last:], last, False))
+    return parts
+
+
 def split_template(text: str) -> list[tuple[str, int, bool]]:
     """Split a string into (piece, offset, is_expression) parts on `{{ ... }}` (nesting-aware)."""
+    simple = _split_simple(text)
+    if simple is not None:
+        return simple
     parts: list[tuple[str, int, bool]] = []
     i = 0
     literal_start = 0
@@ -376,10 +409,26 @@ def _jsonata_message(exc: JException) -> str:
     return message.rstrip(".")
 
 
+def _fast_prepare(text: str, dashed: frozenset[str]) -> str | None:
+    """`prepare` for the common case (no JS operators, no strings): only dashed ids need backticks."""
+    if _NEEDS_REWRITE.search(text):
+        return None
+    if "-" not in text:
+        return text
+    return _DASHED_RUN.sub(lambda m: f"`{m.group(0)}`" if m.group(0) in dashed else m.group(0), text)
+
+
 def _expression(body: str, offset: int, dashed: frozenset[str]) -> Expr:
     stripped = body.lstrip()
     offset += len(body) - len(stripped)
-    text, origin = prepare(stripped.rstrip(), dashed)
+    stripped = stripped.rstrip()
+    fast = _fast_prepare(stripped, dashed)
+    if fast is not None:
+        try:
+            return analyse(fast)
+        except TemplateSyntaxError:
+            pass  # redo on the slow path, which maps the error offset back to the source
+    text, origin = prepare(stripped, dashed)
     try:
         return analyse(text)
     except TemplateSyntaxError as exc:
