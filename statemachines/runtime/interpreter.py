@@ -12,22 +12,21 @@ import heapq
 import random
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from statemachines.runtime.clock import Clock, WallClock, format_timestamp
+from statemachines.runtime.clock import Clock
 from statemachines.runtime.errors import (
-    PathNotFound,
     QueryEvaluationError,
     RuntimeFailure,
     StatesError,
-    TaskTimeout,
 )
 from statemachines.runtime.history import History
-from statemachines.runtime.jsonpath import ROOT_CONTEXT, ROOT_INPUT, JsonPath
 from statemachines.runtime.program import Program
 from statemachines.runtime.resources import TaskRegistry
+from statemachines.runtime.scope import DataAccess
 from statemachines.runtime.states.base import ENTER, Frame, State
+from statemachines.runtime.taskpool import TaskPool
 
 __all__ = [
     "ABORTED",
@@ -83,7 +82,7 @@ def new_execution(
     }
 
 
-class Interpreter:
+class Interpreter(DataAccess, TaskPool):
     """Runs one execution of a compiled program."""
 
     def __init__(
@@ -221,55 +220,6 @@ class Interpreter:
         self.st["runnable"] = list(self.runnable)
         return {k: v for k, v in self.st.items() if k != "events"}
 
-    # ---- handlers on the thread pool --------------------------------------------------------------
-
-    def can_run_in_pool(self, frame: Frame) -> bool:
-        """True when a branch's blocking handler should run on the pool (other frames can progress)."""
-        return frame["parent"] is not None and bool(self.runnable or self.inflight)
-
-    def submit(self, frame: Frame, call: Callable[[], Any], timeout: float | None) -> None:
-        """Run a Task handler on the thread pool; the frame resumes when it ends."""
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="asl-task")
-        deadline = self.clock.now() + timeout if timeout is not None else None
-        self.inflight[frame["id"]] = (self._pool.submit(call), deadline)
-
-    def _collect(self) -> bool:
-        """Wait for pooled handlers (until the next timer or task deadline); True if one ended."""
-        real = isinstance(self.clock, WallClock)
-        limits = [d for _, d in self.inflight.values() if d is not None]
-        if self.timers:
-            limits.append(self.timers[0][0])
-        timeout = max(0.0, min(limits) - self.clock.now()) if real and limits else None
-        futures = {future: fid for fid, (future, _) in self.inflight.items()}
-        done, _ = wait(futures, timeout=timeout, return_when=FIRST_COMPLETED)
-        now = self.clock.now()
-        finished = False
-        for fid, (future, deadline) in list(self.inflight.items()):
-            outcome: tuple[bool, Any] | None = None
-            if future in done:
-                try:
-                    outcome = (True, future.result())
-                except StatesError as exc:
-                    outcome = (False, exc)
-                except Exception as exc:  # a handler bug surfaces as the task's error
-                    outcome = (False, StatesError(type(exc).__name__, str(exc)))
-                if deadline is not None and now > deadline:
-                    outcome = (False, TaskTimeout())
-            elif deadline is not None and now >= deadline and real:
-                outcome = (False, TaskTimeout())
-            if outcome is None:
-                continue
-            del self.inflight[fid]
-            frame = self.frames.get(fid)
-            if frame is None:  # cancelled meanwhile (a sibling failed)
-                continue
-            self.outcomes[fid] = outcome
-            frame["phase"] = "task_done"
-            self.runnable.append(fid)
-            finished = True
-        return finished
-
     # ---- frames --------------------------------------------------------------------------------
 
     def new_frame(
@@ -315,10 +265,6 @@ class Interpreter:
         """Block a frame until `until` (a timer wakes it)."""
         frame["wake_at"] = until
         heapq.heappush(self.timers, (until, frame["id"]))
-
-    def state_of(self, frame: Frame) -> State:
-        """The compiled state a frame is at."""
-        return self.program.branches[frame["branch"]].states[frame["state"]]
 
     def finish_frame(self, frame: Frame, output: Any) -> None:
         """A frame reached an End state."""
@@ -468,95 +414,3 @@ class Interpreter:
         frame["entered"] = self.event(
             frame, state.entered_type, {"name": state.name, "input": frame["input"]}
         )
-
-    # ---- data ----------------------------------------------------------------------------------
-
-    def resolve(self, path: JsonPath, data: Any) -> Any:
-        """Select a path from `data`, the context object or a variable of the current frame."""
-        root = path.root
-        if root == ROOT_INPUT:
-            return path.get(data)
-        if root == ROOT_CONTEXT:
-            return path.get(self.context(self.cur_frame))
-        return path.get(self.variable(self.cur_frame, path.variable or ""))
-
-    def variable(self, frame: Frame, name: str) -> Any:
-        """The value of variable `name` as seen from `frame` (inner scopes first)."""
-        f: Frame | None = frame
-        while f is not None:
-            scope = f["vars"]
-            if name in scope:
-                return scope[name]
-            parent = f["parent"]
-            f = self.frames.get(parent) if parent is not None else None
-        raise PathNotFound("$" + name, f"No variable named '{name}'")
-
-    def all_variables(self, frame: Frame) -> dict[str, Any]:
-        """Every variable visible from `frame`, inner scopes overriding outer ones."""
-        chain: list[dict[str, Any]] = []
-        f: Frame | None = frame
-        while f is not None:
-            chain.append(f["vars"])
-            parent = f["parent"]
-            f = self.frames.get(parent) if parent is not None else None
-        merged: dict[str, Any] = {}
-        for scope in reversed(chain):
-            merged.update(scope)
-        return merged
-
-    def assign(self, frame: Frame, values: dict[str, Any]) -> None:
-        """Commit variable assignments in the frame's own scope."""
-        frame["vars"].update(values)
-
-    def context(self, frame: Frame) -> dict[str, Any]:
-        """The context object (`$$`, `$states.context`) as seen from `frame`."""
-        st = self.st
-        if self._exec_ctx is None or self._exec_ctx["RedriveCount"] != st["redrive_count"]:
-            self._exec_ctx = {
-                "Id": st["execution_arn"],
-                "Input": st["input"],
-                "StartTime": format_timestamp(st["start_time"]),
-                "Name": st["name"],
-                "RoleArn": st["role_arn"],
-                "RedriveCount": st["redrive_count"],
-            }
-        state: dict[str, Any] = {
-            "Name": frame.get("state"),
-            "EnteredTime": format_timestamp(frame.get("entered_at", 0.0)),
-        }
-        if frame.get("state") is not None and self.state_of(frame).kind == "Task":
-            state["RetryCount"] = frame.get("retry_count", 0)
-        ctx: dict[str, Any] = {
-            "Execution": dict(self._exec_ctx),
-            "StateMachine": {"Id": st["state_machine_arn"], "Name": st["state_machine_name"]},
-            "State": state,
-        }
-        if self.map_item is not None:
-            ctx["Map"] = {"Item": self.map_item}
-        token = (frame.get("ctx") or {}).get("token") if isinstance(frame.get("ctx"), dict) else None
-        if token:
-            ctx["Task"] = {"Token": token}
-        return ctx
-
-    def bindings(
-        self,
-        frame: Frame,
-        data: Any,
-        *,
-        result: Any = _NOTHING,
-        error_output: Any = _NOTHING,
-        context: bool = False,
-    ) -> dict[str, Any]:
-        """JSONata bindings: every visible variable plus `$states` (raw values, see `Bindings`)."""
-        from statemachines.runtime.jsonata import Bindings
-
-        states: dict[str, Any] = {"input": data}
-        if result is not _NOTHING:
-            states["result"] = result
-        if error_output is not _NOTHING:
-            states["errorOutput"] = error_output
-        if context:
-            states["context"] = self.context(frame)
-        bound = self.all_variables(frame)
-        bound["states"] = states
-        return Bindings(bound)
