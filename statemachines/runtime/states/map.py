@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from statemachines.runtime.errors import DefinitionError, PathNotFound, QueryEvaluationError, RuntimeFailure
 from statemachines.runtime.jsonata import compile_jsonata, expression_text, is_jsonata
 from statemachines.runtime.states.base import DEFAULT, ENTER, Frame, State, compile_optional_path, failure
+from statemachines.runtime.states.pass_state import check_payload_size
 
 if TYPE_CHECKING:
     from statemachines.runtime.interpreter import Interpreter
@@ -299,6 +300,7 @@ class MapState(State):
             raise failure(ctx["error"][0], ctx["error"][1], "MapStateFailed")
         if self.distributed:
             ex.event(frame, "MapRunSucceeded", None)
+        check_payload_size(self.name, ctx["results"], "MapStateFailed")
         ex.event(frame, "MapStateSucceeded", None)
         return self.leave(ex, frame, self.complete(ex, frame, frame["input"], ctx["results"]))
 

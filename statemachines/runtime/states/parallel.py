@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from statemachines.runtime.errors import DefinitionError
 from statemachines.runtime.states.base import ENTER, Frame, State, failure
+from statemachines.runtime.states.pass_state import check_payload_size
 
 if TYPE_CHECKING:
     from statemachines.runtime.interpreter import Interpreter
@@ -92,5 +93,6 @@ class ParallelState(State):
         frame["ctx"] = None
         if ctx["error"] is not None:
             raise failure(ctx["error"][0], ctx["error"][1], "ParallelStateFailed")
+        check_payload_size(self.name, ctx["results"], "ParallelStateFailed")
         ex.event(frame, "ParallelStateSucceeded", None)
         return self.leave(ex, frame, self.complete(ex, frame, frame["input"], ctx["results"]))

@@ -11,7 +11,7 @@ from statemachines.runtime.states.base import ENTER, Frame, State
 if TYPE_CHECKING:
     from statemachines.runtime.interpreter import Interpreter
 
-__all__ = ["MAX_PAYLOAD_BYTES", "PassState", "data_limit_error"]
+__all__ = ["MAX_PAYLOAD_BYTES", "PassState", "check_payload_size", "data_limit_error"]
 
 MAX_PAYLOAD_BYTES = 256 * 1024
 _NO_RESULT = object()
@@ -23,6 +23,14 @@ def data_limit_error(name: str) -> StatesError:
         "States.DataLimitExceeded",
         f"The state/task '{name}' returned a result with a size exceeding the maximum number of bytes service limit.",
     )
+
+
+def check_payload_size(name: str, value: Any, fail_event: str | None = None) -> None:
+    """Raise States.DataLimitExceeded when `value` serialises to more than 256 KiB."""
+    if len(json.dumps(value, ensure_ascii=False).encode()) > MAX_PAYLOAD_BYTES:
+        err = data_limit_error(name)
+        err.fail_event = fail_event
+        raise err
 
 
 class PassState(State):

@@ -303,3 +303,22 @@ def test_map_results_stay_in_item_order_when_handlers_finish_out_of_order() -> N
         },
     )
     assert run_definition(definition, [0, 1, 2], tasks=tasks, clock=FakeClock()).output == [0, 10, 20]
+
+
+def test_map_results_over_the_payload_limit_fail_the_map() -> None:
+    definition = machine(
+        "M",
+        {
+            "M": {
+                "Type": "Map",
+                "ItemProcessor": {
+                    "StartAt": "P",
+                    "States": {"P": {"Type": "Pass", "Result": "x" * 2000, "End": True}},
+                },
+                "End": True,
+            }
+        },
+    )
+    result = run_definition(definition, list(range(200)), clock=FakeClock())
+    assert (result.status, result.error) == ("FAILED", "States.DataLimitExceeded")
+    assert result.history_types()[-2:] == ["MapStateFailed", "ExecutionFailed"]
