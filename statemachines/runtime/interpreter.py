@@ -338,16 +338,19 @@ class Interpreter(DataAccess, TaskPool):
 
     # ---- errors --------------------------------------------------------------------------------
 
+    def _prefixed(self, state: State, frame: Frame, err: StatesError) -> str | None:
+        """The cause, with AWS's "An error occurred while executing the state ..." prefix where due."""
+        cause = err.cause
+        if err.error in ("States.Runtime", "States.QueryEvaluationError") and not (cause or "").startswith(
+            _PREFIX
+        ):
+            cause = f"{_PREFIX} '{state.name}' (entered at the event id #{frame['entered']}). {cause or ''}".rstrip()
+        return cause
+
     def handle_error(self, frame: Frame, state: State, err: StatesError) -> str | None:
         """Apply Retry then Catch to an error raised by `state`; returns the next state or None."""
         self.cur_frame = frame
-        error, cause = err.error, err.cause
-        if error in ("States.Runtime", "States.QueryEvaluationError") and not (cause or "").startswith(
-            _PREFIX
-        ):
-            cause = (
-                f"{_PREFIX} '{state.name}' (entered at the event id #{frame['entered']}). {cause or ''}"
-            ).rstrip()
+        error, cause = err.error, self._prefixed(state, frame, err)
         if isinstance(err, RuntimeFailure) or error == "States.Runtime":
             self.finish_execution(FAILED, error=error, cause=cause)
             return None
@@ -380,7 +383,7 @@ class Interpreter(DataAccess, TaskPool):
                 try:
                     out = state.catch_output(self, frame, catcher, error_output)
                 except StatesError as inner:
-                    self.fail_frame(frame, inner.error, inner.cause)
+                    self.fail_frame(frame, inner.error, self._prefixed(state, frame, inner))
                     return None
                 self.event(frame, state.exited_type, {"name": state.name, "output": out})
                 frame["input"] = out

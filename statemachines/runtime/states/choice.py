@@ -112,7 +112,10 @@ class ChoiceState(State):
         if target is None:
             target = self.default
             if target is None:
-                raise StatesError("States.NoChoiceMatched", "No Matches!")
+                raise StatesError(
+                    "States.NoChoiceMatched",
+                    f"No choice rule matched in state '{self.name}' and it has no Default",
+                )
         ex.event(frame, self.exited_type, {"name": self.name, "output": out})
         frame["input"] = out
         return target
