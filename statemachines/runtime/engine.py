@@ -182,6 +182,7 @@ class Runtime:
             arn = st["execution_arn"]
             interp = self._interpreter(program, st)
             self._executions[arn] = interp
+            self._saved[arn] = 0
             interp.start()
             interp.run(wait=wait)
             return ExecutionResult(interp.st, interp.history)
