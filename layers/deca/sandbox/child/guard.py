@@ -33,7 +33,7 @@ ALLOWED_MODULES: Final = frozenset(
 
 FORBIDDEN_NAMES: Final = frozenset(
     {
-        "eval", "exec", "compile", "open", "input", "breakpoint", "help", "globals", "locals", "vars",
+        "eval", "exec", "compile", "open", "breakpoint", "help", "globals", "locals", "vars",
         "setattr", "delattr", "memoryview", "exit", "quit",
     }
 )  # fmt: skip

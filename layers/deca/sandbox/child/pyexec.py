@@ -64,8 +64,24 @@ def _module_view(name: str, cache: dict[str, types.ModuleType]) -> types.ModuleT
                 setattr(view, attr, _module_view(full, cache))
             continue
         setattr(view, attr, value)
+    view.__getattr__ = _missing_attribute(name, real, excluded)  # type: ignore[method-assign]
     cache[name] = view
     return view
+
+
+def _missing_attribute(name: str, real: types.ModuleType, excluded: frozenset[str]) -> Callable[[str], Any]:
+    """PEP 562 hook of a module copy: names left out on purpose are violations, others AttributeError."""
+
+    def missing(attr: str) -> Any:
+        if not (attr.startswith("__") and attr.endswith("__")) and (
+            attr.startswith("_")
+            or attr in excluded
+            or isinstance(getattr(real, attr, None), types.ModuleType)
+        ):
+            raise _violate(f"'{name}.{attr}' is not available in the sandbox")
+        raise AttributeError(f"module '{name}' has no attribute '{attr}'")
+
+    return missing
 
 
 def _make_import(cache: dict[str, types.ModuleType]) -> Callable[..., types.ModuleType]:
