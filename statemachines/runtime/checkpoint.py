@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from pathlib import Path
 from typing import Any, Protocol
@@ -59,6 +58,8 @@ class SqliteCheckpointStore:
     """A durable store in one SQLite file; survives the process being killed."""
 
     def __init__(self, path: str | Path) -> None:
+        import sqlite3  # imported here: `deca asl run` never needs it
+
         self.path = str(path)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import random
 import threading
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -83,6 +82,8 @@ class ExecutionResult:
 
 
 def _uuid() -> str:
+    import uuid
+
     return str(uuid.uuid4())
 
 
