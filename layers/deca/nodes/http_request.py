@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from deca.nodes.base import NodeConfig, NodeOutput, NodeSpec
 from deca.nodes.common import URL_OR_TEMPLATE_PATTERN, CredentialId, TemplateStr
 
-__all__ = ["SPEC", "HttpAuth", "HttpPagination", "HttpRequestConfig", "HttpRequestOutput", "HttpRetry"]
+if TYPE_CHECKING:
+    from deca.nodes.context import NodeContext
+    from deca.nodes.task import NodeTask
+
+__all__ = ["SPEC", "HttpAuth", "HttpPagination", "HttpRequestConfig", "HttpRequestOutput", "HttpRetry", "run"]
 
 # Headers that carry credentials: a literal value in a flow would be a secret in plain text.
 _CREDENTIAL_HEADERS = frozenset(
@@ -119,7 +123,7 @@ class HttpRequestConfig(NodeConfig):
     )
     follow_redirects: bool = Field(default=True, description="Follow 3xx redirects")
     fail_on_status: bool = Field(
-        default=True, description="Raise HttpError for 4xx/5xx; false: output the status and go on"
+        default=True, description="Raise HttpRequestFailed for 4xx/5xx; false: output the status and go on"
     )
 
     @model_validator(mode="after")
@@ -165,7 +169,16 @@ SPEC = NodeSpec(
     output=HttpRequestOutput,
     side_effects=True,
     icon="globe",
-    errors=("HttpError", "HttpTimeout", "HttpConnectionError", "CredentialNotFound"),
+    errors=(
+        "HttpRequestFailed",
+        "HttpTimeout",
+        "HttpConnectionError",
+        "IntegrationRateLimited",
+        "IntegrationAuthError",
+        "IntegrationConfigError",
+        "OutboundRequestBlocked",
+        "CredentialNotFound",
+    ),
     example={
         "method": "POST",
         "url": "https://api.example.com/v1/leads",
@@ -173,3 +186,14 @@ SPEC = NodeSpec(
         "auth": {"type": "bearer", "credential_id": "example-api"},
     },
 )
+
+
+def run(config: HttpRequestConfig, task: NodeTask, ctx: NodeContext) -> HttpRequestOutput:
+    """Send the request through the SSRF guard; POST and PATCH run once per execution and node."""
+    from deca.integrations.http import perform_request
+
+    if config.method in ("POST", "PATCH"):
+        from deca.integrations.idempotency import run_once
+
+        return run_once(ctx, task, HttpRequestOutput, lambda: perform_request(config, ctx))
+    return perform_request(config, ctx)
