@@ -43,6 +43,22 @@ def _null_if_missing(expression: str) -> str:
     return f"($v := {expression}; $exists($v) ? $v : null)"
 
 
+def _reachable(states: States, start: str) -> States:
+    """The states reachable from `start` (AWS rejects a definition with unreachable states)."""
+    seen = {start}
+    stack = [start]
+    while stack:
+        state = states[stack.pop()]
+        targets = [state.get("Next"), state.get("Default")]
+        targets += [rule.get("Next") for rule in state.get("Choices", [])]
+        targets += [catcher.get("Next") for catcher in state.get("Catch", [])]
+        for target in targets:
+            if isinstance(target, str) and target not in seen and target in states:
+                seen.add(target)
+                stack.append(target)
+    return {name: state for name, state in states.items() if name in seen}
+
+
 @dataclass(frozen=True)
 class BuildSettings:
     """The compile options the builder needs."""
@@ -128,7 +144,6 @@ class Builder:
         self._scope = _Scope(0, None)
         self._regions: list[_Region] = []
         self._item_override: tuple[str, str] | None = None
-        self._configs: dict[tuple[str, bool], dict[str, Any]] = {}
 
     # --- EmitContext ---------------------------------------------------------------------------
 
@@ -159,19 +174,11 @@ class Builder:
 
     def config(self, node: NodeBase) -> dict[str, Any]:
         """The node's config as JSON (only the keys the author wrote)."""
-        key = (node.id, True)
-        if key not in self._configs:
-            config = getattr(node, "config", None)
-            self._configs[key] = {} if config is None else config.model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return self._configs[key]
+        return self.graph.config_json(node.id)
 
     def full_config(self, node: NodeBase) -> dict[str, Any]:
         """The node's config as JSON with every default filled in."""
-        key = (node.id, False)
-        if key not in self._configs:
-            config = getattr(node, "config", None)
-            self._configs[key] = {} if config is None else config.model_dump(mode="json", by_alias=True)
-        return self._configs[key]
+        return self.graph.config_json(node.id, full=True)
 
     def incoming(self, node_id: str) -> list[str]:
         """Sources of the node's incoming connections (loop back edges excluded), in order."""
@@ -397,7 +404,7 @@ class Builder:
         all_states.update(states)
         all_states[end_state] = {"Type": "Pass", "Output": jsonata(result), "End": True}
         mode: dict[str, Any] = {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"} if distributed else {"Mode": "INLINE"}
-        processor = {"ProcessorConfig": mode, "StartAt": init_state, "States": all_states}
+        processor = {"ProcessorConfig": mode, "StartAt": init_state, "States": _reachable(all_states, init_state)}
         return processor, selector
 
     def _first_present(self, nodes: list[str]) -> str:
@@ -433,7 +440,7 @@ class Builder:
             "QueryLanguage": "JSONata",
             "StartAt": "_start",
             "TimeoutSeconds": self.flow.settings.timeout,
-            "States": document_states,
+            "States": _reachable(document_states, "_start"),
         }
 
     def _null_vars(self, scope: _Scope, members: set[str]) -> dict[str, Any]:
@@ -537,7 +544,7 @@ class Builder:
             }
             branch_states.update(states)
             branch_states[f"{prefix}.end"] = {"Type": "Pass", "Output": jsonata("{" + outputs + "}"), "End": True}
-            asl_branches.append({"StartAt": prefix, "States": branch_states})
+            asl_branches.append({"StartAt": prefix, "States": _reachable(branch_states, prefix)})
             for n in carried:
                 parent.assigned.add(n)
                 reassign[variable_name(n, parent.depth)] = jsonata(f"$states.result[{index - 1}].{_field(n)}")

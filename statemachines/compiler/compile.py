@@ -53,11 +53,12 @@ class CompileOptions:
 
 @dataclass(frozen=True)
 class CheckedFlow:
-    """A flow whose graph and templates passed every check."""
+    """A flow that passed every check, with its ASL for the default options (built while checking)."""
 
     flow: Flow
     graph: FlowGraph
     templates: FlowTemplates
+    asl: dict[str, Any]
 
 
 def parse_flow(document: Any) -> Flow:
@@ -87,7 +88,9 @@ def check_flow(flow: Flow) -> CheckedFlow:
     problems = [*graph.problems, *templates.problems]
     if problems:
         raise CompileErrors(problems)
-    return CheckedFlow(flow, graph, templates)
+    # building is part of checking: some shapes (crossing fan-out branches, an error route leaving
+    # its branch) are only found while laying out the states
+    return CheckedFlow(flow, graph, templates, _build(graph, templates, _DEFAULT_OPTIONS))
 
 
 def validate_document(document: Any) -> CheckedFlow:
@@ -101,7 +104,13 @@ def compile_flow(flow: Flow, options: CompileOptions = CompileOptions()) -> dict
 
 
 def compile_checked(checked: CheckedFlow, options: CompileOptions = CompileOptions()) -> dict[str, Any]:
-    """Compile an already checked flow to an ASL document."""
+    """The ASL document of a checked flow (the one built while checking when options are the defaults)."""
+    if options == _DEFAULT_OPTIONS:
+        return checked.asl
+    return _build(checked.graph, checked.templates, options)
+
+
+def _build(graph: FlowGraph, templates: FlowTemplates, options: CompileOptions) -> dict[str, Any]:
     settings = BuildSettings(
         function_prefix=options.function_prefix,
         output_ref_threshold=options.output_ref_threshold,
@@ -112,7 +121,10 @@ def compile_checked(checked: CheckedFlow, options: CompileOptions = CompileOptio
         lambda_retry_attempts=options.lambda_retry_attempts,
         lambda_retry_backoff=options.lambda_retry_backoff,
     )
-    return Builder(checked.graph, checked.templates, settings).build()
+    return Builder(graph, templates, settings).build()
+
+
+_DEFAULT_OPTIONS = CompileOptions()
 
 
 def dumps_asl(asl: dict[str, Any]) -> str:

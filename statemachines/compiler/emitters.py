@@ -238,7 +238,7 @@ def emit_sub_flow(ctx: EmitContext, node: NodeBase, next_state: str) -> States:
     state: dict[str, Any] = {
         "Type": "Task",
         "Resource": "arn:aws:states:::states:startExecution" + (".sync:2" if wait else ""),
-        "Arguments": {"StateMachineArn": arn, "Input": ctx.value(node, config.get("input"), "config.input")},
+        "Arguments": {"StateMachineArn": arn, "Input": ctx.value(node, config.get("input") or {}, "config.input")},
     }
     retry = ctx.retry(node, lambda_task=False)
     if retry:

@@ -10,6 +10,7 @@ import heapq
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from deca.errors import CompileError
 from deca.flow.models import Connection, Flow, NodeBase
@@ -78,6 +79,7 @@ class FlowGraph:
     problems: list[CompileError] = field(default_factory=list)
     _specs: dict[str, NodeSpec] = field(default_factory=dict)
     _routings: dict[str, Routing] = field(default_factory=dict)
+    _configs: dict[tuple[str, bool], dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, flow: Flow) -> FlowGraph:
@@ -114,6 +116,16 @@ class FlowGraph:
     def kind(self, node_id: str) -> str:
         """The node kind (task, condition, loop, ...) of a node."""
         return self._specs[node_id].kind
+
+    def config_json(self, node_id: str, *, full: bool = False) -> dict[str, Any]:
+        """A node's config as JSON: the keys the author wrote, or (full) with every default filled in."""
+        key = (node_id, full)
+        cached = self._configs.get(key)
+        if cached is None:
+            config = getattr(self.nodes[node_id], "config", None)
+            cached = {} if config is None else config.model_dump(mode="json", by_alias=True, exclude_unset=not full)
+            self._configs[key] = cached
+        return cached
 
     def where(self, node_id: str, suffix: str = "") -> str:
         """The document position of a node, e.g. `nodes[3].config.url`."""

@@ -112,13 +112,17 @@ def missing_field(schema: dict[str, Any], fields: tuple[str, ...]) -> tuple[str,
     return None
 
 
+_PARSED: dict[tuple[str, frozenset[str]], Template | None] = {}
+_PARSED_MAX = 65_536
+_DASHED_SETS: dict[frozenset[str], frozenset[str]] = {}
+
+
 @dataclass
 class FlowTemplates:
     """Parsed templates of a flow (by text) and the problems found in them."""
 
     graph: FlowGraph
     problems: list[CompileError] = field(default_factory=list)
-    _strings: dict[str, Template | None] = field(default_factory=dict)
     _conditions: dict[str, Expr] = field(default_factory=dict)
 
     @property
@@ -127,13 +131,21 @@ class FlowTemplates:
         return self._dashed
 
     def __post_init__(self) -> None:
-        self._dashed = frozenset(n for n in self.graph.nodes if "-" in n)
+        dashed = frozenset(n for n in self.graph.nodes if "-" in n)
+        if len(_DASHED_SETS) > 1024:
+            _DASHED_SETS.clear()
+            _PARSED.clear()
+        # one shared instance per distinct id set, so cache keys compare by identity, not content
+        self._dashed = _DASHED_SETS.setdefault(dashed, dashed)
 
     def string(self, text: str) -> Template | None:
         """The parsed template of a config string (None without templates); raises TemplateSyntaxError."""
-        if text not in self._strings:
-            self._strings[text] = parse_string(text, self._dashed)
-        return self._strings[text]
+        key = (text, self._dashed)
+        if key not in _PARSED:
+            if len(_PARSED) > _PARSED_MAX:
+                _PARSED.clear()
+            _PARSED[key] = parse_string(text, self._dashed)
+        return _PARSED[key]
 
     def condition(self, text: str) -> Expr:
         """The parsed boolean condition; raises TemplateSyntaxError."""
@@ -148,7 +160,7 @@ class FlowTemplates:
             config = getattr(node, "config", None)
             if not isinstance(config, BaseModel):
                 continue
-            dumped = config.model_dump(mode="json", by_alias=True, exclude_unset=True)
+            dumped = graph.config_json(node_id)
             node_type = graph.spec(node_id).type
             conditions = condition_paths(graph.kind(node_id), node_type)
             for path, text in walk_strings(dumped):
