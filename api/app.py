@@ -6,7 +6,6 @@ Locally: `uvicorn --factory api.app:create_app`. On Lambda: `api.lambda_handler.
 from __future__ import annotations
 
 import contextlib
-import importlib
 from collections.abc import Mapping
 
 import httpx
@@ -24,6 +23,7 @@ from deca.errors import NotFoundError
 from deca.flow import Flow
 from deca.settings import Settings
 from deca.stores import Stores, mongo_stores, sqlite_stores
+from statemachines.compiler import check_flow
 
 __all__ = ["create_app", "default_envelope", "default_flow_checker", "default_jwks", "default_stores"]
 
@@ -66,22 +66,9 @@ def default_envelope(settings: Settings) -> Envelope:
     return Envelope(LocalKeyEncryptionKey.from_file(settings.local_kek_file))
 
 
-def _schema_only(flow: Flow) -> None:
-    """No compiler available: the schema validation that produced `flow` is all there is."""
-
-
-def default_flow_checker() -> FlowChecker:
-    """The compiler's validation (`validate_flow`, else `compile_flow`) when the compiler provides one."""
-    try:
-        compiler = importlib.import_module("statemachines.compiler")
-    except ImportError:
-        return _schema_only
-    for name in ("validate_flow", "compile_flow"):
-        function = getattr(compiler, name, None)
-        if callable(function):
-            checker: FlowChecker = function
-            return checker
-    return _schema_only
+def default_flow_checker(flow: Flow) -> None:
+    """The compiler's checks (graph, templates, layout); `CompileErrors` lists every problem."""
+    check_flow(flow)
 
 
 def _store_probe(stores: Stores) -> HealthCheck:
@@ -130,7 +117,7 @@ def create_app(
         envelope=envelope or default_envelope(settings),
         limiter=limiter,
         clock=clock,
-        check_flow=check_flow or default_flow_checker(),
+        check_flow=check_flow or default_flow_checker,
         started_at=clock.now(),
         health_checks=dict(health_checks) if health_checks is not None else {"store": _store_probe(stores)},
     )
