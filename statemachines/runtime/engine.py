@@ -185,20 +185,34 @@ class Runtime:
             self._executions[arn] = interp
             self._saved[arn] = 0
             interp.start()
-            interp.run(wait=wait)
-            return ExecutionResult(interp.st, interp.history)
+        return self._drive(interp, wait)
 
     def run(self, execution_arn: str, *, wait: bool = True) -> ExecutionResult:
         """Continue a RUNNING execution until it ends or blocks."""
         with self._lock:
             interp = self._get(execution_arn)
-            interp.run(wait=wait)
-            return ExecutionResult(interp.st, interp.history)
+        return self._drive(interp, wait)
+
+    def _drive(self, interp: Interpreter, wait: bool) -> ExecutionResult:
+        """Run until the execution ends or blocks; sleeps on the clock without holding the lock,
+        so other threads can complete task tokens or stop the execution meanwhile."""
+        while True:
+            with self._lock:
+                interp.run(wait=False)
+                when = interp.next_wake() if interp.status == RUNNING else None
+                if not wait or when is None:
+                    return ExecutionResult(interp.st, interp.history)
+                interp.wakeup.clear()
+            self.clock.sleep_until(when, interp.wakeup)
 
     def describe(self, execution_arn: str) -> ExecutionResult:
         """The execution's current status, output or error."""
-        interp = self._get(execution_arn)
-        return ExecutionResult(interp.st, interp.history)
+        with self._lock:
+            interp = self._get(execution_arn)
+            deadline = interp.deadline
+            if interp.status == RUNNING and deadline is not None and self.clock.now() >= deadline:
+                interp.run(wait=False)  # applies the machine timeout
+            return ExecutionResult(interp.st, interp.history)
 
     def history(self, execution_arn: str) -> list[dict[str, Any]]:
         """The execution's history events."""
@@ -222,6 +236,7 @@ class Runtime:
             if interp.status == RUNNING:
                 interp.finish_execution(ABORTED, error=error, cause=cause)
                 interp.save()
+            interp.wakeup.set()
             return ExecutionResult(interp.st, interp.history)
 
     def redrive(self, execution_arn: str, *, wait: bool = True) -> ExecutionResult:
@@ -243,8 +258,7 @@ class Runtime:
             interp.runnable.clear()
             interp.schedule(root)
             interp.save()
-            interp.run(wait=wait)
-            return ExecutionResult(st, interp.history)
+        return self._drive(interp, wait)
 
     # ---- callbacks -----------------------------------------------------------------------------
 
@@ -264,8 +278,8 @@ class Runtime:
             frame["wake_at"] = None
             interp.schedule(frame)
             interp.save()
-            interp.run(wait=wait)
-            return ExecutionResult(interp.st, interp.history)
+            interp.wakeup.set()
+        return self._drive(interp, wait)
 
     def send_task_success(self, token: str, output: Any, *, wait: bool = True) -> ExecutionResult:
         """Complete a `.waitForTaskToken` task with `output` and continue the execution."""
@@ -289,6 +303,7 @@ class Runtime:
                 state = interp.state_of(frame)
                 state.rearm(interp, frame)  # type: ignore[attr-defined]
                 interp.save()
+                interp.wakeup.set()
 
     def tokens(self, execution_arn: str) -> list[str]:
         """The task tokens an execution is waiting on."""
@@ -317,8 +332,7 @@ class Runtime:
             interp = self._load(execution_arn)
             if interp is None:
                 raise StatesError("ExecutionDoesNotExist", f"Execution does not exist: '{execution_arn}'")
-            interp.run(wait=wait)
-            return ExecutionResult(interp.st, interp.history)
+        return self._drive(interp, wait)
 
     def resume_all(self, *, wait: bool = True) -> list[ExecutionResult]:
         """Resume every execution the store holds as RUNNING."""

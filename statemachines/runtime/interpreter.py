@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import heapq
 import random
+import threading
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -119,6 +120,7 @@ class Interpreter(DataAccess, TaskPool):
         self.inflight: dict[str, tuple[Future[Any], float | None]] = {}
         self.outcomes: dict[str, tuple[bool, Any]] = {}
         self._pool: ThreadPoolExecutor | None = None
+        self.wakeup = threading.Event()
         for fid, f in self.frames.items():
             if f["phase"] == "task_running":
                 f["phase"] = "retry"
@@ -127,7 +129,7 @@ class Interpreter(DataAccess, TaskPool):
         self.map_item: dict[str, Any] | None = None
         self._exec_ctx: dict[str, Any] | None = None
         timeout = program.timeout
-        self.deadline = st["start_time"] + timeout if timeout is not None else None
+        self.deadline: float | None = st["start_time"] + timeout if timeout is not None else None
 
     # ---- lifecycle -----------------------------------------------------------------------------
 
@@ -149,45 +151,57 @@ class Interpreter(DataAccess, TaskPool):
         self.save()
 
     def run(self, *, wait: bool = True) -> str:
-        """Run until the execution ends or blocks (task tokens; timers too when `wait` is False)."""
+        """Run until the execution ends or blocks: on task tokens, and (unless `wait`) on timers.
+
+        With `wait`, sleeps on the clock until the next timer; the sleep ends early when
+        `wakeup` is set (another thread completed a task token or stopped the execution).
+        """
         st = self.st
         runnable = self.runnable
         frames = self.frames
-        deadline = self.deadline
         while st["status"] == RUNNING:
+            deadline = self.deadline
+            if deadline is not None and self.clock.now() >= deadline:
+                self.time_out()
+                break
             if runnable:
                 frame = frames.get(runnable.popleft())
                 if frame is not None and frame["phase"] != "done":
                     self.run_frame(frame)
-                if deadline is not None and st["status"] == RUNNING and self.clock.now() >= deadline:
-                    self.time_out()
                 continue
             if self.inflight and self._collect():
                 continue
-            if not self.timers:
-                break
-            when, fid = self.timers[0]
-            frame = frames.get(fid)
-            if frame is None or frame.get("wake_at") != when:
-                heapq.heappop(self.timers)
-                continue
-            if deadline is not None and when > deadline:
-                if not wait:
-                    break
-                self.clock.sleep_until(deadline)
-                self.time_out()
+            when = self.next_wake()
+            if when is None:
                 break
             if when > self.clock.now():
                 if not wait:
                     break
-                self.clock.sleep_until(when)
+                self.wakeup.clear()
+                self.clock.sleep_until(when, self.wakeup)
                 if self.clock.now() < when:
-                    break
-            heapq.heappop(self.timers)
-            frame["wake_at"] = None
+                    break  # woken early: let the caller see the news
+                continue
+            _, fid = heapq.heappop(self.timers)
+            frames[fid]["wake_at"] = None
             runnable.append(fid)
         self.save()
         return str(st["status"])
+
+    def next_wake(self) -> float | None:
+        """When the execution next needs to run: its earliest timer or its deadline (None: never)."""
+        timers, frames = self.timers, self.frames
+        while timers:
+            when, fid = timers[0]
+            frame = frames.get(fid)
+            if frame is not None and frame.get("wake_at") == when:
+                break
+            heapq.heappop(timers)
+        if not timers:
+            return None  # only task tokens remain: the deadline is checked on the next interaction
+        if self.deadline is not None:
+            return min(timers[0][0], self.deadline)
+        return timers[0][0]
 
     def run_frame(self, frame: Frame) -> None:
         """Run one frame's states until it blocks or finishes."""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
 
-from statemachines.runtime import FakeClock, Runtime, StatesError, TaskRegistry
+from statemachines.runtime import FakeClock, Runtime, StatesError, TaskRegistry, WallClock
 
 DEFINITION = {
     "StartAt": "Ask",
@@ -83,3 +84,42 @@ def test_unknown_token_is_rejected(setup: tuple[Runtime, FakeClock, list[Any]]) 
     with pytest.raises(StatesError) as caught:
         runtime.send_task_success("no-such-token", {})
     assert caught.value.error == "TaskDoesNotExist"
+
+
+def test_token_can_be_completed_while_another_branch_sleeps_on_the_wall_clock() -> None:
+    # Given a Parallel whose first branch sleeps an hour (real clock) and second waits for a token
+    submitted = threading.Event()
+    tasks = TaskRegistry()
+    tokens: list[str] = []
+    tasks.register_lambda("notify", lambda event: tokens.append(event["token"]) or {})
+    definition = {
+        "StartAt": "P",
+        "States": {
+            "P": {
+                "Type": "Parallel",
+                "Branches": [
+                    {"StartAt": "Sleep", "States": {"Sleep": {"Type": "Wait", "Seconds": 3600, "End": True}}},
+                    {"StartAt": "Ask", "States": {"Ask": DEFINITION["States"]["Ask"]}},
+                ],
+                "End": True,
+            }
+        },
+    }
+    runtime = Runtime(
+        tasks=tasks,
+        clock=WallClock(),
+        listeners=[lambda event_type, details: submitted.set() if event_type == "TaskSubmitted" else None],
+    )
+    outcome: list[Any] = []
+    runner = threading.Thread(target=lambda: outcome.append(runtime.start(definition, {}, name="p")))
+    runner.start()
+    assert submitted.wait(timeout=30)
+    # When another thread completes the token and then stops the execution
+    arn = "arn:aws:states:us-east-1:111111111111:execution:TestStateMachine:p"
+    runtime.send_task_success(tokens[0], {"ok": True}, wait=False)
+    runtime.stop(arn)
+    # Then the sleeping run returns promptly instead of holding the runtime for an hour
+    runner.join(timeout=30)
+    assert not runner.is_alive()
+    assert outcome[0].status == "ABORTED"
+    assert "TaskSucceeded" in outcome[0].history_types()
