@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from deca.ai.definition import ToolDefinition
 from deca.nodes.base import NodeConfig, NodeOutput, NodeSpec
 from deca.nodes.common import CredentialId
 
-__all__ = ["SPEC", "AgentConfig", "AgentOutput", "AgentUsage"]
+if TYPE_CHECKING:
+    from deca.nodes.context import NodeContext
+    from deca.nodes.task import NodeTask
+
+__all__ = ["SPEC", "AgentConfig", "AgentOutput", "AgentUsage", "run"]
 
 
 class AgentConfig(NodeConfig):
@@ -32,7 +37,24 @@ class AgentConfig(NodeConfig):
         description="Sampling temperature; the provider's default when unset", default=None, ge=0, le=2
     )
     max_tokens: int | None = Field(default=None, ge=1, le=200_000, description="Maximum tokens of the answer")
-    tools: list[str] = Field(default_factory=list, description="Tool names the agent may call")
+    tools: list[str] = Field(
+        default_factory=list,
+        description="Tool names the agent may call: from tool_definitions, the saved agent, registered tools, "
+        "or a registered function's id",
+    )
+    tool_definitions: list[ToolDefinition] = Field(
+        default_factory=list, description="Tools declared inline (http, function, flow, knowledge_base)"
+    )
+    prompt_id: str | None = Field(
+        default=None,
+        description="A versioned prompt template used as the system prompt (instead of system_prompt)",
+    )
+    prompt_version: int | None = Field(
+        default=None, ge=1, description="Version of prompt_id; the latest when unset"
+    )
+    variables: dict[str, Any] = Field(
+        default_factory=dict, description="Values of the prompt template's `{{ name }}` placeholders"
+    )
     knowledge_base_ids: list[str] = Field(
         default_factory=list, description="DECA knowledge bases the agent may search (retrieval)"
     )
@@ -66,6 +88,7 @@ class AgentUsage(BaseModel):
 
     input_tokens: int = Field(default=0, description="Prompt tokens")
     output_tokens: int = Field(default=0, description="Answer tokens")
+    total_tokens: int = Field(default=0, description="Prompt and answer tokens")
     cost_usd: float = Field(default=0.0, description="Estimated cost in US dollars")
 
 
@@ -79,6 +102,36 @@ class AgentOutput(NodeOutput):
     )
     usage: AgentUsage = Field(default_factory=AgentUsage, description="Tokens used and estimated cost")
     model: str = Field(default="", description="The model that answered")
+    provider: str = Field(default="", description="The provider that answered")
+    iterations: int = Field(default=0, description="Model calls made by the tool-calling loop")
+    finish_reason: str | None = Field(
+        default=None, description="Why the last answer ended (stop, length, ...)"
+    )
+    session_id: str | None = Field(default=None, description="The conversation the turns were remembered in")
+
+
+def run(config: AgentConfig, task: NodeTask, ctx: NodeContext) -> AgentOutput:
+    """Run the agent (tool-calling loop, memory, structured output) and report usage and cost."""
+    from deca.ai.agents import run_agent_node
+
+    definition, result = run_agent_node(config, ctx)
+    usage = AgentUsage(
+        input_tokens=result.usage.input_tokens,
+        output_tokens=result.usage.output_tokens,
+        total_tokens=result.usage.input_tokens + result.usage.output_tokens,
+        cost_usd=result.cost_usd,
+    )
+    return AgentOutput(
+        text=result.text,
+        data=result.data,
+        tool_calls=result.tool_calls,
+        usage=usage,
+        model=result.model,
+        provider=definition.provider,
+        iterations=result.iterations,
+        finish_reason=result.finish_reason,
+        session_id=config.session_id,
+    )
 
 
 SPEC = NodeSpec(
@@ -89,7 +142,15 @@ SPEC = NodeSpec(
     output=AgentOutput,
     kind="task",
     icon="bot",
-    errors=("AgentError", "ProviderRateLimited", "ProviderError"),
+    errors=(
+        "AgentError",
+        "ProviderRateLimited",
+        "ProviderError",
+        "ProviderAuthError",
+        "StructuredOutputInvalid",
+        "ToolError",
+        "CredentialNotFound",
+    ),
     example={
         "agent_id": "persona-generator",
         "prompt": "Create a customer persona based on: {{ input.customer_data }}",
