@@ -6,17 +6,18 @@ Locally: `uvicorn --factory api.app:create_app`. On Lambda: `api.lambda_handler.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import httpx
 from fastapi import FastAPI
 
 from api.deps import ApiServices, FlowChecker, HealthCheck
 from api.errors import install_error_handlers
-from api.middleware import BodySizeLimit
+from api.middleware import BodySizeLimit, JsonOnly
 from api.ratelimit import CacheWindowLimiter, CounterCache, RateLimiter, TokenBucketLimiter
 from api.routes import audit, credentials, flow_versions, flows, health, nodes, workspaces
 from deca.auth import HttpJwks, JwksProvider, LocalIssuer, StaticJwks, TokenVerifier
+from deca.cache import cache_from_url
 from deca.clock import Clock, SystemClock
 from deca.crypto import Envelope, KmsKeyEncryptionKey, LocalKeyEncryptionKey
 from deca.errors import NotFoundError
@@ -91,11 +92,17 @@ def create_app(
     limiter: RateLimiter | None = None,
     check_flow: FlowChecker | None = None,
     health_checks: Mapping[str, HealthCheck] | None = None,
+    raw_body_prefixes: Sequence[str] = ("/webhooks",),
 ) -> FastAPI:
-    """The API app; anything not given is built from `settings` (by default read from `DECA_*`)."""
+    """The API app; anything not given is built from `settings` (by default read from `DECA_*`).
+
+    Request bodies must be JSON except under `raw_body_prefixes` (webhook receivers take any body).
+    """
     settings = settings or Settings.from_env()
     clock = clock or SystemClock()
     stores = stores or default_stores(settings)
+    if cache is None and settings.cache_url:
+        cache = cache_from_url(settings.cache_url, clock=clock)
     if limiter is None:
         limiter = (
             CacheWindowLimiter(cache, per_minute=settings.rate_limit_per_minute, clock=clock)
@@ -128,7 +135,8 @@ def create_app(
     )
     app.state.services = services
     install_error_handlers(app)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(JsonOnly, exempt=tuple(raw_body_prefixes))
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)  # added last: runs first
     for router in _ROUTERS:
         app.include_router(router)
     return app

@@ -1,4 +1,4 @@
-"""ASGI middleware of the API: the request body size limit."""
+"""ASGI middleware of the API: the request body size limit and JSON-only bodies."""
 
 from __future__ import annotations
 
@@ -9,11 +9,44 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import ErrorBody, ErrorInfo
 
-__all__ = ["BodySizeLimit"]
+__all__ = ["BodySizeLimit", "JsonOnly"]
 
 
 def _too_large(limit: int) -> str:
     return f"request body exceeds {limit} bytes"
+
+
+async def _refuse(scope: Scope, receive: Receive, send: Send, status: int, code: str, message: str) -> None:
+    body = ErrorBody(error=ErrorInfo(code=code, message=message))
+    await JSONResponse(jsonable_encoder(body), status_code=status)(scope, receive, send)
+
+
+def _is_json(content_type: bytes) -> bool:
+    media = content_type.split(b";", 1)[0].strip().lower()
+    return media == b"application/json" or (media.startswith(b"application/") and media.endswith(b"+json"))
+
+
+class JsonOnly:
+    """Refuses a request body that is not declared as JSON with 415 (paths under `exempt` may take any)."""
+
+    def __init__(self, app: ASGIApp, *, exempt: tuple[str, ...] = ()) -> None:
+        self.app = app
+        self.exempt = exempt
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Let through bodiless requests, JSON bodies and exempt paths."""
+        path = str(scope.get("path", "")) if scope["type"] == "http" else ""
+        if scope["type"] == "http" and not any(path.startswith(prefix) for prefix in self.exempt):
+            headers = dict(scope.get("headers", []))
+            has_body = (
+                headers.get(b"content-length", b"0") not in (b"0", b"") or b"transfer-encoding" in headers
+            )
+            if has_body and not _is_json(headers.get(b"content-type", b"")):
+                await _refuse(
+                    scope, receive, send, 415, "unsupported_media_type", "request body must be JSON"
+                )
+                return
+        await self.app(scope, receive, send)
 
 
 class BodySizeLimit:
@@ -30,10 +63,10 @@ class BodySizeLimit:
             return
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            status, code = (413, "payload_too_large") if declared.isdigit() else (400, "bad_request")
-            message = _too_large(self.max_bytes) if status == 413 else "invalid Content-Length"
-            body = ErrorBody(error=ErrorInfo(code=code, message=message))
-            await JSONResponse(jsonable_encoder(body), status_code=status)(scope, receive, send)
+            if declared.isdigit():
+                await _refuse(scope, receive, send, 413, "payload_too_large", _too_large(self.max_bytes))
+            else:
+                await _refuse(scope, receive, send, 400, "bad_request", "invalid Content-Length")
             return
         received = 0
 

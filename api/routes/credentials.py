@@ -6,7 +6,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, Field, JsonValue
+from pydantic import AfterValidator, BaseModel, Field, JsonValue
 
 from api.deps import ApiServices, Principal, ResourceId, ServicesDep, audit, require
 from api.errors import error_responses
@@ -17,6 +17,16 @@ from deca.stores.models import Credential, UtcDatetime
 
 __all__ = ["CredentialInfo", "router"]
 
+
+def _not_null(value: JsonValue) -> JsonValue:
+    if value is None:
+        raise ValueError("a credential value cannot be null")
+    return value
+
+
+SecretValue = Annotated[JsonValue, AfterValidator(_not_null)]
+"""Any JSON but null: a token string, or an object such as `{"api_key": ..., "secret": ...}`."""
+
 router = APIRouter(prefix="/credentials", tags=["credentials"], responses=COMMON_ERRORS)
 
 
@@ -25,13 +35,13 @@ class CredentialCreate(RequestModel):
 
     name: str = Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9 _.:-]*$")
     type: str = Field(min_length=1, max_length=100, description="e.g. `openai`, `slack`, `http_bearer`")
-    value: JsonValue = Field(description="The secret; write-only")
+    value: SecretValue = Field(description="The secret; write-only")
 
 
 class CredentialRotate(RequestModel):
     """The credential's new secret value."""
 
-    value: JsonValue = Field(description="The new secret; write-only")
+    value: SecretValue = Field(description="The new secret; write-only")
 
 
 class CredentialInfo(BaseModel):

@@ -57,6 +57,9 @@ class Settings(BaseModel):
     rate_limit_per_minute: int = Field(default=600, ge=1, description="Sustained requests per workspace")
     rate_limit_burst: int = Field(default=120, ge=1, description="Requests a workspace may send at once")
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024, description="Largest request body accepted")
+    cache_url: str | None = Field(
+        default=None, description="Shared cache for rate limits (`redis://`, `rediss://`); None: in-process"
+    )
     mongodb_uri: str | None = Field(default=None, description="MongoDB connection; None: local SQLite")
     mongodb_database: str = Field(default="deca", description="MongoDB database name")
 

@@ -83,3 +83,10 @@ def test_delete_removes_the_credential(client: TestClient, owner: dict[str, str]
 
     assert client.delete(f"/credentials/{credential_id}", headers=owner).status_code == 204
     assert client.get(f"/credentials/{credential_id}", headers=owner).status_code == 404
+
+
+def test_null_value_is_422(client: TestClient, owner: dict[str, str]) -> None:
+    response = client.post("/credentials", json={"name": "k", "type": "t", "value": None}, headers=owner)
+
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["path"] == "body.value"

@@ -215,3 +215,29 @@ def test_unexpected_error_is_500_without_internals(
 
     assert response.status_code == 500
     assert _error(response) == {"code": "internal_error", "message": "internal error", "details": []}
+
+
+def test_body_that_is_not_json_is_415(client: TestClient, owner: dict[str, str]) -> None:
+    response = client.post("/flows", content=b'{"id": "x"}', headers={**owner, "Content-Type": "text/plain"})
+
+    assert response.status_code == 415
+    assert _error(response)["code"] == "unsupported_media_type"
+
+
+def test_json_array_instead_of_an_object_is_422_on_the_body(
+    client: TestClient, owner: dict[str, str]
+) -> None:
+    response = client.post("/flows", json=[sample_flow()], headers=owner)
+
+    assert response.status_code == 422
+    assert _paths(response) == ["body"]
+
+
+def test_unknown_node_type_is_422_on_the_node(client: TestClient, owner: dict[str, str]) -> None:
+    flow = sample_flow()
+    flow["nodes"][0]["type"] = "teleport"
+
+    response = client.post("/flows", json=flow, headers=owner)
+
+    assert response.status_code == 422
+    assert _paths(response) == ["body.nodes[0]"]

@@ -91,3 +91,24 @@ def test_cache_window_limiter_counts_per_minute_in_the_shared_cache() -> None:
     assert refused.value.retry_after_seconds == 60
     clock.advance(60)
     second.check("w")
+
+
+def test_cache_url_puts_the_limit_in_the_shared_cache(
+    settings: Settings,
+    stores: Stores,
+    issuer: LocalIssuer,
+    clock: FakeClock,
+    envelope: Envelope,
+    caller: Caller,
+) -> None:
+    # Given an app with a cache URL and a limit of two a minute (the burst alone would allow more)
+    shared = settings.model_copy(update={"cache_url": "memory://", "rate_limit_per_minute": 2})
+    app = create_app(shared, stores, jwks=StaticJwks(issuer.jwks()), envelope=envelope, clock=clock)
+    headers = caller.headers("viewer")
+
+    # When three requests come in the same minute
+    with TestClient(app) as client:
+        statuses = [client.get("/flows", headers=headers).status_code for _ in range(3)]
+
+    # Then the window counter refuses the third
+    assert statuses == [200, 200, 429]
