@@ -102,6 +102,7 @@ class Interpreter(DataAccess, TaskPool):
         self.st = st
         self.tasks = tasks
         self.clock = clock
+        self._now = clock.now
         self.ids = ids
         self.rng = rng
         self.listeners = listeners or []
@@ -417,17 +418,26 @@ class Interpreter(DataAccess, TaskPool):
         """Record an event of `frame` (dropped for the child executions of a distributed Map)."""
         if frame["quiet"]:
             return 0
-        self.events.append([event_type, self.clock.now(), details])
+        events = self.events
+        events.append([event_type, self._now(), details])
         if self.listeners:
             for listener in self.listeners:
                 listener(event_type, details or {})
-        return len(self.events)
+        return len(events)
 
     def enter(self, frame: Frame, state: State) -> None:
         """Record the StateEntered event of `state`."""
-        frame["entered_at"] = self.clock.now()
+        now = self._now()
+        frame["entered_at"] = now
         frame["attempts"] = None
         frame["retry_count"] = 0
-        frame["entered"] = self.event(
-            frame, state.entered_type, {"name": state.name, "input": frame["input"]}
-        )
+        if frame["quiet"]:
+            frame["entered"] = 0
+            return
+        details = {"name": state.name, "input": frame["input"]}
+        events = self.events
+        events.append([state.entered_type, now, details])
+        frame["entered"] = len(events)
+        if self.listeners:
+            for listener in self.listeners:
+                listener(state.entered_type, details)
