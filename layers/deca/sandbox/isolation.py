@@ -32,6 +32,7 @@ __all__ = [
     "child_env",
     "detect_isolation",
     "probe",
+    "read_paths",
 ]
 
 logger = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ NOBODY = 65534
 LAYER_BUBBLEWRAP = "bubblewrap"
 LAYER_UNPRIVILEGED_USER = "unprivileged_user"
 _SANDBOX_TMP = "/tmp"
+_SYSTEM_DIRS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 _PROBE_TIMEOUT = 10.0
 
 
@@ -53,6 +55,7 @@ class Isolation:
     bubblewrap: str | None = None  # path of the bwrap binary when used
     user: int | None = None  # uid (and gid) the child runs as when the parent is root
     seccomp: bool = True
+    landlock: bool = True
 
     @property
     def layers(self) -> tuple[str, ...]:
@@ -68,18 +71,31 @@ def _engine_path() -> str | None:
     return spec.origin if spec is not None and spec.origin else None
 
 
+def _python_roots(isolation: Isolation) -> list[str]:
+    """The interpreter's own trees (stdlib, lib-dynload, libpython), wherever it is installed."""
+    roots = {sys.base_prefix, sys.base_exec_prefix, sysconfig.get_paths()["stdlib"]}
+    roots.add(os.path.dirname(os.path.dirname(isolation.python)))
+    return sorted({os.path.realpath(r) for r in roots if os.path.isdir(r)})
+
+
+def read_paths(isolation: Isolation) -> list[str]:
+    """Everything a child may read after it locked itself down (Landlock rules)."""
+    paths = ["/usr", *_SYSTEM_DIRS, "/etc/ld.so.cache", "/etc/localtime", *_python_roots(isolation)]
+    paths.append(str(CHILD_ENTRY.parent))
+    if isolation.engine_path:
+        paths.append(isolation.engine_path)
+    return paths
+
+
 def _bwrap_binds(isolation: Isolation) -> list[str]:
     args: list[str] = ["--ro-bind", "/usr", "/usr"]
-    for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
+    for top in _SYSTEM_DIRS:
         if os.path.islink(top):
             args += ["--symlink", os.readlink(top), top]
         elif os.path.isdir(top):
             args += ["--ro-bind", top, top]
-    # The interpreter's own tree when it lives outside /usr (pyenv, a Lambda runtime in /var/lang).
-    roots = {sys.base_prefix, sys.base_exec_prefix, sysconfig.get_paths()["stdlib"]}
-    roots.add(os.path.dirname(os.path.dirname(isolation.python)))
-    for root in sorted(os.path.realpath(r) for r in roots):
-        if not root.startswith("/usr") and os.path.isdir(root):
+    for root in _python_roots(isolation):
+        if not root.startswith("/usr/"):
             args += ["--ro-bind", root, root]
     args += ["--ro-bind", str(CHILD_ENTRY.parent), str(CHILD_ENTRY.parent)]
     if isolation.engine_path:
@@ -127,6 +143,7 @@ def probe(isolation: Isolation) -> tuple[str, ...] | None:
             "file_bytes": 1024,
             "open_files": 32,
             "seccomp": isolation.seccomp,
+            "read_paths": read_paths(isolation) if isolation.landlock else None,
         }
         outcome = run_process(
             child_command(isolation, workdir),

@@ -31,7 +31,7 @@ from deca.sandbox.errors import (
     CodeTimeout,
     SandboxError,
 )
-from deca.sandbox.isolation import Isolation, child_command, child_env, detect_isolation
+from deca.sandbox.isolation import Isolation, child_command, child_env, detect_isolation, read_paths
 from deca.sandbox.models import CodeRequest, CodeResult, SandboxLimits
 from deca.sandbox.process import ProcessResult, run_process
 from deca.sandbox.schemas import check_schema, validate_value
@@ -103,6 +103,7 @@ def _payload(request: CodeRequest, limits: SandboxLimits, isolation: Isolation) 
         "max_log_bytes": limits.max_log_bytes,
         "engine_path": isolation.engine_path,
         "seccomp": isolation.seccomp,
+        "read_paths": read_paths(isolation) if isolation.landlock else None,
     }
     try:
         data = json.dumps(body, allow_nan=False, separators=(",", ":")).encode()

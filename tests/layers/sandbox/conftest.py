@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from deca.sandbox import CodeRequest, CodeResult, Isolation, SandboxLimits, detect_isolation, run_code
-from deca.sandbox.isolation import CHILD_ENTRY, child_command, child_env
+from deca.sandbox.isolation import CHILD_ENTRY, child_command, child_env, read_paths
 from deca.sandbox.process import ProcessResult, run_process
 
 SECRET = "deca-planted-secret-7f3a9c"
@@ -92,7 +92,7 @@ child = {child!r}
 for name, path in (("deca", os.path.dirname(os.path.dirname(child))), ("deca.sandbox", os.path.dirname(child))):
     package = types.ModuleType(name); package.__path__ = [path]; sys.modules[name] = package
 from deca.sandbox.child.main import lock_down
-LAYERS = lock_down({{"cpu_seconds": 5, "memory_bytes": 512 << 20, "file_bytes": 1 << 20, "open_files": 32}})
+LAYERS = lock_down(json.loads({request!r}))
 """
 
 
@@ -109,7 +109,12 @@ def run_unguarded(isolation: Isolation, tmp_root: Path) -> Callable[..., Process
         workdir.mkdir()
         if chosen.user is not None:
             os.chown(workdir, chosen.user, chosen.user)
-        body = UNGUARDED_PRELUDE.format(child=str(CHILD_ENTRY.parent)) + textwrap.dedent(script)
+        request = {
+            "cpu_seconds": 5, "memory_bytes": 512 << 20, "file_bytes": 1 << 20, "open_files": 32,
+            "seccomp": chosen.seccomp, "read_paths": read_paths(chosen) if chosen.landlock else None,
+        }  # fmt: skip
+        prelude = UNGUARDED_PRELUDE.format(child=str(CHILD_ENTRY.parent), request=json.dumps(request))
+        body = prelude + textwrap.dedent(script)
         argv = child_command(chosen, workdir)
         argv[-1:] = ["-c", body]
         try:

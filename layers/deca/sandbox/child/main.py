@@ -8,13 +8,14 @@ import signal
 import sys
 from typing import Any
 
-from deca.sandbox.child import kernel, seccomp
+from deca.sandbox.child import kernel, landlock, seccomp
 from deca.sandbox.child.limits import ProcessLimits, apply_limits
 from deca.sandbox.child.outcome import Outcome, failure
 from deca.sandbox.child.protocol import (
     KIND_RESOURCE_LIMIT,
     KIND_TIMEOUT,
     LAYER_JS_ENGINE,
+    LAYER_LANDLOCK,
     LAYER_NON_DUMPABLE,
     LAYER_PYTHON_GUARD,
     LAYER_RLIMITS,
@@ -26,7 +27,7 @@ __all__ = ["lock_down", "main", "start_timer"]
 
 
 def lock_down(request: dict[str, Any]) -> list[str]:
-    """Apply the limits, hide this process from its peers and install seccomp; return the active layers."""
+    """Apply the limits, hide this process, confine its files and syscalls; return the active layers."""
     layers = []
     apply_limits(
         ProcessLimits(
@@ -39,6 +40,9 @@ def lock_down(request: dict[str, Any]) -> list[str]:
     layers.append(LAYER_RLIMITS)
     if kernel.set_non_dumpable():
         layers.append(LAYER_NON_DUMPABLE)
+    read_paths = request.get("read_paths")
+    if isinstance(read_paths, list) and landlock.restrict_paths(read_paths, [os.getcwd()]):
+        layers.append(LAYER_LANDLOCK)
     if request.get("seccomp", True) and seccomp.install_filter():
         layers.append(LAYER_SECCOMP)
     return layers

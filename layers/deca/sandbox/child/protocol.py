@@ -11,6 +11,7 @@ __all__ = [
     "KIND_TIMEOUT",
     "KIND_VIOLATION",
     "LAYER_JS_ENGINE",
+    "LAYER_LANDLOCK",
     "LAYER_NON_DUMPABLE",
     "LAYER_PYTHON_GUARD",
     "LAYER_RLIMITS",
@@ -35,6 +36,7 @@ KIND_VIOLATION: Final = "violation"
 # Layers the child itself switches on (the parent adds the ones it applies from outside).
 LAYER_RLIMITS: Final = "rlimits"
 LAYER_SECCOMP: Final = "seccomp"
+LAYER_LANDLOCK: Final = "landlock"
 LAYER_NON_DUMPABLE: Final = "non_dumpable"
 LAYER_PYTHON_GUARD: Final = "python_guard"
 LAYER_JS_ENGINE: Final = "quickjs_no_host_apis"
