@@ -116,7 +116,7 @@ def _send(
         request = client.build_request(
             config.method,
             url,
-            params=params,
+            params=params or None,
             headers={**extra_headers, **headers},
             **{k: v for k, v in body.items() if k != "headers"},
             timeout=_timeout(config),
@@ -178,7 +178,7 @@ def perform_request(config: HttpRequestConfig, ctx: NodeContext) -> HttpRequestO
             if following is None:
                 break
             if isinstance(following, str):
-                url, params = following, dict(auth.params)
+                url, params = following, {**dict(httpx.URL(following).params), **auth.params}
             else:
                 params = {**base_params, **following}
     return HttpRequestOutput(

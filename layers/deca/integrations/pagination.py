@@ -12,7 +12,7 @@ from deca.nodes.http_request import HttpPagination
 
 __all__ = ["extract", "first_page_params", "next_page_params", "page_items"]
 
-_DOTTED = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*(\.[A-Za-z_$][A-Za-z0-9_$]*)*$")
+_DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 
 def extract(body: Any, path: str, *, field: str) -> Any:
