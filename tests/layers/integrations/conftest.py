@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from deca.net import OutboundPolicy, guarded_client
 from deca.nodes.context import NodeContext, StaticSecrets
 from deca.nodes.task import NodeTask
-from deca.net import OutboundPolicy, guarded_client
 from tests.fakes.clock import FakeClock
 from tests.fakes.stores import fake_stores
 
