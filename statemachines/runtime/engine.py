@@ -282,9 +282,13 @@ class Runtime:
         return self._drive(interp, wait)
 
     def send_task_success(self, token: str, output: Any, *, wait: bool = True) -> ExecutionResult:
-        """Complete a `.waitForTaskToken` task with `output` and continue the execution."""
+        """Complete a `.waitForTaskToken` task with `output` (a JSON value, or JSON text as in the AWS
+        API) and continue the execution."""
         if isinstance(output, str):
-            output = json.loads(output)
+            try:
+                output = json.loads(output)
+            except json.JSONDecodeError as exc:
+                raise StatesError("InvalidOutput", f"The output is not valid JSON: {exc.msg}") from None
         return self._complete(token, {"output": output}, wait)
 
     def send_task_failure(
