@@ -13,7 +13,7 @@ from fastapi import FastAPI
 
 from api.deps import ApiServices, FlowChecker, HealthCheck
 from api.errors import install_error_handlers
-from api.middleware import BodySizeLimit, JsonOnly
+from api.middleware import BodySizeLimit, JsonOnly, RequestLog
 from api.ratelimit import CacheWindowLimiter, CounterCache, RateLimiter, TokenBucketLimiter
 from api.routes import audit, credentials, flow_versions, flows, health, nodes, workspaces
 from deca.auth import HttpJwks, JwksProvider, LocalIssuer, StaticJwks, TokenVerifier
@@ -136,7 +136,8 @@ def create_app(
     app.state.services = services
     install_error_handlers(app)
     app.add_middleware(JsonOnly, exempt=tuple(raw_body_prefixes))
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)  # added last: runs first
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestLog)  # added last: runs first, so refused requests are logged too
     for router in _ROUTERS:
         app.include_router(router)
     return app

@@ -104,7 +104,7 @@ _bearer = HTTPBearer(
 )
 
 
-def _membership(services: ApiServices, claims: TokenClaims) -> Member:
+def _membership(services: ApiServices, claims: TokenClaims, request: Request) -> Member:
     """The caller's stored membership; the first caller of an unknown workspace founds it.
 
     The issuer vouches for the token's workspace and roles, so a workspace that does not exist yet is
@@ -122,11 +122,11 @@ def _membership(services: ApiServices, claims: TokenClaims) -> Member:
         role = strongest_role(claims.roles)
         if role is None:
             raise PermissionDeniedError("the token grants no role in this workspace") from None
-        return _found_workspace(services, claims, role)
+        return _found_workspace(services, claims, role, request)
     raise PermissionDeniedError("not a member of this workspace")
 
 
-def _found_workspace(services: ApiServices, claims: TokenClaims, role: RoleName) -> Member:
+def _found_workspace(services: ApiServices, claims: TokenClaims, role: RoleName, request: Request) -> Member:
     workspaces = services.stores.workspaces
     now = services.clock.now()
     with contextlib.suppress(ConflictError):  # a concurrent first request may have created it
@@ -154,6 +154,8 @@ def _found_workspace(services: ApiServices, claims: TokenClaims, role: RoleName)
             workspace_id=claims.workspace_id,
             action="workspace.create",
             resource_id=claims.workspace_id,
+            source_ip=request.client.host if request.client else None,
+            user_agent=request.headers.get("user-agent"),
             result="success",
             details={"role": role},
         ),
@@ -171,7 +173,9 @@ def current_principal(
         raise AuthError("missing bearer token")
     claims = services.verifier.verify(credentials.credentials)
     services.limiter.check(claims.workspace_id)
-    member = _membership(services, claims)
+    request.state.workspace_id = claims.workspace_id  # correlation keys of the request log
+    request.state.user_id = claims.subject
+    member = _membership(services, claims, request)
     permissions = ROLE_PERMISSIONS[member.role]
     requested = claims.scopes & PERMISSIONS
     if requested:  # a token asking for specific scopes narrows the role, never widens it

@@ -1,6 +1,10 @@
-"""ASGI middleware of the API: the request body size limit and JSON-only bodies."""
+"""ASGI middleware of the API: request log and id, the body size limit and JSON-only bodies."""
 
 from __future__ import annotations
+
+import logging
+import time
+import uuid
 
 from fastapi.encoders import jsonable_encoder
 from starlette.exceptions import HTTPException
@@ -9,7 +13,52 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import ErrorBody, ErrorInfo
 
-__all__ = ["BodySizeLimit", "JsonOnly"]
+__all__ = ["BodySizeLimit", "JsonOnly", "RequestLog"]
+
+
+logger = logging.getLogger("api.requests")
+
+
+class RequestLog:
+    """Gives each request an id (API Gateway's, else a new one), echoes it in `X-Request-ID` and logs
+    one line per request with the correlation keys (`workspace_id` once the caller is known)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Time the request and log its outcome."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        event = scope.get("aws.event") or {}
+        request_id = (event.get("requestContext") or {}).get("requestId") or uuid.uuid4().hex
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            state = scope.get("state") or {}
+            logger.info(
+                "request completed",
+                extra={
+                    "request_id": request_id,
+                    "method": scope.get("method"),
+                    "path": scope.get("path"),
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    "workspace_id": state.get("workspace_id"),
+                    "user_id": state.get("user_id"),
+                },
+            )
 
 
 def _too_large(limit: int) -> str:

@@ -84,3 +84,9 @@ def test_missing_token_through_api_gateway_is_401(local_env: Settings) -> None:
 
     assert response["statusCode"] == 401
     assert json.loads(response["body"])["error"]["code"] == "unauthenticated"
+
+
+def test_api_gateway_request_id_is_the_response_request_id(local_env: Settings) -> None:
+    response = handler_module.lambda_handler(rest_proxy_event("GET", "/health"), None)
+
+    assert response["headers"]["x-request-id"] == "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"
