@@ -16,7 +16,7 @@ from deca.sandbox.errors import (
     SandboxError,
 )
 from deca.sandbox.isolation import Isolation, detect_isolation
-from deca.sandbox.models import CodeRequest, CodeResult, Language, SandboxLimits
+from deca.sandbox.models import CodeRequest, CodeResult, CodeRunEvent, Language, SandboxLimits
 from deca.sandbox.runner import run_code
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "CodeResourceLimit",
     "CodeResult",
     "CodeRunError",
+    "CodeRunEvent",
     "CodeSandboxViolation",
     "CodeTimeout",
     "CodeValidationError",

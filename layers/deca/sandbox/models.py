@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 if TYPE_CHECKING:
     from deca.nodes.code import CodeConfig
 
-__all__ = ["CodeRequest", "CodeResult", "Language", "SandboxLimits"]
+__all__ = ["CodeRequest", "CodeResult", "CodeRunEvent", "Language", "SandboxLimits"]
 
 Language = Literal["python", "javascript"]
 
@@ -35,6 +35,16 @@ class CodeRequest(BaseModel):
     def from_config(cls, config: CodeConfig) -> CodeRequest:
         """The request a `code` node's (resolved) config describes."""
         return cls.model_validate(config.model_dump(mode="json"))
+
+
+class CodeRunEvent(BaseModel):
+    """The event of the code-runner Lambda: a request and the correlation keys of the node that sent it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    request: CodeRequest
+    execution_id: str | None = None
+    node_id: str | None = None
 
 
 class CodeResult(BaseModel):
