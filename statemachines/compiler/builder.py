@@ -11,313 +11,28 @@ so that no inner variable shadows an outer one.
 from __future__ import annotations
 
 import heapq
-import json
-import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from deca.errors import CompileError, CompileErrors
 from deca.flow.models import NodeBase
 from statemachines.compiler import data_emitters  # noqa: F401  (registers the per-type emitters)
-from statemachines.compiler.emitters import EMITTERS, LAMBDA_SERVICE_ERRORS, TYPE_EMITTERS, States, jsonata
+from statemachines.compiler.emitters import EMITTERS, TYPE_EMITTERS, States, jsonata
 from statemachines.compiler.graph import EXIT, FlowGraph, postdominators, variable_name
 from statemachines.compiler.references import FlowTemplates
-from statemachines.compiler.templates import RootRef, Template, TemplateSyntaxError
+from statemachines.compiler.rendering import BuildSettings, Rendering
+from statemachines.compiler.scopes import Region, Scope, field_name, literal, reachable
 
 __all__ = ["BuildSettings", "Builder"]
 
-_SAFE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _MAX_STATE_NAME = 80
 
 
-def _field(name: str) -> str:
-    return name if _SAFE_NAME.match(name) else "`" + name.replace("`", "") + "`"
-
-
-def _literal(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
-
-
-def _null_if_missing(expression: str) -> str:
-    """JSONata giving null instead of nothing: Step Functions fails a field that evaluates to nothing."""
-    return f"($v := {expression}; $exists($v) ? $v : null)"
-
-
-def _reachable(states: States, start: str) -> States:
-    """The states reachable from `start` (AWS rejects a definition with unreachable states)."""
-    seen = {start}
-    stack = [start]
-    while stack:
-        state = states[stack.pop()]
-        targets = [state.get("Next"), state.get("Default")]
-        targets += [rule.get("Next") for rule in state.get("Choices", [])]
-        targets += [catcher.get("Next") for catcher in state.get("Catch", [])]
-        for target in targets:
-            if isinstance(target, str) and target not in seen and target in states:
-                seen.add(target)
-                stack.append(target)
-    return {name: state for name, state in states.items() if name in seen}
-
-
-@dataclass(frozen=True)
-class BuildSettings:
-    """The compile options the builder needs."""
-
-    function_prefix: str
-    output_ref_threshold: int
-    state_machine_arn_prefix: str
-    distributed_threshold: int
-    inline_max_concurrency: int
-    lambda_retry_interval: int
-    lambda_retry_attempts: int
-    lambda_retry_backoff: float
-
-
-@dataclass
-class _Scope:
-    depth: int
-    parent: _Scope | None
-    distributed: bool = False
-    assigned: set[str] = field(default_factory=set)
-    imports: dict[str, str] = field(default_factory=dict)  # local variable -> outer JSONata
-    item: str | None = None
-    error: str | None = None
-
-    def var(self, node_id: str) -> str:
-        """The variable of a node's output in this scope (importing through a distributed Map)."""
-        scope: _Scope | None = self
-        while scope is not None:
-            if node_id in scope.assigned:
-                return variable_name(node_id, scope.depth)
-            if scope.distributed:
-                local = variable_name(node_id, scope.depth)
-                if local not in scope.imports:
-                    assert scope.parent is not None
-                    scope.imports[local] = "$" + scope.parent.var(node_id)
-                return local
-            scope = scope.parent
-        raise KeyError(node_id)
-
-    def input_expression(self) -> str:
-        """The execution input as seen from this scope."""
-        scope: _Scope | None = self
-        while scope is not None:
-            if scope.distributed:
-                local = f"input{scope.depth}"
-                if local not in scope.imports:
-                    assert scope.parent is not None
-                    scope.imports[local] = scope.parent.input_expression()
-                return "$" + local
-            scope = scope.parent
-        return "$states.context.Execution.Input"
-
-    def lookup(self, attribute: str) -> str | None:
-        scope: _Scope | None = self
-        while scope is not None:
-            value = getattr(scope, attribute)
-            if value is not None:
-                return str(value)
-            scope = scope.parent
-        return None
-
-
-@dataclass
-class _Region:
-    scope: _Scope
-    members: set[str]
-    exit_state: str
-    ipdom: dict[str, str]
-    lca: Any
-    states: States = field(default_factory=dict)
-    queue: list[tuple[int, str]] = field(default_factory=list)
-    scheduled: set[str] = field(default_factory=set)
-
-
-class Builder:
+class Builder(Rendering):
     """Compiles a checked flow (graph + templates) into an ASL document."""
 
     def __init__(self, graph: FlowGraph, templates: FlowTemplates, settings: BuildSettings) -> None:
-        self.graph = graph
-        self.templates = templates
-        self.settings = settings
-        self.flow = graph.flow
-        self._scope = _Scope(0, None)
-        self._regions: list[_Region] = []
-        self._item_override: tuple[str, str] | None = None
-
-    # --- EmitContext ---------------------------------------------------------------------------
-
-    @property
-    def flow_id(self) -> str:
-        """The flow id (part of every task event)."""
-        return self.flow.id
-
-    @property
-    def function_prefix(self) -> str:
-        """Prefix of node Lambda function names."""
-        return self.settings.function_prefix
-
-    @property
-    def output_ref_threshold(self) -> int:
-        """Outputs above this many bytes go by reference."""
-        return self.settings.output_ref_threshold
-
-    @property
-    def state_machine_arn_prefix(self) -> str:
-        """Prefix of sub-flow state machine ARNs."""
-        return self.settings.state_machine_arn_prefix
-
-    @property
-    def parallelism(self) -> int:
-        """settings.parallelism of the flow."""
-        return self.flow.settings.parallelism
-
-    def config(self, node: NodeBase) -> dict[str, Any]:
-        """The node's config as JSON (only the keys the author wrote)."""
-        return self.graph.config_json(node.id)
-
-    def full_config(self, node: NodeBase) -> dict[str, Any]:
-        """The node's config as JSON with every default filled in."""
-        return self.graph.config_json(node.id, full=True)
-
-    def incoming(self, node_id: str) -> list[str]:
-        """Sources of the node's incoming connections (loop back edges excluded), in order."""
-        sources: list[str] = []
-        for edge in self.graph.in_edges[node_id]:
-            if not self.graph.is_back_edge(edge) and edge.source not in sources:
-                sources.append(edge.source)
-        return sources
-
-    def item_condition(self, node: NodeBase, text: str, item: str, index: str) -> str:
-        """A JSONata boolean for a per-item condition where `item`/`index` are the given variables."""
-        self._item_override = (item, index)
-        try:
-            return self.condition(node, text)
-        finally:
-            self._item_override = None
-
-    def _resolve(self, node: NodeBase) -> Any:
-        scope = self._scope
-        override = self._item_override
-
-        def resolve(ref: RootRef) -> str:
-            root = ref.root
-            if root in self.graph.nodes:
-                return "$" + scope.var(root)
-            if root == "input":
-                return scope.input_expression()
-            if root == "execution":
-                return (
-                    '({"id": $states.context.Execution.Id, "name": $states.context.Execution.Name, '
-                    '"start_time": $states.context.Execution.StartTime, "flow_id": '
-                    + _literal(self.flow.id)
-                    + "})"
-                )
-            if root in ("item", "index") and override is not None:
-                return override[0] if root == "item" else override[1]
-            if root in ("item", "index"):
-                item = scope.lookup("item")
-                return f"${root}{item}" if item is not None else "null"
-            if root == "error":
-                error = scope.lookup("error")
-                return "$" + error if error is not None else "null"
-            if root == "vars":
-                sets = self.templates.set_nodes_upstream(node.id)
-                listed = ", ".join("$" + scope.var(s) for s in sets)
-                return f'$merge([{listed}][$type($) = "object"])'
-            return root
-
-        return resolve
-
-    def _render(self, node: NodeBase, template: Template) -> str:
-        return template.render(self._resolve(node))
-
-    def value(self, node: NodeBase, value: Any, path: str) -> Any:
-        """ASL JSON for a config value: template strings become `{% %}` JSONata, the rest stays."""
-        if isinstance(value, str):
-            template = self._template(node, value, path)
-            if template is not None:
-                rendered = self._render(node, template)
-                return jsonata(_null_if_missing(rendered) if template.single else rendered)
-            if value.startswith("{%") and value.endswith("%}"):
-                return jsonata(_literal(value))  # a literal that would otherwise read as JSONata
-            return value
-        if isinstance(value, dict):
-            return {k: self.value(node, v, f"{path}.{k}") for k, v in value.items()}
-        if isinstance(value, list):
-            return [self.value(node, v, f"{path}[{i}]") for i, v in enumerate(value)]
-        return value
-
-    def expression(self, node: NodeBase, value: Any, path: str) -> str:
-        """A JSONata expression giving a config value (objects and lists built with constructors)."""
-        if isinstance(value, str):
-            template = self._template(node, value, path)
-            return _literal(value) if template is None else "(" + self._render(node, template) + ")"
-        if isinstance(value, dict):
-            pairs = ", ".join(
-                f"{_literal(k)}: {self.expression(node, v, f'{path}.{k}')}" for k, v in value.items()
-            )
-            return "{" + pairs + "}"
-        if isinstance(value, list):
-            items = ", ".join(self.expression(node, v, f"{path}[{i}]") for i, v in enumerate(value))
-            return "[" + items + "]"
-        return _literal(value)
-
-    def condition(self, node: NodeBase, text: str) -> str:
-        """A JSONata boolean expression for a condition string."""
-        try:
-            expr = self.templates.condition(text)
-        except TemplateSyntaxError as exc:  # checked before building; kept for direct callers
-            raise CompileErrors([CompileError(f"template syntax error: {exc.message}", node_id=node.id)]) from exc
-        return "(" + expr.render(self._resolve(node)) + ")"
-
-    def _template(self, node: NodeBase, text: str, path: str) -> Template | None:
-        try:
-            return self.templates.string(text)
-        except TemplateSyntaxError as exc:
-            raise CompileErrors(
-                [CompileError(f"template syntax error: {exc.message}", node_id=node.id, position=path)]
-            ) from exc
-
-    def var(self, node_id: str) -> str:
-        """`$name` of a node's output variable as seen from the current scope."""
-        return "$" + self._scope.var(node_id)
-
-    def assign_name(self, node_id: str) -> str:
-        """The variable this node's output is assigned to (the current scope)."""
-        self._scope.assigned.add(node_id)
-        return variable_name(node_id, self._scope.depth)
-
-    def input_expression(self) -> str:
-        """JSONata for the execution input in the current scope."""
-        return self._scope.input_expression()
-
-    def retry(self, node: NodeBase, *, lambda_task: bool) -> list[dict[str, Any]]:
-        """The standard Lambda service-error retrier (Lambda tasks), then the node's own `retry`."""
-        retriers: list[dict[str, Any]] = []
-        if lambda_task:
-            retriers.append(
-                {
-                    "ErrorEquals": list(LAMBDA_SERVICE_ERRORS),
-                    "IntervalSeconds": self.settings.lambda_retry_interval,
-                    "MaxAttempts": self.settings.lambda_retry_attempts,
-                    "BackoffRate": self.settings.lambda_retry_backoff,
-                }
-            )
-        policy = node.retry
-        if policy is not None:
-            retrier: dict[str, Any] = {
-                "ErrorEquals": list(policy.errors),
-                "IntervalSeconds": policy.interval_seconds,
-                "MaxAttempts": policy.max_attempts,
-                "BackoffRate": policy.backoff_rate,
-            }
-            if policy.max_delay_seconds is not None:
-                retrier["MaxDelaySeconds"] = policy.max_delay_seconds
-            if policy.jitter != "NONE":
-                retrier["JitterStrategy"] = policy.jitter
-            retriers.append(retrier)
-        return retriers
+        super().__init__(graph, templates, settings)
+        self._regions: list[Region] = []
 
     def catch(self, node: NodeBase, next_state: str) -> list[dict[str, Any]]:
         """Catchers for on_error / settings.error_strategy; empty when the error stops the flow."""
@@ -342,7 +57,7 @@ class Builder:
             return []
         error_object = (
             '{"error": $states.errorOutput.Error, "cause": $states.errorOutput.Cause, "node_id": '
-            + _literal(owner)
+            + literal(owner)
             + "}"
         )
         assign: dict[str, Any] = {}
@@ -380,7 +95,7 @@ class Builder:
             isinstance(concurrency, int) and concurrency > self.settings.inline_max_concurrency
         )
         outer = self._scope
-        scope = _Scope(outer.depth + 1, outer, distributed=distributed)
+        scope = Scope(outer.depth + 1, outer, distributed=distributed)
         scope.item = str(scope.depth)
         body = {n for n in self.graph.loop_body[loop] if self.graph.region[n] == loop}
         end_state = f"{loop}.body.end"
@@ -404,7 +119,7 @@ class Builder:
         all_states.update(states)
         all_states[end_state] = {"Type": "Pass", "Output": jsonata(result), "End": True}
         mode: dict[str, Any] = {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"} if distributed else {"Mode": "INLINE"}
-        processor = {"ProcessorConfig": mode, "StartAt": init_state, "States": _reachable(all_states, init_state)}
+        processor = {"ProcessorConfig": mode, "StartAt": init_state, "States": reachable(all_states, init_state)}
         return processor, selector
 
     def _first_present(self, nodes: list[str]) -> str:
@@ -427,7 +142,7 @@ class Builder:
         }
         document_states.update(states)
         outputs = ", ".join(
-            f"{_literal(n)}: ${variable_name(n, 0)}" for n in graph.order if n in top and graph.kind(n) != "fail"
+            f"{literal(n)}: ${variable_name(n, 0)}" for n in graph.order if n in top and graph.kind(n) != "fail"
         )
         document_states["_end"] = {
             "Type": "Pass",
@@ -440,18 +155,18 @@ class Builder:
             "QueryLanguage": "JSONata",
             "StartAt": "_start",
             "TimeoutSeconds": self.flow.settings.timeout,
-            "States": _reachable(document_states, "_start"),
+            "States": reachable(document_states, "_start"),
         }
 
-    def _null_vars(self, scope: _Scope, members: set[str]) -> dict[str, Any]:
+    def _null_vars(self, scope: Scope, members: set[str]) -> dict[str, Any]:
         ordered = sorted(members, key=self.graph.topo_index.__getitem__)
         return {variable_name(n, scope.depth): None for n in ordered if self.graph.kind(n) != "fail"}
 
     @property
-    def _region(self) -> _Region:
+    def _region(self) -> Region:
         return self._regions[-1]
 
-    def _region_for(self, scope: _Scope, members: set[str], exit_state: str) -> _Region:
+    def _region_for(self, scope: Scope, members: set[str], exit_state: str) -> Region:
         graph = self.graph
         ordered = sorted(members, key=graph.topo_index.__getitem__)
 
@@ -463,10 +178,10 @@ class Builder:
             ]
 
         ipdom, lca = postdominators(ordered, successors, lambda n: graph.kind(n) == "fail")
-        return _Region(scope, members, exit_state, ipdom, lca)
+        return Region(scope, members, exit_state, ipdom, lca)
 
     def _compile_region(
-        self, scope: _Scope, members: set[str], entries: list[str], exit_state: str, fork_name: str = ""
+        self, scope: Scope, members: set[str], entries: list[str], exit_state: str, fork_name: str = ""
     ) -> States:
         region = self._region_for(scope, members, exit_state)
         self._regions.append(region)
@@ -480,18 +195,18 @@ class Builder:
             self._regions.pop()
         return {"\x00start": start, **region.states}  # type: ignore[dict-item]
 
-    def _drain(self, region: _Region) -> None:
+    def _drain(self, region: Region) -> None:
         while region.queue:
             _, node_id = heapq.heappop(region.queue)
             self._emit_node(region, node_id)
 
-    def _schedule(self, region: _Region, node_id: str) -> str:
+    def _schedule(self, region: Region, node_id: str) -> str:
         if node_id not in region.scheduled:
             region.scheduled.add(node_id)
             heapq.heappush(region.queue, (self.graph.topo_index[node_id], node_id))
         return node_id
 
-    def _goto(self, region: _Region, targets: list[str], fork_name: str) -> str:
+    def _goto(self, region: Region, targets: list[str], fork_name: str) -> str:
         """The state that starts `targets` (one node, or a Parallel of them) in this region."""
         unique = [t for i, t in enumerate(targets) if t not in targets[:i] and t in region.members]
         if not unique:
@@ -500,7 +215,7 @@ class Builder:
             return self._schedule(region, unique[0])
         return self._fork(region, unique, fork_name)
 
-    def _fork(self, region: _Region, targets: list[str], name: str) -> str:
+    def _fork(self, region: Region, targets: list[str], name: str) -> str:
         graph = self.graph
         join = region.lca(targets)
         stop = join if join != EXIT else None
@@ -532,22 +247,22 @@ class Builder:
         asl_branches: list[dict[str, Any]] = []
         reassign: dict[str, Any] = {}
         for index, (target, members) in enumerate(branches, start=1):
-            scope = _Scope(parent.depth + 1, parent)
+            scope = Scope(parent.depth + 1, parent)
             prefix = f"{name}.branch{index}"
             states = self._compile_region(scope, members, [target], f"{prefix}.end")
             carried = [n for n in sorted(members, key=graph.topo_index.__getitem__) if graph.kind(n) != "fail"]
             self._scope = scope
-            outputs = ", ".join(f"{_literal(n)}: {self.var(n)}" for n in carried)
+            outputs = ", ".join(f"{literal(n)}: {self.var(n)}" for n in carried)
             self._scope = parent
             branch_states: States = {
                 prefix: {"Type": "Pass", "Assign": self._null_vars(scope, members), "Next": states.pop("\x00start")}
             }
             branch_states.update(states)
             branch_states[f"{prefix}.end"] = {"Type": "Pass", "Output": jsonata("{" + outputs + "}"), "End": True}
-            asl_branches.append({"StartAt": prefix, "States": _reachable(branch_states, prefix)})
+            asl_branches.append({"StartAt": prefix, "States": reachable(branch_states, prefix)})
             for n in carried:
                 parent.assigned.add(n)
-                reassign[variable_name(n, parent.depth)] = jsonata(f"$states.result[{index - 1}].{_field(n)}")
+                reassign[variable_name(n, parent.depth)] = jsonata(f"$states.result[{index - 1}].{field_name(n)}")
         state: dict[str, Any] = {"Type": "Parallel", "Branches": asl_branches, "Assign": reassign}
         catch = self._catch(name, None, after) if self.flow.settings.error_strategy == "route_to_error_path" else []
         if catch:
@@ -556,7 +271,7 @@ class Builder:
         region.states[name] = state
         return name
 
-    def _reach(self, region: _Region, start: str, stop: str | None) -> set[str]:
+    def _reach(self, region: Region, start: str, stop: str | None) -> set[str]:
         graph = self.graph
         seen: set[str] = set()
         stack = [start]
@@ -575,7 +290,7 @@ class Builder:
 
     # --- nodes ---------------------------------------------------------------------------------
 
-    def _emit_node(self, region: _Region, node_id: str) -> None:
+    def _emit_node(self, region: Region, node_id: str) -> None:
         graph = self.graph
         node = graph.nodes[node_id]
         spec = graph.spec(node_id)
@@ -595,7 +310,7 @@ class Builder:
         if len(name) > _MAX_STATE_NAME:
             raise CompileErrors([CompileError(f"state name '{name}' is longer than 80 characters; use a shorter node id")])
 
-    def _routing(self, region: _Region, node_id: str) -> str:
+    def _routing(self, region: Region, node_id: str) -> str:
         """The state after a node: its Choice `<id>.route`, a fork `<id>.fork`, a node or the exit."""
         graph = self.graph
         routing = graph.routing(node_id)
@@ -611,7 +326,7 @@ class Builder:
             if rule.when == "result":
                 condition = f"{self.var(node_id)}.result"
             elif rule.when == "case":
-                condition = f"{self.var(node_id)}.case = {_literal(rule.key)}"
+                condition = f"{self.var(node_id)}.case = {literal(rule.key)}"
             else:
                 condition = f"{self.condition(node, rule.key)} ? true : false"
             target = self._goto(region, list(rule.targets), f"{node_id}.fork{index}")

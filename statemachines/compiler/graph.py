@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,10 +16,10 @@ from deca.errors import CompileError
 from deca.flow.models import Connection, Flow, NodeBase
 from deca.nodes.base import NodeSpec
 from deca.nodes.registry import NODE_TYPES
+from statemachines.compiler.dominance import EXIT, certainly_run, postdominators
 
 __all__ = ["EXIT", "Edge", "FlowGraph", "postdominators", "variable_name"]
 
-EXIT = "\x00exit"  # the virtual exit of a region in post-dominator computations
 _NOT_ALNUM = re.compile(r"[^A-Za-z0-9_]")
 
 
@@ -101,7 +101,7 @@ class FlowGraph:
                     graph._problem(node.id, "on_error.route_to", f"unknown node '{node.on_error.route_to}'")
         graph._find_loops()
         graph._order_and_ancestors()
-        graph._certainly_run()
+        graph.certain = certainly_run(graph)
         graph._check_reachability()
         graph._check_labels()
         graph._check_variable_names()
@@ -241,7 +241,7 @@ class FlowGraph:
 
     # --- order, cycles, ancestors --------------------------------------------------------------
 
-    def _dag_predecessors(self) -> dict[str, list[tuple[str, str]]]:
+    def dag_predecessors(self) -> dict[str, list[tuple[str, str]]]:
         """Predecessors over forward + error edges: (source, how) with how in normal|body|error."""
         preds: dict[str, list[tuple[str, str]]] = {n: [] for n in self.nodes}
         for node_id in self.nodes:
@@ -255,7 +255,7 @@ class FlowGraph:
         return preds
 
     def _order_and_ancestors(self) -> None:
-        preds = self._dag_predecessors()
+        preds = self.dag_predecessors()
         succs: dict[str, list[str]] = {n: [] for n in self.nodes}
         indegree = {n: len(p) for n, p in preds.items()}
         for target, sources in preds.items():
@@ -295,74 +295,6 @@ class FlowGraph:
             is_handler.add(self.flow.settings.error_path)
         self.roots = [n for n in self.nodes if not preds[n] and n not in is_handler]
         self.error_path_nodes = self._reach(is_handler) if is_handler else set()
-
-    def _certainly_run(self) -> None:
-        """Bitsets of the nodes surely run before each node: dominators, plus whole fan-out branches.
-
-        Alternative paths (conditions) intersect; the branches of a fan-out all run before their
-        join, so the join gets the union of what surely ran in each branch.
-        """
-        preds = self._dag_predecessors()
-        joins: dict[str, list[tuple[str, list[str]]]] = {}  # join -> [(fork, targets)]
-        for region in {*self.region.values()}:
-            members = [n for n in self.order if self.region.get(n) == region]
-            member_set = set(members)
-
-            def successors(node_id: str) -> list[str]:
-                return [t for r in self._groups(node_id) for t in r]
-
-            _ipdom, lca = postdominators(members, successors, lambda n: self.kind(n) == "fail")
-            starts = [self.loop_entry[region]] if region is not None else self.roots
-            forks = [("", starts)] if len(starts) > 1 else []
-            forks += [(n, list(g)) for n in members for g in self._groups(n) if len(g) > 1]
-            for fork, targets in forks:
-                join = lca(targets)
-                if join in member_set:
-                    joins.setdefault(join, []).append((fork, targets))
-        ends = {n for n in self.nodes if self._may_end_here(n)}
-        for node_id in self.order:
-            bits: int | None = None
-            for source, how in preds[node_id]:
-                if self.topo_index[source] >= self.topo_index[node_id]:
-                    continue
-                value = self.certain.get(source, 0) | (0 if how == "body" else 1 << self.position[source])
-                bits = value if bits is None else bits & value
-            for _fork, targets in joins.get(node_id, []):
-                union = 0
-                for target in targets:
-                    branch = self._branch(target, node_id)
-                    branch_bits: int | None = None
-                    for member in branch:
-                        exits = [s for s in self.forward_successors(member) if s == node_id]
-                        if exits or member in ends:
-                            value = self.certain.get(member, 0) | 1 << self.position[member]
-                            branch_bits = value if branch_bits is None else branch_bits & value
-                    union |= branch_bits or 0
-                bits = union if bits is None else bits | union
-            self.certain[node_id] = bits or 0
-
-    def _groups(self, node_id: str) -> list[tuple[str, ...]]:
-        routing = self.routing(node_id)
-        groups = [r.targets for r in routing.rules]
-        if routing.default:
-            groups.append(routing.default)
-        return groups
-
-    def _may_end_here(self, node_id: str) -> bool:
-        """True when a path can end at this node (a rule set without default targets)."""
-        routing = self.routing(node_id)
-        return bool(routing.rules) and not routing.default and self.kind(node_id) != "fail"
-
-    def _branch(self, start: str, join: str) -> set[str]:
-        seen: set[str] = set()
-        stack = [start]
-        while stack:
-            current = stack.pop()
-            if current in seen or current == join or self.region.get(current) != self.region.get(join):
-                continue
-            seen.add(current)
-            stack.extend(self.forward_successors(current))
-        return seen
 
     def _cycle(self, stuck: list[str], succs: dict[str, list[str]]) -> list[str]:
         members = set(stuck)
@@ -438,44 +370,3 @@ class FlowGraph:
                 )
             else:
                 seen[name] = node_id
-
-
-def postdominators(
-    nodes: list[str], successors: Callable[[str], list[str]], doomed: Callable[[str], bool]
-) -> tuple[dict[str, str], Callable[[Iterable[str]], str]]:
-    """Immediate post-dominators of a DAG region given in topological order, and an LCA function.
-
-    Nodes without successors lead to `EXIT` unless `doomed` (a Fail: such paths never reach a join
-    and are ignored, as are successors that are themselves doomed).
-    """
-    ipdom: dict[str, str] = {EXIT: EXIT}
-    depth: dict[str, int] = {EXIT: 0}
-    dead: set[str] = set()
-
-    def meet(a: str, b: str) -> str:
-        while a != b:
-            if depth[a] >= depth[b]:
-                a = ipdom[a]
-            else:
-                b = ipdom[b]
-        return a
-
-    def lca(targets: Iterable[str]) -> str:
-        result: str | None = None
-        for target in targets:
-            if target in dead:
-                continue
-            point = target if target in depth else EXIT
-            result = point if result is None else meet(result, point)
-        return EXIT if result is None else result
-
-    for node in reversed(nodes):
-        succ = successors(node)
-        live = [s for s in succ if s not in dead]
-        if (not succ and doomed(node)) or (succ and not live):
-            dead.add(node)
-            continue
-        parent = lca(live) if live else EXIT
-        ipdom[node] = parent
-        depth[node] = depth[parent] + 1
-    return ipdom, lca

@@ -20,6 +20,8 @@ from typing import Any
 from jsonata import parser as jsonata_parser
 from jsonata.jexception import JException
 
+from statemachines.compiler.operators import TemplateSyntaxError, fast_prepare, prepare, skip_string
+
 __all__ = [
     "Expr",
     "RootRef",
@@ -33,21 +35,9 @@ __all__ = [
     "split_template",
 ]
 
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _SIMPLE_TEMPLATE = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
-_DASHED_RUN = re.compile(r"(?<![\w.$`-])[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)+")
-_NEEDS_REWRITE = re.compile(r"[!&|=\"'`]")
 _PARSER_LOCK = threading.Lock()
 _SKIPPED_ATTRS = frozenset({"_outer_instance", "_jsonata_lambda", "value", "type", "position", "id"})
-
-
-class TemplateSyntaxError(ValueError):
-    """A template that is not valid: `offset` is the character offset inside the original string."""
-
-    def __init__(self, message: str, offset: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.offset = offset
 
 
 @dataclass(frozen=True)
@@ -115,21 +105,6 @@ def contains_template(text: str) -> bool:
     return "{{" in text
 
 
-def _skip_string(text: str, i: int) -> int:
-    """Index just after the string literal (or backtick name) starting at `i`."""
-    quote = text[i]
-    j = i + 1
-    while j < len(text):
-        ch = text[j]
-        if ch == "\\" and quote != "`":
-            j += 2
-            continue
-        if ch == quote:
-            return j + 1
-        j += 1
-    raise TemplateSyntaxError("unterminated string literal", i)
-
-
 def _split_simple(text: str) -> list[tuple[str, int, bool]] | None:
     """Fast split when the only braces are the template markers and there are no quotes."""
     opens = text.count("{{")
@@ -177,7 +152,7 @@ def split_template(text: str) -> list[tuple[str, int, bool]]:
                     raise TemplateSyntaxError("'{{' without a closing '}}'", i)
                 ch = text[j]
                 if ch in "\"'`":
-                    j = _skip_string(text, j)
+                    j = skip_string(text, j)
                     continue
                 if ch == "}" and depth == 0 and text.startswith("}}", j):
                     break
@@ -199,128 +174,6 @@ def split_template(text: str) -> list[tuple[str, int, bool]]:
     if literal_start < n:
         parts.append((text[literal_start:], literal_start, False))
     return parts
-
-
-class _Rewriter:
-    """Rewrites JS operators and dashed node ids; keeps a map from output to source offsets."""
-
-    def __init__(self, text: str, dashed_ids: frozenset[str]) -> None:
-        self.text = text
-        self.dashed = dashed_ids
-        self.out: list[str] = []
-        self.origin: list[int] = []
-
-    def emit(self, piece: str, source: int) -> None:
-        self.out.append(piece)
-        self.origin.extend([source] * len(piece))
-
-    def run(self, start: int = 0, stop: int | None = None) -> None:
-        text = self.text
-        end = len(text) if stop is None else stop
-        i = start
-        while i < end:
-            ch = text[i]
-            if ch in "\"'`":
-                j = _skip_string(text, i)
-                self.emit(text[i:j], i)
-                i = j
-            elif text.startswith("===", i) or text.startswith("!==", i):
-                self.emit("=" if ch == "=" else "!=", i)
-                i += 3
-            elif text.startswith("==", i):
-                self.emit("=", i)
-                i += 2
-            elif text.startswith("!=", i):
-                self.emit("!=", i)
-                i += 2
-            elif text.startswith("&&", i) or text.startswith("||", i):
-                self.emit(" and " if ch == "&" else " or ", i)
-                i += 2
-            elif ch == "!":
-                i = self._negation(i + 1, end)
-            elif ch.isalpha() or ch == "_":
-                i = self._identifier(i)
-            elif ch == "$":
-                m = _IDENT.match(text, i + 1)
-                j = i + 1 + (len(m.group(0).split("-")[0]) if m else 0)
-                self.emit(text[i:j], i)
-                i = j
-            else:
-                self.emit(ch, i)
-                i += 1
-
-    def _identifier(self, i: int) -> int:
-        text = self.text
-        m = _IDENT.match(text, i)
-        assert m is not None
-        word = m.group(0)
-        prev = text[:i].rstrip()[-1:] if i else ""
-        if "-" in word and prev != "." and word in self.dashed:
-            self.emit(f"`{word}`", i)
-            return m.end()
-        plain = word.split("-")[0]
-        self.emit(plain, i)
-        return i + len(plain)
-
-    def _operand_end(self, i: int, end: int) -> int:
-        """End of the operand of a JS `!` starting at `i` (a parenthesised group or a path)."""
-        text = self.text
-        while i < end and text[i] == "!":
-            i += 1
-        if i < end and text[i] == "(":
-            return self._group_end(i, end)
-        while i < end:
-            ch = text[i]
-            if ch in "\"'`":
-                i = _skip_string(text, i)
-            elif ch in "([":
-                i = self._group_end(i, end)
-            elif ch.isalnum() or ch in "_$.-":
-                if ch == "-" and not (i + 1 < end and (text[i + 1].isalnum() or text[i + 1] == "_")):
-                    break
-                i += 1
-            else:
-                break
-        return i
-
-    def _group_end(self, i: int, end: int) -> int:
-        text = self.text
-        close = {"(": ")", "[": "]"}[text[i]]
-        depth = 0
-        while i < end:
-            ch = text[i]
-            if ch in "\"'`":
-                i = _skip_string(text, i)
-                continue
-            if ch in "([":
-                depth += 1
-            elif ch in ")]":
-                depth -= 1
-                if depth == 0:
-                    if ch != close:
-                        raise TemplateSyntaxError(f"unbalanced '{ch}'", i)
-                    return i + 1
-            i += 1
-        raise TemplateSyntaxError(f"missing '{close}'", i)
-
-    def _negation(self, i: int, end: int) -> int:
-        text = self.text
-        while i < end and text[i] == " ":
-            i += 1
-        stop = self._operand_end(i, end)
-        if stop == i:
-            raise TemplateSyntaxError("'!' without an operand", i)
-        self.emit("$not(", i - 1)
-        self.run(i, stop)
-        self.emit(")", stop)
-        return stop
-
-
-def prepare(text: str, dashed_ids: Iterable[str] = ()) -> tuple[str, list[int]]:
-    """Rewrite JS operators and dashed node ids; returns the JSONata text and its source offsets."""
-    rewriter = _Rewriter(text, frozenset(dashed_ids))
-    rewriter.run()
-    return "".join(rewriter.out), rewriter.origin
 
 
 def _parse(text: str) -> Any:
@@ -409,20 +262,11 @@ def _jsonata_message(exc: JException) -> str:
     return message.rstrip(".")
 
 
-def _fast_prepare(text: str, dashed: frozenset[str]) -> str | None:
-    """`prepare` for the common case (no JS operators, no strings): only dashed ids need backticks."""
-    if _NEEDS_REWRITE.search(text):
-        return None
-    if "-" not in text:
-        return text
-    return _DASHED_RUN.sub(lambda m: f"`{m.group(0)}`" if m.group(0) in dashed else m.group(0), text)
-
-
 def _expression(body: str, offset: int, dashed: frozenset[str]) -> Expr:
     stripped = body.lstrip()
     offset += len(body) - len(stripped)
     stripped = stripped.rstrip()
-    fast = _fast_prepare(stripped, dashed)
+    fast = fast_prepare(stripped, dashed)
     if fast is not None:
         try:
             return analyse(fast)
