@@ -346,6 +346,10 @@ class Interpreter(DataAccess, TaskPool):
         self.runnable.clear()
         self.timers.clear()
         self.tokens.clear()
+        if self._pool is not None:  # handlers still running finish on their own; nobody waits for them
+            self._pool.shutdown(wait=False)
+            self._pool = None
+            self.inflight.clear()
 
     def time_out(self) -> None:
         """The machine-level TimeoutSeconds elapsed."""
