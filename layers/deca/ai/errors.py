@@ -6,9 +6,12 @@ from deca.errors import DecaError
 
 __all__ = [
     "AgentError",
+    "ChatbotError",
+    "ChatbotNotFound",
     "ProviderAuthError",
     "ProviderError",
     "ProviderRateLimited",
+    "SessionNotFound",
     "StructuredOutputInvalid",
     "ToolError",
 ]
@@ -66,3 +69,21 @@ class ToolError(DecaError):
     def __init__(self, message: str, *, tool: str) -> None:
         super().__init__(message)
         self.tool = tool
+
+
+class ChatbotNotFound(AgentError):
+    """The chatbot id names no saved agent and no pre-built one."""
+
+    code = "chatbot_not_found"
+
+
+class SessionNotFound(DecaError):
+    """The conversation does not exist in the workspace (or expired)."""
+
+    code = "session_not_found"
+
+
+class ChatbotError(DecaError):
+    """The chatbot cannot do this now (e.g. a message to an ended conversation)."""
+
+    code = "chatbot_error"

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
 
 from deca.nodes.base import NodeOutput, NodeSpec
 from deca.nodes.common import OPERATION_HELP, Operation, OperationConfig
 
-__all__ = ["SPEC", "ChatMessage", "DecaChatbotConfig", "DecaChatbotOutput"]
+if TYPE_CHECKING:
+    from deca.nodes.context import NodeContext
+    from deca.nodes.task import NodeTask
+
+__all__ = ["SPEC", "ChatMessage", "DecaChatbotConfig", "DecaChatbotOutput", "run"]
 
 
 class DecaChatbotConfig(OperationConfig):
@@ -60,6 +64,13 @@ class DecaChatbotOutput(NodeOutput):
     )
 
 
+def run(config: DecaChatbotConfig, task: NodeTask, ctx: NodeContext) -> DecaChatbotOutput:
+    """Send a message to a chatbot (an agent with memory), read, end or hand off a conversation."""
+    from deca.ai.chatbot import run_chatbot
+
+    return run_chatbot(config, task, ctx)
+
+
 SPEC = NodeSpec(
     type="deca_chatbot",
     category="deca",
@@ -68,7 +79,14 @@ SPEC = NodeSpec(
     output=DecaChatbotOutput,
     side_effects=True,
     icon="message-circle",
-    errors=("ChatbotNotFound", "SessionNotFound", "ChatbotError"),
+    errors=(
+        "ChatbotNotFound",
+        "SessionNotFound",
+        "ChatbotError",
+        "ProviderRateLimited",
+        "ProviderError",
+        "ProviderAuthError",
+    ),
     example={
         "operation": "send_message",
         "chatbot_id": "support-bot",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,7 +16,11 @@ from deca.nodes.common import (
     OperationConfig,
 )
 
-__all__ = ["SPEC", "OpenAIConfig", "OpenAIMessage", "OpenAIOutput", "OpenAIUsage"]
+if TYPE_CHECKING:
+    from deca.nodes.context import NodeContext
+    from deca.nodes.task import NodeTask
+
+__all__ = ["SPEC", "OpenAIConfig", "OpenAIMessage", "OpenAIOutput", "OpenAIUsage", "run"]
 
 
 class OpenAIMessage(BaseModel):
@@ -69,6 +73,7 @@ class OpenAIUsage(NodeOutput):
 
     input_tokens: int = Field(default=0, description="Prompt tokens")
     output_tokens: int = Field(default=0, description="Answer tokens")
+    cost_usd: float = Field(default=0.0, description="Estimated cost in US dollars")
 
 
 class OpenAIOutput(NodeOutput):
@@ -89,6 +94,13 @@ class OpenAIOutput(NodeOutput):
     model: str = Field(default="", description="The model that answered")
 
 
+def run(config: OpenAIConfig, task: NodeTask, ctx: NodeContext) -> OpenAIOutput:
+    """Call the OpenAI API (or a compatible base_url) for the configured operation."""
+    from deca.ai.openai_node import run_openai
+
+    return run_openai(config, ctx)
+
+
 SPEC = NodeSpec(
     type="openai",
     category="integration",
@@ -96,7 +108,13 @@ SPEC = NodeSpec(
     config=OpenAIConfig,
     output=OpenAIOutput,
     icon="sparkles",
-    errors=("ProviderRateLimited", "ProviderError", "CredentialNotFound"),
+    errors=(
+        "ProviderRateLimited",
+        "ProviderError",
+        "ProviderAuthError",
+        "StructuredOutputInvalid",
+        "CredentialNotFound",
+    ),
     example={
         "operation": "chat",
         "model": "gpt-4o-mini",
