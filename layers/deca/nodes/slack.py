@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
 from deca.nodes.base import NodeOutput, NodeSpec
 from deca.nodes.common import OPERATION_HELP, CredentialId, EmailOrTemplate, Operation, OperationConfig
 
-__all__ = ["SPEC", "SlackConfig", "SlackOutput"]
+if TYPE_CHECKING:
+    from deca.nodes.context import NodeContext
+    from deca.nodes.task import NodeTask
+
+__all__ = ["SPEC", "SlackConfig", "SlackOutput", "run"]
 
 
 class SlackConfig(OperationConfig):
@@ -71,7 +75,17 @@ SPEC = NodeSpec(
     output=SlackOutput,
     side_effects=True,
     icon="slack",
-    errors=("SlackError", "SlackChannelNotFound", "ProviderRateLimited", "CredentialNotFound"),
+    errors=(
+        "IntegrationAuthError",
+        "IntegrationNotFound",
+        "IntegrationRateLimited",
+        "IntegrationConfigError",
+        "IntegrationError",
+        "HttpTimeout",
+        "HttpConnectionError",
+        "OutboundRequestBlocked",
+        "CredentialNotFound",
+    ),
     example={
         "operation": "send_message",
         "credential_id": "slack-bot",
@@ -79,3 +93,14 @@ SPEC = NodeSpec(
         "text": "New lead: {{ input.name }} ({{ input.email }})",
     },
 )
+
+
+def run(config: SlackConfig, task: NodeTask, ctx: NodeContext) -> SlackOutput:
+    """Call the Slack Web API; a message is posted once per execution and node."""
+    from deca.integrations.slack import slack_call
+
+    if config.operation == "send_message":
+        from deca.integrations.idempotency import run_once
+
+        return run_once(ctx, task, SlackOutput, lambda: slack_call(config, ctx))
+    return slack_call(config, ctx)
