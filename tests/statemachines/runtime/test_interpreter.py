@@ -322,3 +322,38 @@ def test_map_results_over_the_payload_limit_fail_the_map() -> None:
     result = run_definition(definition, list(range(200)), clock=FakeClock())
     assert (result.status, result.error) == ("FAILED", "States.DataLimitExceeded")
     assert result.history_types()[-2:] == ["MapStateFailed", "ExecutionFailed"]
+
+
+def _distributed_map(**fields: Any) -> dict[str, Any]:
+    processor = {
+        "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+        "StartAt": "Check",
+        "States": {
+            "Check": {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$", "NumericGreaterThan": 1, "Next": "Bad"}],
+                "Default": "Good",
+            },
+            "Bad": {"Type": "Fail", "Error": "TooBig"},
+            "Good": {"Type": "Pass", "End": True},
+        },
+    }
+    return machine("M", {"M": {"Type": "Map", "ItemProcessor": processor, "End": True, **fields}})
+
+
+def test_distributed_map_tolerates_failures_up_to_the_threshold() -> None:
+    result = run_definition(_distributed_map(ToleratedFailureCount=1), [0, 1, 2], clock=FakeClock())
+    assert result.status == "SUCCEEDED"
+    assert result.output[:2] == [0, 1]
+    assert result.history_types()[3:5] == ["MapRunStarted", "MapRunSucceeded"]
+
+
+def test_distributed_map_over_the_threshold_fails_the_map_run() -> None:
+    result = run_definition(_distributed_map(ToleratedFailurePercentage=10), [0, 1, 2], clock=FakeClock())
+    assert (result.status, result.error) == ("FAILED", "States.ExceedToleratedFailureThreshold")
+    assert result.history_types()[-4:] == [
+        "MapRunStarted",
+        "MapRunFailed",
+        "MapStateFailed",
+        "ExecutionFailed",
+    ]
