@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import sample_flow
+from tests.conftest import REPO_ROOT
 
 
 def test_create_stores_the_document_as_version_1(client: TestClient, owner: dict[str, str]) -> None:
@@ -163,3 +165,14 @@ def test_validate_reports_a_downstream_reference_with_its_path(
     assert error["code"] == "compile_errors"
     assert [d["path"] for d in error["details"]] == ["body.nodes[0].config.values.greeting"]
     assert "downstream" in error["details"][0]["message"]
+
+
+def test_customer_onboarding_example_is_accepted_unchanged(client: TestClient, owner: dict[str, str]) -> None:
+    # Given the architecture document's example flow, as the repository ships it
+    document = json.loads((REPO_ROOT / "examples" / "customer-onboarding.json").read_text())
+
+    # Then it validates, is stored, and comes back with the same nodes and connections
+    assert client.post("/flows/validate", json=document, headers=owner).status_code == 200
+    created = client.post("/flows", json=document, headers=owner).json()
+    assert [n["id"] for n in created["definition"]["nodes"]] == [n["id"] for n in document["nodes"]]
+    assert len(created["definition"]["connections"]) == len(document["connections"])
