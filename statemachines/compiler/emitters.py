@@ -175,7 +175,7 @@ def _pass(ctx: EmitContext, node: NodeBase, next_state: str, value: str) -> Stat
 def emit_condition(ctx: EmitContext, node: NodeBase, next_state: str) -> States:
     """Pass recording `{"result": <bool>}`; the compiler's Choice `<id>.route` follows."""
     condition = ctx.condition(node, str(ctx.config(node).get("condition", "false")))
-    return _pass(ctx, node, next_state, '{"result": (' + condition + ") ? true : false}")
+    return _pass(ctx, node, next_state, '{"result": ' + condition + " ? true : false}")
 
 
 def emit_switch(ctx: EmitContext, node: NodeBase, next_state: str) -> States:

@@ -52,7 +52,9 @@ def _message(error: Any, raw: Any, loc: tuple[Any, ...]) -> str:
             return f"unknown node type '{tag}' (see `deca nodes`)"
         return f"unknown {where.rstrip('s')} type '{tag}'"
     if kind == "union_tag_not_found":
-        return "Field required: 'type'"
+        return "Field required"
+    if kind == "string_pattern_mismatch" and "\\{\\{" in str(error.get("ctx", {}).get("pattern", "")):
+        return "should be a `{{ template }}`"
     if kind == "extra_forbidden":
         return f"unknown field '{loc[-1]}'" if loc else "unknown field"
     message = str(error.get("msg", "invalid"))
@@ -66,7 +68,7 @@ def errors_from_validation(exc: ValidationError, raw: Any) -> list[CompileError]
     for error in exc.errors():
         loc = tuple(error.get("loc", ()))
         position, node_id = _path(loc, raw)
-        if error.get("type") == "union_tag_invalid":
+        if error.get("type") in ("union_tag_invalid", "union_tag_not_found"):
             position += ".type"
         message = _message(error, raw, loc)
         if not position and error.get("type") == "value_error":

@@ -296,7 +296,7 @@ def parse_condition(text: str, dashed_ids: frozenset[str]) -> Expr:
     """Parse a boolean condition: templates become parenthesised expressions, the rest is JSONata."""
     pieces: list[str] = []
     for piece, _offset, is_expr in split_template(text):
-        pieces.append(f"({piece})" if is_expr else piece)
+        pieces.append(f"({piece.strip()})" if is_expr else piece)
     code = "".join(pieces)
     if not code.strip():
         raise TemplateSyntaxError("empty condition", 0)
