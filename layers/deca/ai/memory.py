@@ -1,7 +1,7 @@
 """Conversation memory per session: a durable store, optionally read through a cache (Redis when set).
 
 `CacheConversations` keeps conversations in any `deca.cache.Cache` (in-process or Redis, with a TTL);
-`SqliteConversations` keeps them in a local SQLite file; `CachedConversations` puts a cache in front of
+`SqliteConversations` keeps them in a local SQLite file, `MongoConversations` in MongoDB; `CachedConversations` puts a cache in front of
 a durable store (reads hit the cache, writes go to both). Every key is scoped to the workspace.
 """
 
@@ -11,7 +11,7 @@ import sqlite3
 import threading
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,6 +25,7 @@ __all__ = [
     "CachedConversations",
     "Conversation",
     "ConversationStore",
+    "MongoConversations",
     "SqliteConversations",
     "StoredMessage",
 ]
@@ -175,3 +176,25 @@ class CachedConversations:
         """Forget it in both."""
         self._store.delete(workspace_id, session_id)
         self._cache.delete(workspace_id, session_id)
+
+
+class MongoConversations:
+    """Conversations in a MongoDB collection (one document per workspace and session)."""
+
+    def __init__(self, collection: Any) -> None:
+        self._collection = collection
+
+    def get(self, workspace_id: str, session_id: str) -> Conversation | None:
+        """The conversation, or None."""
+        doc = self._collection.find_one({"_id": _key(workspace_id, session_id)})
+        return Conversation.model_validate_json(doc["body"]) if doc else None
+
+    def put(self, workspace_id: str, conversation: Conversation) -> None:
+        """Store the conversation."""
+        key = _key(workspace_id, conversation.session_id)
+        doc = {"_id": key, "workspace_id": workspace_id, "body": conversation.model_dump_json()}
+        self._collection.replace_one({"_id": key}, doc, upsert=True)
+
+    def delete(self, workspace_id: str, session_id: str) -> None:
+        """Forget the conversation."""
+        self._collection.delete_one({"_id": _key(workspace_id, session_id)})

@@ -1,0 +1,153 @@
+"""Adapters built from `Settings` for Lambda handlers: cached factories (`cache_clear()` them in tests).
+
+Every factory builds on first call, so a warm Lambda reuses its clients and a test's mocks are already
+active when they are built.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from deca.settings import Settings
+
+if TYPE_CHECKING:
+    from pymongo import MongoClient
+
+    from deca.ai.memory import ConversationStore
+    from deca.cache import Cache
+    from deca.crypto import Envelope
+    from deca.nodes.context import NodeContext, SecretResolver
+    from deca.nodes.task import NodeTask
+    from deca.stores import Stores
+
+__all__ = [
+    "StoreSecrets",
+    "cache",
+    "conversations",
+    "envelope",
+    "mongo_client",
+    "node_context",
+    "secrets",
+    "settings",
+    "stores",
+]
+
+CACHE_URL_VARIABLE = "DECA_CACHE_URL"
+"""`redis://` / `rediss://` (ElastiCache) or `memory://` (the default)."""
+
+
+@functools.cache
+def settings() -> Settings:
+    """The process's settings, read once from `DECA_*` variables."""
+    return Settings.from_env()
+
+
+@functools.cache
+def mongo_client() -> MongoClient[dict[str, object]]:
+    """The MongoDB client of `mongodb_uri` (connects lazily)."""
+    import pymongo
+
+    return pymongo.MongoClient(settings().mongodb_uri)
+
+
+@functools.cache
+def stores() -> Stores:
+    """MongoDB when `mongodb_uri` is set, else the local SQLite file."""
+    from deca.stores import mongo_stores, sqlite_stores
+
+    current = settings()
+    if current.mongodb_uri:
+        return mongo_stores(mongo_client(), current.mongodb_database)
+    current.data_dir.mkdir(parents=True, exist_ok=True)
+    return sqlite_stores(current.sqlite_path)
+
+
+@functools.cache
+def cache() -> Cache:
+    """Redis when `DECA_CACHE_URL` names one, else an in-process cache."""
+    from deca.cache import cache_from_url
+
+    return cache_from_url(os.environ.get(CACHE_URL_VARIABLE, "memory://"))
+
+
+@functools.cache
+def envelope() -> Envelope:
+    """Credential encryption: the KMS key when `kms_key_id` is set, else the local key file."""
+    from deca.crypto import Envelope, KmsKeyEncryptionKey, LocalKeyEncryptionKey
+
+    current = settings()
+    if current.kms_key_id:
+        import boto3
+
+        return Envelope(KmsKeyEncryptionKey(boto3.client("kms"), current.kms_key_id))
+    return Envelope(LocalKeyEncryptionKey.from_file(current.local_kek_file))
+
+
+class StoreSecrets:
+    """A SecretResolver over the workspace's stored, envelope-encrypted credentials."""
+
+    def __init__(self, stores: Stores, envelope: Envelope) -> None:
+        self._stores = stores
+        self._envelope = envelope
+
+    def resolve(self, workspace_id: str, credential_id: str) -> Mapping[str, str]:
+        """The credential's fields (a plain string value becomes `{"api_key": value}`)."""
+        from deca.crypto import credential_context
+        from deca.errors import NotFoundError
+        from deca.nodes.context import CredentialNotFound
+
+        try:
+            record = self._stores.credentials.get(workspace_id, credential_id)
+        except NotFoundError:
+            raise CredentialNotFound(f"credential '{credential_id}' not found") from None
+        value = self._envelope.open_json(
+            record.encrypted_value, credential_context(workspace_id, credential_id)
+        )
+        if isinstance(value, dict):
+            return {str(k): str(v) for k, v in value.items() if v is not None}
+        return {"api_key": str(value)}
+
+
+@functools.cache
+def secrets() -> SecretResolver:
+    """Credentials decrypted from the stores."""
+    return StoreSecrets(stores(), envelope())
+
+
+@functools.cache
+def conversations() -> ConversationStore:
+    """Agent memory: MongoDB or the local SQLite file, read through the cache when it is Redis."""
+    from deca.ai.memory import (
+        CacheConversations,
+        CachedConversations,
+        MongoConversations,
+        SqliteConversations,
+    )
+
+    current = settings()
+    durable: ConversationStore
+    if current.mongodb_uri:
+        durable = MongoConversations(mongo_client()[current.mongodb_database]["conversations"])
+    else:
+        current.data_dir.mkdir(parents=True, exist_ok=True)
+        durable = SqliteConversations(current.data_dir / "conversations.db")
+    if os.environ.get(CACHE_URL_VARIABLE, "memory://").startswith("redis"):
+        return CachedConversations(durable, CacheConversations(cache(), ttl_seconds=3600))
+    return durable
+
+
+def node_context(task: NodeTask) -> NodeContext:
+    """The context a node Lambda runs with: the task's workspace, real stores, secrets and memory."""
+    from deca.clock import SystemClock
+    from deca.nodes.context import NodeContext
+
+    return NodeContext(
+        workspace_id=task.workspace_id,
+        stores=stores(),
+        clock=SystemClock(),
+        secrets=secrets(),
+        services={"conversations": conversations()},
+    )
