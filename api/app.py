@@ -6,7 +6,8 @@ Locally: `uvicorn --factory api.app:create_app`. On Lambda: `api.lambda_handler.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 
 import httpx
 from fastapi import FastAPI
@@ -81,6 +82,36 @@ def _store_probe(stores: Stores) -> HealthCheck:
     return probe
 
 
+def _cache_probe(cache: CounterCache) -> HealthCheck:
+    def probe() -> bool:
+        cache.incr("health:probe", ttl_seconds=60)
+        return True
+
+    return probe
+
+
+def _default_limiter(settings: Settings, cache: CounterCache | None, clock: Clock) -> RateLimiter:
+    """A window counter in the shared cache when there is one, else an in-process token bucket."""
+    if cache is not None:
+        return CacheWindowLimiter(cache, per_minute=settings.rate_limit_per_minute, clock=clock)
+    return TokenBucketLimiter(
+        per_minute=settings.rate_limit_per_minute, burst=settings.rate_limit_burst, clock=clock
+    )
+
+
+def _closing(stores: Stores) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """A lifespan that closes stores the app opened itself when the server stops."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            stores.close()
+
+    return lifespan
+
+
 def create_app(
     settings: Settings | None = None,
     stores: Stores | None = None,
@@ -100,17 +131,12 @@ def create_app(
     """
     settings = settings or Settings.from_env()
     clock = clock or SystemClock()
+    owns_stores = stores is None
     stores = stores or default_stores(settings)
     if cache is None and settings.cache_url:
         cache = cache_from_url(settings.cache_url, clock=clock)
-    if limiter is None:
-        limiter = (
-            CacheWindowLimiter(cache, per_minute=settings.rate_limit_per_minute, clock=clock)
-            if cache is not None
-            else TokenBucketLimiter(
-                per_minute=settings.rate_limit_per_minute, burst=settings.rate_limit_burst, clock=clock
-            )
-        )
+    if health_checks is None:
+        health_checks = {"store": _store_probe(stores), **({"cache": _cache_probe(cache)} if cache else {})}
     services = ApiServices(
         settings=settings,
         stores=stores,
@@ -122,16 +148,17 @@ def create_app(
             leeway_seconds=settings.auth_leeway_seconds,
         ),
         envelope=envelope or default_envelope(settings),
-        limiter=limiter,
+        limiter=limiter or _default_limiter(settings, cache, clock),
         clock=clock,
         check_flow=check_flow or default_flow_checker,
         started_at=clock.now(),
-        health_checks=dict(health_checks) if health_checks is not None else {"store": _store_probe(stores)},
+        health_checks=dict(health_checks),
     )
     app = FastAPI(
         title="DECA AI Studio API",
         version=settings.version,
         description="Flows, versions, credentials, workspaces and audit of DECA AI Studio (see docs/api.md).",
+        lifespan=_closing(stores) if owns_stores else None,
     )
     app.state.services = services
     install_error_handlers(app)

@@ -87,3 +87,14 @@ def test_openapi_declares_bearer_auth(client: TestClient) -> None:
         "scheme": "bearer",
         "description": "RS256 JWT from the issuer (Auth0, or `deca token` locally)",
     }
+
+
+def test_health_probes_the_shared_cache_when_there_is_one(
+    settings: Settings, stores: Stores, issuer: LocalIssuer, clock: FakeClock, envelope: Envelope
+) -> None:
+    with_cache = settings.model_copy(update={"cache_url": "memory://"})
+    app = create_app(with_cache, stores, jwks=StaticJwks(issuer.jwks()), envelope=envelope, clock=clock)
+
+    response = TestClient(app).get("/health")
+
+    assert response.json()["dependencies"] == {"cache": "healthy", "store": "healthy"}

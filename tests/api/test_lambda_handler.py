@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 from api import lambda_handler as handler_module
+from api.app import create_app
 from deca.auth import mint_local_token
 from deca.settings import Settings
 
@@ -90,3 +92,17 @@ def test_api_gateway_request_id_is_the_response_request_id(local_env: Settings) 
     response = handler_module.lambda_handler(rest_proxy_event("GET", "/health"), None)
 
     assert response["headers"]["x-request-id"] == "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"
+
+
+def test_app_closes_the_stores_it_opened_when_the_server_stops(local_env: Settings) -> None:
+    # Given an app built from settings alone (it opens its own SQLite store)
+    app = create_app(local_env)
+    closed: list[bool] = []
+    app.state.services.stores.close = lambda: closed.append(True)
+
+    # When the server starts and stops
+    with TestClient(app):
+        pass
+
+    # Then the store was closed
+    assert closed == [True]
