@@ -41,6 +41,8 @@ class CompileOptions:
     state_machine_arn_prefix: str = "arn:aws:states:us-east-1:123456789012:stateMachine:deca-flow-"
     """ARN of a sub-flow's state machine = prefix + flow id (cdk overrides it per environment)."""
     output_ref_threshold: int = 262_144
+    workspace_id: str | None = None
+    """Set in every task event when the state machine belongs to one workspace (AWS deployments)."""
     """Outputs larger than this (bytes) are stored and passed as `{"$ref": ...}` (hint in task events)."""
     distributed_threshold: int = 1_000
     """A loop over a literal list longer than this runs as a DISTRIBUTED Map."""
@@ -114,6 +116,7 @@ def _build(graph: FlowGraph, templates: FlowTemplates, options: CompileOptions) 
     settings = BuildSettings(
         function_prefix=options.function_prefix,
         output_ref_threshold=options.output_ref_threshold,
+        workspace_id=options.workspace_id,
         state_machine_arn_prefix=options.state_machine_arn_prefix,
         distributed_threshold=options.distributed_threshold,
         inline_max_concurrency=options.inline_max_concurrency,

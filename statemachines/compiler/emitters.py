@@ -51,6 +51,9 @@ class EmitContext(Protocol):
     def output_ref_threshold(self) -> int: ...
 
     @property
+    def workspace_id(self) -> str | None: ...
+
+    @property
     def state_machine_arn_prefix(self) -> str: ...
 
     @property
@@ -117,7 +120,7 @@ def _described(node: NodeBase, state: dict[str, Any]) -> dict[str, Any]:
 
 def task_payload(ctx: EmitContext, node: NodeBase) -> dict[str, Any]:
     """The node task event (see `deca.nodes.task.NodeTask`) with the config's templates resolved."""
-    return {
+    payload: dict[str, Any] = {
         "execution": {
             "id": jsonata("$states.context.Execution.Id"),
             "name": jsonata("$states.context.Execution.Name"),
@@ -130,6 +133,9 @@ def task_payload(ctx: EmitContext, node: NodeBase) -> dict[str, Any]:
         "input": jsonata(ctx.input_expression()),
         "output_ref_threshold": ctx.output_ref_threshold,
     }
+    if ctx.workspace_id is not None:
+        payload["workspace_id"] = ctx.workspace_id
+    return payload
 
 
 def _lambda_task(ctx: EmitContext, node: NodeBase, next_state: str, *, callback: bool) -> States:

@@ -222,6 +222,12 @@ class FlowTemplates:
             if root == context and not self_allowed:
                 return f"'{shown}' refers to the node itself"
             if root != context and not graph.has_certainly_run(root, context):
+                loop = graph.region.get(root)
+                if loop is not None and context not in graph.loop_body[loop]:
+                    return (
+                        f"'{shown}' refers to node '{root}', which runs inside the body of loop '{loop}': "
+                        f"read its outputs from '{loop}.results'"
+                    )
                 if graph.is_upstream(context, root):
                     return f"'{shown}' refers to node '{root}', which runs after this node (downstream)"
                 if graph.is_upstream(root, context):

@@ -22,6 +22,7 @@ class BuildSettings:
 
     function_prefix: str
     output_ref_threshold: int
+    workspace_id: str | None
     state_machine_arn_prefix: str
     distributed_threshold: int
     inline_max_concurrency: int
@@ -52,6 +53,11 @@ class Rendering:
     def function_prefix(self) -> str:
         """Prefix of node Lambda function names."""
         return self.settings.function_prefix
+
+    @property
+    def workspace_id(self) -> str | None:
+        """The workspace set in task events, if any."""
+        return self.settings.workspace_id
 
     @property
     def output_ref_threshold(self) -> int:

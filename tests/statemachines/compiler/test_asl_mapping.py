@@ -196,3 +196,9 @@ def test_set_node_values_are_read_through_vars() -> None:
     )
     config = _asl(document)["States"]["use"]["Arguments"]["Payload"]["config"]
     assert config["input"] == '{% ($v := $merge([$n_remember][$type($) = "object"]).tier; $exists($v) ? $v : null) %}'
+
+
+def test_workspace_option_is_set_in_task_events() -> None:
+    payload = _asl(chain("a"), CompileOptions(workspace_id="ws-42"))["States"]["a"]["Arguments"]["Payload"]
+    assert payload["workspace_id"] == "ws-42"
+    assert "workspace_id" not in _asl(chain("a"))["States"]["a"]["Arguments"]["Payload"]

@@ -198,3 +198,11 @@ def test_every_problem_is_reported_at_once() -> None:
         [edge("a", "b"), edge("b", "a")],
     )
     assert len(_errors(document)) >= 3
+
+
+def test_reference_into_a_loop_body_from_after_the_loop_points_to_the_loop_results() -> None:
+    document = flow(
+        [node("each", "loop", config={"items": [1, 2]}), node("work"), node("after", config={"function_id": "f", "input": "{{ work.result }}"})],
+        [edge("each", "work", label="body"), edge("work", "each"), edge("each", "after", label="done")],
+    )
+    assert "read its outputs from 'each.results'" in _only(document).message
