@@ -1,9 +1,9 @@
-"""`zendesk`: creates, reads, updates, comments on and searches Zendesk Support tickets."""
+"""`zendesk`: creates, reads, updates, comments on and searches Zendesk Support tickets, finds users."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -17,7 +17,11 @@ from deca.nodes.common import (
     TemplateStr,
 )
 
-__all__ = ["SPEC", "ZendeskConfig", "ZendeskOutput"]
+if TYPE_CHECKING:
+    from deca.nodes.context import NodeContext
+    from deca.nodes.task import NodeTask
+
+__all__ = ["SPEC", "ZendeskConfig", "ZendeskOutput", "run"]
 
 _TicketId = Annotated[int, Field(ge=1)] | TemplateStr
 
@@ -25,9 +29,15 @@ _TicketId = Annotated[int, Field(ge=1)] | TemplateStr
 class ZendeskConfig(OperationConfig):
     """Config of the zendesk node."""
 
-    operation: Literal["create_ticket", "get_ticket", "update_ticket", "add_comment", "search_tickets"] = (
-        Field(description=OPERATION_HELP)
-    )
+    operation: Literal[
+        "create_ticket",
+        "get_ticket",
+        "update_ticket",
+        "add_comment",
+        "list_comments",
+        "search_tickets",
+        "find_user",
+    ] = Field(description=OPERATION_HELP)
     subdomain: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$", description="`acme` for acme.zendesk.com")
     credential_id: CredentialId = Field(description="Zendesk API token or OAuth credential")
     ticket_id: _TicketId | None = Field(default=None, description="Ticket number, or a template giving it")
@@ -57,7 +67,10 @@ class ZendeskConfig(OperationConfig):
     custom_fields: dict[str, Any] | None = Field(default=None, description="Custom field id -> value")
     query: str | None = Field(default=None, description="Zendesk search, e.g. `status:open priority:urgent`")
     limit: int | None = Field(
-        description="Maximum tickets returned (default 100)", default=None, ge=1, le=1000
+        description="Maximum tickets or comments returned (default 100)", default=None, ge=1, le=1000
+    )
+    user_email: EmailOrTemplate | None = Field(
+        default=None, description="Email of the user to find (find_user)"
     )
 
     _TICKET_FIELDS: ClassVar[tuple[str, ...]] = (
@@ -79,7 +92,9 @@ class ZendeskConfig(OperationConfig):
             required=("ticket_id",), optional=("subject", "comment", "public", *_TICKET_FIELDS)
         ),
         "add_comment": Operation(required=("ticket_id", "comment"), optional=("public",)),
+        "list_comments": Operation(required=("ticket_id",), optional=("limit",)),
         "search_tickets": Operation(required=("query",), optional=("limit",)),
+        "find_user": Operation(required=("user_email",)),
     }
 
 
@@ -93,18 +108,38 @@ class ZendeskOutput(NodeOutput):
     tickets: list[dict[str, Any]] = Field(
         default_factory=list, description="Matching tickets (search_tickets)"
     )
-    count: int = Field(default=0, ge=0, description="Number of tickets returned (search_tickets)")
+    count: int = Field(
+        default=0,
+        ge=0,
+        description="Number of tickets, comments or users found (search_tickets, list_comments, find_user)",
+    )
+    comments: list[dict[str, Any]] = Field(
+        default_factory=list, description="id, author_id, body, public, created_at (list_comments)"
+    )
+    user: dict[str, Any] | None = Field(
+        default=None, description="id, name, email, role of the user found (find_user; none when unknown)"
+    )
 
 
 SPEC = NodeSpec(
     type="zendesk",
     category="integration",
-    description="Create, read, update, comment on or search Zendesk Support tickets",
+    description="Create, read, update, comment on or search Zendesk Support tickets; list comments; find users",
     config=ZendeskConfig,
     output=ZendeskOutput,
     side_effects=True,
     icon="life-buoy",
-    errors=("ZendeskError", "ZendeskNotFound", "ProviderRateLimited", "CredentialNotFound"),
+    errors=(
+        "IntegrationAuthError",
+        "IntegrationNotFound",
+        "IntegrationRateLimited",
+        "IntegrationConfigError",
+        "IntegrationError",
+        "HttpTimeout",
+        "HttpConnectionError",
+        "OutboundRequestBlocked",
+        "CredentialNotFound",
+    ),
     example={
         "operation": "create_ticket",
         "subdomain": "acme",
@@ -115,3 +150,14 @@ SPEC = NodeSpec(
         "priority": "normal",
     },
 )
+
+
+def run(config: ZendeskConfig, task: NodeTask, ctx: NodeContext) -> ZendeskOutput:
+    """Call the Zendesk Support API; creating a ticket or adding a comment happens once per execution and node."""
+    from deca.integrations.zendesk import zendesk_call
+
+    if config.operation in ("create_ticket", "add_comment"):
+        from deca.integrations.idempotency import run_once
+
+        return run_once(ctx, task, ZendeskOutput, lambda: zendesk_call(config, ctx))
+    return zendesk_call(config, ctx)
