@@ -38,6 +38,7 @@ class ResourceKind:
     pattern: str  # "" (request/response) | "waitForTaskToken" | "sync"
     resource_type: str  # history `resourceType`, e.g. "lambda"
     resource_name: str  # history `resource`, e.g. "invoke"
+    sync_v2: bool = False  # `.sync:2`: results as JSON values rather than JSON text
 
 
 def classify_resource(resource: str) -> ResourceKind:
@@ -47,9 +48,11 @@ def classify_resource(resource: str) -> ResourceKind:
     if resource.startswith("arn:aws:states:::"):
         rest = resource[len("arn:aws:states:::") :]
         pattern = ""
+        sync_v2 = False
         for suffix in ("waitForTaskToken", "sync:2", "sync"):
             if rest.endswith("." + suffix):
                 pattern = suffix.split(":")[0]
+                sync_v2 = suffix == "sync:2"
                 rest = rest[: -len(suffix) - 1]
                 break
         service, _, action = rest.partition(":")
@@ -58,7 +61,7 @@ def classify_resource(resource: str) -> ResourceKind:
         base = "arn:aws:states:::" + rest
         if service == "lambda" and action == "invoke":
             return ResourceKind(LAMBDA_INVOKE, base, pattern, "lambda", "invoke")
-        return ResourceKind(SERVICE, base, pattern, service, action)
+        return ResourceKind(SERVICE, base, pattern, service, action, sync_v2)
     raise ValueError(f"unsupported Task resource '{resource}'")
 
 
@@ -87,6 +90,7 @@ class TaskRegistry:
         self.region = region
         self._lambdas: dict[str, tuple[Handler, bool]] = {}
         self._services: dict[str, ServiceHandler] = {}
+        self._machines: dict[str, dict[str, Any] | str] = {}
 
     def register_lambda(self, name_or_arn: str, handler: Handler) -> None:
         """Register a Lambda handler (`handler(event)` or `handler(event, context)`) by name or ARN."""
@@ -95,6 +99,18 @@ class TaskRegistry:
     def register_service(self, resource: str, handler: ServiceHandler) -> None:
         """Register a handler for an integration such as `arn:aws:states:::sqs:sendMessage`."""
         self._services[classify_resource(resource).resource] = handler
+
+    def register_state_machine(self, name_or_arn: str, definition: dict[str, Any] | str) -> None:
+        """Register a definition that `states:startExecution` tasks can start (by name or ARN)."""
+        self._machines[_machine_name(name_or_arn)] = definition
+
+    def state_machine(self, name_or_arn: str) -> dict[str, Any] | str | None:
+        """The registered definition of a state machine name or ARN (a version suffix is ignored)."""
+        return self._machines.get(_machine_name(name_or_arn))
+
+    def has_service(self, resource: str) -> bool:
+        """True when a handler is registered for this integration resource."""
+        return classify_resource(resource).resource in self._services
 
     def function_name(self, name_or_arn: str) -> str:
         """The bare function name of a name, a partial ARN or a full ARN (qualifier dropped)."""
@@ -165,6 +181,13 @@ def lambda_error(exc: BaseException, request_id: str) -> StatesError:
         "stackTrace": traceback.format_tb(exc.__traceback__),
     }
     return StatesError(name, json.dumps(cause, separators=(",", ":")))
+
+
+def _machine_name(name_or_arn: str) -> str:
+    # arn:aws:states:region:account:stateMachine:name[:version or alias]
+    if ":stateMachine:" in name_or_arn:
+        return name_or_arn.split(":stateMachine:", 1)[1].split(":")[0]
+    return name_or_arn
 
 
 def _unqualified(arn: str) -> str:

@@ -15,6 +15,7 @@ from statemachines.runtime.errors import (
     StatesError,
     TaskTimeout,
 )
+from statemachines.runtime.nested import START_EXECUTION, start_execution
 from statemachines.runtime.resources import LAMBDA_ARN, LAMBDA_INVOKE, TaskRegistry, classify_resource
 from statemachines.runtime.states.base import ENTER, Frame, State, compile_optional_path
 from statemachines.runtime.states.pass_state import MAX_PAYLOAD_BYTES, data_limit_error
@@ -198,6 +199,8 @@ class TaskState(State):
             return lambda: self._invoke(tasks, payload, request_id)
         event = json.loads(json.dumps(payload))
         kind = self.resource
+        if kind.resource == START_EXECUTION and not tasks.has_service(kind.resource):
+            return lambda: start_execution(ex, event, kind.pattern, kind.sync_v2)
         return lambda: tasks.call_service(kind, event)
 
     def _settle(

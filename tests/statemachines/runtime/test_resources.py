@@ -123,3 +123,62 @@ def test_resources_are_classified(resource: str, kind: str, pattern: str) -> Non
 def test_unknown_resource_type_is_rejected_clearly() -> None:
     with pytest.raises(ValueError, match="unsupported Task resource"):
         classify_resource("arn:aws:states:us-east-1:1:activity:act")
+
+
+CHILD = {
+    "StartAt": "Double",
+    "States": {"Double": {"Type": "Pass", "Parameters": {"v.$": "States.MathAdd($.v, $.v)"}, "End": True}},
+}
+
+
+def _parent(resource: str) -> dict[str, Any]:
+    return {
+        "StartAt": "Call",
+        "States": {
+            "Call": {
+                "Type": "Task",
+                "Resource": resource,
+                "Parameters": {
+                    "StateMachineArn": "arn:aws:states:us-east-1:111111111111:stateMachine:child",
+                    "Input.$": "$",
+                },
+                "End": True,
+            }
+        },
+    }
+
+
+def test_nested_execution_sync2_returns_the_child_output_as_json() -> None:
+    tasks = TaskRegistry()
+    tasks.register_state_machine("child", CHILD)
+    result = run_definition(
+        _parent("arn:aws:states:::states:startExecution.sync:2"), {"v": 21}, tasks=tasks, clock=FakeClock()
+    )
+    assert result.status == "SUCCEEDED"
+    assert (result.output["Status"], result.output["Output"]) == ("SUCCEEDED", {"v": 42})
+
+
+def test_nested_execution_sync_returns_json_text() -> None:
+    tasks = TaskRegistry()
+    tasks.register_state_machine("arn:aws:states:us-east-1:111111111111:stateMachine:child", CHILD)
+    result = run_definition(
+        _parent("arn:aws:states:::states:startExecution.sync"), {"v": 1}, tasks=tasks, clock=FakeClock()
+    )
+    assert json.loads(result.output["Output"]) == {"v": 2}
+
+
+def test_failed_child_fails_the_task() -> None:
+    tasks = TaskRegistry()
+    tasks.register_state_machine(
+        "child", {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Nope"}}}
+    )
+    result = run_definition(
+        _parent("arn:aws:states:::states:startExecution.sync:2"), {}, tasks=tasks, clock=FakeClock()
+    )
+    assert result.error == "States.TaskFailed"
+    assert json.loads(result.cause or "{}")["Error"] == "Nope"
+
+
+def test_unknown_child_state_machine_does_not_exist() -> None:
+    result = run_definition(_parent("arn:aws:states:::states:startExecution"), {}, clock=FakeClock())
+    assert result.error == "StepFunctions.StateMachineDoesNotExistException"
