@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import ID_PATTERN, ApiServices, Principal, audit
 from api.errors import ApiError, ErrorDetail
+from deca.errors import ConflictError
 from deca.flow import Flow
 from deca.stores import MAX_LIMIT, Page
 from deca.stores.models import FlowRecord, FlowStatus, FlowVersion
@@ -80,9 +81,21 @@ def create_flow(
 
 
 def add_version(
-    services: ApiServices, principal: Principal, flow_id: str, flow: Flow, *, comment: str, action: str
+    services: ApiServices,
+    principal: Principal,
+    flow_id: str,
+    flow: Flow,
+    *,
+    comment: str,
+    action: str,
+    base_version: int | None = None,
 ) -> FlowDetail:
-    """Store `flow` as the next version of flow `flow_id` (its document id must match)."""
+    """Store `flow` as the next version of flow `flow_id` (its document id must match).
+
+    Raises:
+        ConflictError: the flow is archived, or `base_version` is given and is not the latest
+            version (someone saved in between: reload, merge, save again).
+    """
     if flow.id != flow_id:
         raise ApiError(
             422,
@@ -92,6 +105,16 @@ def add_version(
         )
     flows = services.stores.flows
     record = flows.get(principal.workspace_id, flow_id)
+    if record.status == "archived":
+        raise ConflictError(
+            "an archived flow is read-only: restore it first", resource="flow", resource_id=flow_id
+        )
+    if base_version is not None and base_version != record.latest_version:
+        raise ConflictError(
+            f"the flow is at version {record.latest_version}, not {base_version}",
+            resource="flow",
+            resource_id=flow_id,
+        )
     version = record.latest_version + 1
     stored = _store_version(services, principal, record, flow, version, comment)
     flows.update(

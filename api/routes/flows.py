@@ -124,9 +124,15 @@ def update(
     services: ServicesDep,
     principal: Annotated[Principal, require("write:flows")],
     comment: Comment = "",
+    base_version: Annotated[
+        int | None,
+        Query(ge=0, description="The version this edit started from: 409 if another was saved since"),
+    ] = None,
 ) -> FlowDetail:
     """Save a changed document as the flow's next version (versions are immutable)."""
-    return add_version(services, principal, flow_id, flow, comment=comment, action="flow.update")
+    return add_version(
+        services, principal, flow_id, flow, comment=comment, action="flow.update", base_version=base_version
+    )
 
 
 @router.post("/{flow_id}/archive", response_model=FlowRecord, responses=error_responses(404))

@@ -176,3 +176,30 @@ def test_customer_onboarding_example_is_accepted_unchanged(client: TestClient, o
     created = client.post("/flows", json=document, headers=owner).json()
     assert [n["id"] for n in created["definition"]["nodes"]] == [n["id"] for n in document["nodes"]]
     assert len(created["definition"]["connections"]) == len(document["connections"])
+
+
+def test_update_from_a_stale_base_version_is_409(
+    client: TestClient, owner: dict[str, str], created_flow: dict[str, Any]
+) -> None:
+    # Given two editors who both loaded version 1, and the first one saved
+    assert (
+        client.put("/flows/onboarding?base_version=1", json=sample_flow(name="A"), headers=owner).status_code
+        == 200
+    )
+
+    # When the second saves from version 1
+    response = client.put("/flows/onboarding?base_version=1", json=sample_flow(name="B"), headers=owner)
+
+    # Then the lost update is refused
+    assert response.status_code == 409
+    assert client.get("/flows/onboarding", headers=owner).json()["flow"]["name"] == "A"
+
+
+def test_archived_flow_cannot_be_updated(
+    client: TestClient, owner: dict[str, str], created_flow: dict[str, Any]
+) -> None:
+    client.post("/flows/onboarding/archive", headers=owner)
+
+    response = client.put("/flows/onboarding", json=sample_flow(name="Changed"), headers=owner)
+
+    assert response.status_code == 409
