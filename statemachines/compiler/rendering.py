@@ -105,7 +105,7 @@ class Rendering:
         def resolve(ref: RootRef) -> str:
             root = ref.root
             if root in self.graph.nodes:
-                return "$" + scope.var(root)
+                return "$" + self._visible(scope, node, root)
             if root == "input":
                 return scope.input_expression()
             if root == "execution":
@@ -125,11 +125,19 @@ class Rendering:
                 return "$" + error if error is not None else "null"
             if root == "vars":
                 sets = self.templates.set_nodes_upstream(node.id)
-                listed = ", ".join("$" + scope.var(s) for s in sets)
+                listed = ", ".join("$" + self._visible(scope, node, s) for s in sets)
                 return f'$merge([{listed}][$type($) = "object"])'
             return root
 
         return resolve
+
+    def _visible(self, scope: Scope, node: NodeBase, target: str) -> str:
+        """The variable of `target` seen from `node` (the checks guarantee it exists; say so if not)."""
+        try:
+            return scope.var(target)
+        except KeyError:
+            message = f"'{target}' is not visible from this node (it runs in another parallel branch or loop body)"
+            raise CompileErrors([CompileError(message, node_id=node.id, position=self.graph.where(node.id))]) from None
 
     def _render(self, node: NodeBase, template: Template) -> str:
         return template.render(self._resolve(node))
