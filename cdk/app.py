@@ -1,0 +1,65 @@
+"""CDK entry point: `cdk synth|deploy -c env=<name>` builds the stacks of one environment.
+
+Context: `env` (default `dev`), any `EnvironmentConfig` field as an override, and
+`skip_dependencies=true` to bundle the layer without pip-installing its dependencies (fast synth in tests).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import aws_cdk as cdk
+
+from cdk.config import EnvironmentConfig, config_from_context
+from cdk.constructs.python_assets import LambdaPackaging
+from cdk.stacks.app_stack import AppStack
+from cdk.stacks.data_stack import DataStack
+from cdk.stacks.nodes_stack import NodesStack
+
+__all__ = ["DecaStacks", "build_app", "main"]
+
+SKIP_DEPENDENCIES_CONTEXT = "skip_dependencies"
+
+
+class DecaStacks:
+    """The three stacks of one environment: `deca-<env>-data`, `deca-<env>-nodes`, `deca-<env>-app`."""
+
+    def __init__(self, app: cdk.App, config: EnvironmentConfig, packaging: LambdaPackaging) -> None:
+        env = cdk.Environment(
+            account=config.account or os.environ.get("CDK_DEFAULT_ACCOUNT"),
+            region=config.region or os.environ.get("CDK_DEFAULT_REGION"),
+        )
+        common: dict[str, Any] = {"env": env, "termination_protection": config.retain_data}
+        self.data = DataStack(app, f"{config.prefix}data", config=config, **common)
+        self.nodes = NodesStack(app, f"{config.prefix}nodes", config=config, data=self.data, packaging=packaging, **common)
+        self.app = AppStack(
+            app, f"{config.prefix}app", config=config, data=self.data, nodes=self.nodes, packaging=packaging, **common
+        )
+        self.app.add_dependency(self.nodes, "the execution role and dashboard name the node functions")
+        for stack in (self.data, self.nodes, self.app):
+            cdk.Tags.of(stack).add("project", "deca-ai-studio")
+            cdk.Tags.of(stack).add("environment", config.name)
+
+    @property
+    def stacks(self) -> tuple[cdk.Stack, ...]:
+        """The stacks in deploy order."""
+        return (self.data, self.nodes, self.app)
+
+
+def build_app(context: dict[str, Any] | None = None, outdir: str | None = None) -> tuple[cdk.App, DecaStacks]:
+    """A CDK app for the environment named by the context (as `cdk` passes it, or `context` in tests)."""
+    app = cdk.App(context=context, outdir=outdir)
+    config = config_from_context(app.node.try_get_context)
+    skip = str(app.node.try_get_context(SKIP_DEPENDENCIES_CONTEXT) or "").lower() in ("1", "true", "yes")
+    return app, DecaStacks(app, config, LambdaPackaging(skip_dependencies=skip))
+
+
+def main() -> None:
+    """Synthesise the environment chosen with `-c env=<name>`."""
+    app, _stacks = build_app()
+    app.synth()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+"""Lambda code and layer assets built on this machine (never in Docker).
+
+The layer holds the shared packages (`layers/*`, `statemachines/`) and the runtime dependencies from
+`pyproject.toml`, pip-installed as `manylinux2014_aarch64` CPython 3.12 wheels; the function code
+holds `functions/` and `api/`. Each asset's hash is computed from its sources (and the dependency
+list), so an unchanged tree is bundled once and reused by later synths.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+import sys
+import tomllib
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+import jsii
+from aws_cdk import aws_lambda as lambda_
+
+__all__ = ["LambdaPackaging", "layer_requirements", "source_files"]
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+LAYER_PACKAGES = ("statemachines",)
+CODE_PACKAGES = ("functions", "api")
+PIP_PLATFORM = "manylinux2014_aarch64"
+PIP_PYTHON_VERSION = "3.12"
+_SKIPPED_PARTS = {"__pycache__", ".mypy_cache", ".pytest_cache", "node_modules"}
+_SOURCE_SUFFIXES = {".py", ".pyi", ".json", ".typed", ".txt", ".md", ".jsonata", ".js"}
+_PROVIDED_BY_RUNTIME = {"boto3", "botocore"}
+_LOCAL_ONLY = {"uvicorn"}
+
+
+def source_files(root: Path, packages: Sequence[str]) -> Iterator[tuple[str, Path]]:
+    """`(path inside the asset, file)` of every source file of `packages` (folders under `root`), sorted."""
+    for package in packages:
+        for path in sorted((root / package).rglob("*")):
+            relative = path.relative_to(root)
+            if (
+                path.suffix in _SOURCE_SUFFIXES
+                and not _SKIPPED_PARTS.intersection(relative.parts)
+                and not any(part.startswith(".") for part in relative.parts)
+                and path.is_file()
+            ):
+                yield relative.as_posix(), path
+
+
+def snapshot(entries: Iterable[tuple[str, Path]]) -> list[tuple[str, bytes]]:
+    """The entries' contents read once, so the hash and the bundle agree while files change around us."""
+    files: list[tuple[str, bytes]] = []
+    for name, path in entries:
+        try:
+            files.append((name, path.read_bytes()))
+        except FileNotFoundError:  # removed since listed (an editor's temporary file)
+            continue
+    return files
+
+
+def layer_packages(root: Path) -> list[tuple[str, Path]]:
+    """`(name, folder)` of the importable packages of `layers/` and of the other layer folders."""
+    shared = [(p.name, p) for p in sorted((root / "layers").iterdir()) if (p / "__init__.py").is_file()]
+    return shared + [(name, root / name) for name in LAYER_PACKAGES]
+
+
+def layer_requirements(pyproject: Path) -> list[str]:
+    """The runtime dependencies the layer installs (boto3 comes with the runtime, uvicorn is local only)."""
+    declared: list[str] = tomllib.loads(pyproject.read_text())["project"]["dependencies"]
+    skipped = _PROVIDED_BY_RUNTIME | _LOCAL_ONLY
+    return [r for r in declared if re.split(r"[<>=!~\[; ]", r, maxsplit=1)[0].lower() not in skipped]
+
+
+def _digest(files: Sequence[tuple[str, bytes]], extra: Sequence[str]) -> str:
+    digest = hashlib.sha256()
+    for item in extra:
+        digest.update(item.encode() + b"\0")
+    for name, content in files:
+        digest.update(name.encode() + b"\0" + hashlib.sha256(content).digest())
+    return digest.hexdigest()
+
+
+def _write(files: Sequence[tuple[str, bytes]], output: Path) -> None:
+    for name, content in files:
+        target = output / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+
+
+@jsii.implements(cdk.ILocalBundling)
+class _LocalBundling:
+    """Copies the asset's files and optionally pip-installs requirements into `<output>/<target>`."""
+
+    def __init__(self, files: list[tuple[str, bytes]], requirements: list[str], target: str) -> None:
+        self._files = files
+        self._requirements = requirements
+        self._target = target
+
+    def try_bundle(self, output_dir: str, _options: Any = None, **_kwargs: Any) -> bool:
+        """Write the asset into `output_dir`; always succeeds locally, so Docker is never used."""
+        output = Path(output_dir)
+        _write(self._files, output)
+        if self._requirements:
+            command = [
+                sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                "--target", str(output / self._target), "--platform", PIP_PLATFORM,
+                "--implementation", "cp", "--python-version", PIP_PYTHON_VERSION,
+                "--only-binary=:all:", *self._requirements,
+            ]  # fmt: skip
+            subprocess.run(command, check=True)
+        return True
+
+
+class LambdaPackaging:
+    """The shared layer and function code of an app, bundled locally; `skip_dependencies` copies sources only.
+
+    Sources are read once per app, so every stack gets byte-identical assets (one upload, one hash).
+    """
+
+    def __init__(self, *, root: Path = REPO_ROOT, skip_dependencies: bool = False) -> None:
+        self.root = root
+        self.skip_dependencies = skip_dependencies
+        self._layer_files: list[tuple[str, bytes]] | None = None
+        self._code_files: list[tuple[str, bytes]] | None = None
+
+    def layer_entries(self) -> list[tuple[str, Path]]:
+        """Files of the layer, under `python/` as the Lambda runtime expects."""
+        entries: list[tuple[str, Path]] = []
+        for _name, folder in layer_packages(self.root):
+            entries += [(f"python/{rel}", path) for rel, path in source_files(folder.parent, [folder.name])]
+        return entries
+
+    def code_entries(self) -> list[tuple[str, Path]]:
+        """Files of the function code: the handler packages."""
+        return list(source_files(self.root, CODE_PACKAGES))
+
+    def layer_code(self) -> lambda_.Code:
+        """The layer's code asset (sources plus, unless skipped, the aarch64 wheels of the dependencies)."""
+        if self._layer_files is None:
+            self._layer_files = snapshot(self.layer_entries())
+        requirements = [] if self.skip_dependencies else layer_requirements(self.root / "pyproject.toml")
+        return self._asset(self._layer_files, requirements, "python")
+
+    def function_code(self) -> lambda_.Code:
+        """The function code asset shared by every Lambda (a new `Code` per stack, same content)."""
+        if self._code_files is None:
+            self._code_files = snapshot(self.code_entries())
+        return self._asset(self._code_files, [], "")
+
+    def _asset(self, files: list[tuple[str, bytes]], requirements: list[str], target: str) -> lambda_.Code:
+        asset_hash = _digest(files, [PIP_PLATFORM, PIP_PYTHON_VERSION, *requirements])
+        bundling = cdk.BundlingOptions(
+            # The image is never pulled: local bundling always succeeds (required by the API only).
+            image=cdk.DockerImage.from_registry("public.ecr.aws/sam/build-python3.12"),
+            local=_LocalBundling(files, requirements, target),
+        )
+        return lambda_.Code.from_asset(
+            str(self.root / "layers"),
+            asset_hash=asset_hash,
+            asset_hash_type=cdk.AssetHashType.CUSTOM,
+            bundling=bundling,
+        )

@@ -1,0 +1,33 @@
+"""The `DECA_*` environment every non-sandboxed function and the bridge task receive."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+
+from cdk.config import EnvironmentConfig
+from cdk.stacks.data_stack import DataStack
+
+__all__ = ["shared_environment"]
+
+
+def shared_environment(stack: cdk.Stack, config: EnvironmentConfig, data: DataStack) -> dict[str, str]:
+    """Settings for functions of `stack`, read by `deca.settings.Settings` and the AWS adapters (no secret values)."""
+    return {
+        "DECA_ENVIRONMENT": "aws",
+        "DECA_AUTH_ISSUER": config.auth_issuer,
+        "DECA_AUTH_AUDIENCE": config.auth_audience,
+        "DECA_AUTH_JWKS_URL": config.auth_issuer.rstrip("/") + "/.well-known/jwks.json",
+        "DECA_KMS_KEY_ID": data.credentials_key.key_arn,
+        "DECA_MONGODB_SECRET_ARN": data.atlas_secret.secret_arn,
+        "DECA_MONGODB_DATABASE": "deca",
+        "DECA_BUCKET": data.bucket.bucket_name,
+        "DECA_REDIS_URL": data.redis_url,
+        "DECA_FUNCTION_PREFIX": config.function_prefix,
+        "DECA_STATE_MACHINE_PREFIX": config.flow_prefix,
+        "DECA_STATE_MACHINE_ARN_PREFIX": stack.format_arn(
+            service="states",
+            resource="stateMachine",
+            resource_name=config.flow_prefix,
+            arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+        ),
+    }
