@@ -519,7 +519,7 @@ def llm_server() -> Iterator[FakeLlmServer]:
     fake = FakeLlmServer()
     server = _Server(fake)
     fake.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     try:
         yield fake

@@ -31,6 +31,8 @@ PRICES_PER_MILLION: dict[str, tuple[float, float]] = {
     "text-embedding-3-large": (0.13, 0.0),
     "text-embedding-ada-002": (0.10, 0.0),
     "omni-moderation": (0.0, 0.0),
+    "claude-opus-4-5": (5.00, 25.00),
+    "claude-opus-4-6": (5.00, 25.00),
     "claude-opus-4": (15.00, 75.00),
     "claude-sonnet-4": (3.00, 15.00),
     "claude-haiku-4": (1.00, 5.00),
@@ -39,6 +41,10 @@ PRICES_PER_MILLION: dict[str, tuple[float, float]] = {
     "claude-3-5-haiku": (0.80, 4.00),
     "claude-3-opus": (15.00, 75.00),
     "claude-3-haiku": (0.25, 1.25),
+    # Family fallbacks for newer snapshots.
+    "claude-opus": (5.00, 25.00),
+    "claude-sonnet": (3.00, 15.00),
+    "claude-haiku": (1.00, 5.00),
 }
 
 
