@@ -357,3 +357,52 @@ def test_distributed_map_over_the_threshold_fails_the_map_run() -> None:
         "MapStateFailed",
         "ExecutionFailed",
     ]
+
+
+def test_item_batcher_groups_items_with_the_batch_input() -> None:
+    definition = machine(
+        "M",
+        {
+            "M": {
+                "Type": "Map",
+                "ItemBatcher": {"MaxItemsPerBatch": 2, "BatchInput": {"run.$": "$.run"}},
+                "ItemsPath": "$.items",
+                "ItemProcessor": {
+                    "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                    "StartAt": "P",
+                    "States": {"P": {"Type": "Pass", "End": True}},
+                },
+                "End": True,
+            }
+        },
+    )
+    result = run_definition(definition, {"run": 7, "items": [1, 2, 3]}, clock=FakeClock())
+    assert result.output == [
+        {"Items": [1, 2], "BatchInput": {"run": 7}},
+        {"Items": [3], "BatchInput": {"run": 7}},
+    ]
+
+
+def test_item_reader_reads_items_through_a_registered_integration() -> None:
+    tasks = TaskRegistry()
+    tasks.register_service("arn:aws:states:::s3:getObject", lambda params: [params["Key"], "b", "c"])
+    definition = machine(
+        "M",
+        {
+            "M": {
+                "Type": "Map",
+                "ItemReader": {
+                    "Resource": "arn:aws:states:::s3:getObject",
+                    "ReaderConfig": {"InputType": "JSON", "MaxItems": 2},
+                    "Parameters": {"Bucket": "b", "Key.$": "$.key"},
+                },
+                "ItemProcessor": {
+                    "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                    "StartAt": "P",
+                    "States": {"P": {"Type": "Pass", "End": True}},
+                },
+                "End": True,
+            }
+        },
+    )
+    assert run_definition(definition, {"key": "a"}, tasks=tasks, clock=FakeClock()).output == ["a", "b"]
