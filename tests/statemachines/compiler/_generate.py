@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -183,3 +184,42 @@ def mutate(document: dict[str, Any], mutation: str, index: int) -> dict[str, Any
     else:
         nodes.append({"id": "lost", "type": "function", "config": {"function_id": "f", "input": "{{ ghost.result }}"}})
     return {**document, "nodes": nodes, "connections": connections}
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 5)
+    | st.text(max_size=12)
+    | st.sampled_from(["{{ input.x }}", "{{", "}}", "{{ a.b + }}", "n-1", "body", "true", "{% x %}"]),
+    lambda children: st.lists(children, max_size=3)
+    | st.dictionaries(
+        st.sampled_from(["id", "type", "config", "from", "to", "label", "condition", "items", "cases", "on_error"]),
+        children,
+        max_size=3,
+    ),
+    max_leaves=8,
+)
+"""Small JSON values, biased towards flow keys and template-like strings."""
+
+
+def json_paths(value: Any, path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    """Every path to a value inside a JSON document (the root excluded)."""
+    found: list[tuple[str | int, ...]] = [path] if path else []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += json_paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += json_paths(item, (*path, index))
+    return found
+
+
+def replaced(document: dict[str, Any], path: tuple[str | int, ...], value: Any) -> dict[str, Any]:
+    """A deep copy of a document with the value at `path` replaced."""
+    copy: dict[str, Any] = json.loads(json.dumps(document))
+    current: Any = copy
+    for key in path[:-1]:
+        current = current[key]
+    current[path[-1]] = value
+    return copy

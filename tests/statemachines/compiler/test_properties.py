@@ -15,7 +15,14 @@ from moto import mock_aws
 from deca.errors import CompileErrors
 from deca.nodes.registry import NODE_TYPES
 from statemachines.compiler import compile_checked, dumps_asl, validate_document
-from tests.statemachines.compiler._generate import MUTATIONS, mutate, valid_flows
+from tests.statemachines.compiler._generate import (
+    JSON_VALUES,
+    MUTATIONS,
+    json_paths,
+    mutate,
+    replaced,
+    valid_flows,
+)
 
 _SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -89,3 +96,16 @@ def test_valid_flows_run_on_the_runtime_without_evaluation_errors(document: dict
     result = runtime.run_definition(asl, {"value": 5, "items": [1, 2]}, tasks=tasks, clock=runtime.FakeClock())
     # callbacks (approval, form) wait for a person: the flow may time out on the fake clock, nothing else
     assert result.status in ("SUCCEEDED", "TIMED_OUT"), (result.error, result.cause)
+
+
+@_SETTINGS
+@given(valid_flows(max_depth=2), st.data())
+def test_any_value_replaced_anywhere_gives_compile_errors_or_asl(document: dict[str, Any], data: st.DataObject) -> None:
+    path = data.draw(st.sampled_from(json_paths(document)))
+    broken = replaced(document, path, data.draw(JSON_VALUES))
+    try:
+        asl = compile_checked(validate_document(broken))
+    except CompileErrors as errors:
+        assert errors.errors
+    else:
+        assert asl["QueryLanguage"] == "JSONata"
