@@ -127,7 +127,7 @@ class Caller:
         except NotFoundError:
             self.stores.workspaces.add_member(
                 workspace,
-                Member(workspace_id=workspace, user_id=user_id, role=role),  # type: ignore[arg-type]
+                Member.model_validate({"workspace_id": workspace, "user_id": user_id, "role": role}),
             )
         return user_id
 

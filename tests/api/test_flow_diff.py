@@ -45,7 +45,7 @@ def test_diff_of_identical_versions_is_empty() -> None:
 
     diff = diff_flows("onboarding", 1, document, 2, document)
 
-    assert diff.nodes.added == diff.nodes.removed == diff.nodes.changed == []
+    assert (diff.nodes.added, diff.nodes.removed, diff.nodes.changed) == ([], [], [])
     assert diff.connections.added == diff.connections.removed == []
     assert diff.settings == diff.metadata == []
 
