@@ -11,11 +11,10 @@ from statemachines.runtime.errors import (
     PathNotFound,
     QueryEvaluationError,
     RuntimeFailure,
-    StatesError,
 )
 from statemachines.runtime.jsonata import compile_jsonata, expression_text, is_jsonata
-from statemachines.runtime.resources import classify_resource
 from statemachines.runtime.states.base import DEFAULT, ENTER, Frame, State, compile_optional_path, failure
+from statemachines.runtime.states.map_items import batch_items, compile_batcher, compile_reader, read_items
 from statemachines.runtime.states.pass_state import check_payload_size
 
 if TYPE_CHECKING:
@@ -86,87 +85,11 @@ class MapState(State):
             self.items_path = compile_optional_path(spec, "ItemsPath", name)
             if selector is not None:
                 self.selector = self._payload(selector, "ItemSelector")
-        self._compile_reader_and_batcher(spec)
+        self.reader = compile_reader(self, spec.get("ItemReader"))
+        self.batcher = compile_batcher(self, spec.get("ItemBatcher"))
         self.max_concurrency = self._number_field(spec, "MaxConcurrency")
         self.tolerated_count = self._number_field(spec, "ToleratedFailureCount")
         self.tolerated_percentage = self._number_field(spec, "ToleratedFailurePercentage")
-
-    def _compile_reader_and_batcher(self, spec: dict[str, Any]) -> None:
-        """ItemReader (items from a registered integration) and ItemBatcher (items in batches)."""
-        self.reader: Any = None
-        reader = spec.get("ItemReader")
-        if isinstance(reader, dict):
-            try:
-                kind = classify_resource(str(reader.get("Resource")))
-            except ValueError as exc:
-                raise DefinitionError(
-                    f"State '{self.name}': ItemReader: {exc}", state=self.name, field="ItemReader"
-                ) from None
-            if self.jsonata:
-                params: Any = self._jsonata(reader.get("Arguments", {}), "ItemReader/Arguments")
-            else:
-                params = self._payload(reader.get("Parameters", {}), "ItemReader.Parameters")
-            config = reader.get("ReaderConfig") or {}
-            self.reader = (kind, params, self._number_field(config, "MaxItems"))
-        self.batcher: Any = None
-        batcher = spec.get("ItemBatcher")
-        if isinstance(batcher, dict):
-            batch_input: Any = None
-            if "BatchInput" in batcher:
-                if self.jsonata:
-                    batch_input = self._jsonata(batcher["BatchInput"], "ItemBatcher/BatchInput")
-                else:
-                    batch_input = self._payload(batcher["BatchInput"], "ItemBatcher.BatchInput")
-            self.batcher = (
-                self._number_field(batcher, "MaxItemsPerBatch"),
-                self._number_field(batcher, "MaxInputBytesPerBatch"),
-                batch_input,
-            )
-
-    def _read_items(self, ex: Interpreter, data: Any, bindings: Any) -> list[Any]:
-        kind, params, max_items = self.reader
-        parameters = params(bindings) if self.jsonata else params(data, ex)
-        items = ex.tasks.call_service(kind, json.loads(json.dumps(parameters)))
-        if isinstance(items, str):
-            try:
-                items = json.loads(items)
-            except ValueError:
-                raise StatesError(
-                    "States.ItemReaderFailed", "The ItemReader content is not valid JSON"
-                ) from None
-        if not isinstance(items, list):
-            raise StatesError("States.ItemReaderFailed", "The ItemReader did not return an array of items")
-        limit = self._limit(ex, max_items, "MaxItems", data, bindings, integer=True)
-        return items[: int(limit)] if limit else items
-
-    def _batch(self, ex: Interpreter, inputs: list[Any], data: Any, bindings: Any) -> list[Any]:
-        max_items_spec, max_bytes_spec, batch_input = self.batcher
-        max_items = self._limit(ex, max_items_spec, "MaxItemsPerBatch", data, bindings, integer=True)
-        max_bytes = self._limit(ex, max_bytes_spec, "MaxInputBytesPerBatch", data, bindings, integer=True)
-        extra = None
-        if batch_input is not None:
-            extra = batch_input(bindings) if self.jsonata else batch_input(data, ex)
-        batches: list[list[Any]] = []
-        size = 0
-        for item in inputs:
-            item_size = len(json.dumps(item, separators=(",", ":")).encode())
-            current = batches[-1] if batches else None
-            if (
-                current is None
-                or (max_items and len(current) >= max_items)
-                or (max_bytes and current and size + item_size > max_bytes)
-            ):
-                batches.append([])
-                size = 0
-            batches[-1].append(item)
-            size += item_size
-        out: list[Any] = []
-        for chunk in batches:
-            batch: dict[str, Any] = {"Items": chunk}
-            if extra is not None:
-                batch["BatchInput"] = extra
-            out.append(batch)
-        return out
 
     def _number_field(self, spec: dict[str, Any], field: str) -> Any:
         if field + "Path" in spec:
@@ -200,7 +123,7 @@ class MapState(State):
             ex, self.max_concurrency, "MaxConcurrency", data, bindings, integer=True
         )
         if self.reader is not None:
-            items = self._read_items(ex, data, bindings)
+            items = read_items(self, ex, data, bindings)
         elif not self.jsonata:
             items = self._jsonpath_items(ex, data)
         ex.event(frame, "MapStateStarted", {"length": len(items)})
@@ -216,7 +139,7 @@ class MapState(State):
             self._item_input(ex, frame, data, bindings, index, item) for index, item in enumerate(items)
         ]
         if self.batcher is not None:
-            inputs = self._batch(ex, inputs, data, bindings)
+            inputs = batch_items(self, ex, inputs, data, bindings)
         # a redriven Map keeps the results of the iterations that had succeeded (like AWS)
         stash = frame.pop("map_stash", None)
         keep = (
