@@ -11,6 +11,7 @@ from contextlib import AbstractAsyncContextManager
 
 import httpx
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from api.deps import ApiServices, FlowChecker, HealthCheck
 from api.errors import install_error_handlers
@@ -164,7 +165,16 @@ def create_app(
     install_error_handlers(app)
     app.add_middleware(JsonOnly, exempt=tuple(raw_body_prefixes))
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    app.add_middleware(RequestLog)  # added last: runs first, so refused requests are logged too
+    app.add_middleware(RequestLog)  # added late: runs early, so refused requests are logged too
+    if settings.cors_origins:  # outermost: error responses carry the CORS headers too
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type"],
+            expose_headers=["X-Request-ID", "Retry-After"],
+            max_age=600,
+        )
     for router in _ROUTERS:
         app.include_router(router)
     return app

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from importlib import metadata
 from pathlib import Path
 from typing import Literal
 
@@ -24,6 +25,13 @@ LOCAL_ISSUER = "urn:deca:local"
 _ENV_PREFIX = "DECA_"
 
 
+def _package_version() -> str:
+    try:
+        return metadata.version("deca-ai-studio")
+    except metadata.PackageNotFoundError:  # running from a source tree that is not installed
+        return "0.0.0"
+
+
 def default_data_dir() -> Path:
     """Where local state lives unless `DECA_DATA_DIR` says otherwise: `~/.deca`."""
     return Path.home() / ".deca"
@@ -35,7 +43,7 @@ class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     environment: Literal["local", "aws"] = Field(default="local", description="Where the process runs")
-    version: str = Field(default="0.1.0", description="Version reported by /health")
+    version: str = Field(default_factory=_package_version, description="Version reported by /health")
     data_dir: Path = Field(default_factory=default_data_dir, description="Local state: keys, SQLite file")
     auth_issuer: str = Field(default=LOCAL_ISSUER, description="Expected `iss` of bearer tokens")
     auth_audience: str = Field(
@@ -56,6 +64,9 @@ class Settings(BaseModel):
     )
     rate_limit_per_minute: int = Field(default=600, ge=1, description="Sustained requests per workspace")
     rate_limit_burst: int = Field(default=120, ge=1, description="Requests a workspace may send at once")
+    cors_origins: tuple[str, ...] = Field(
+        default=(), description="Browser origins allowed to call the API (comma-separated in the environment)"
+    )
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024, description="Largest request body accepted")
     cache_url: str | None = Field(
         default=None, description="Shared cache for rate limits (`redis://`, `rediss://`); None: in-process"
@@ -82,11 +93,13 @@ class Settings(BaseModel):
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Settings from `DECA_*` variables (unset ones keep their defaults); `InputError` if invalid."""
         env = os.environ if environ is None else environ
-        values = {
+        values: dict[str, object] = {
             name: env[_ENV_PREFIX + name.upper()]
             for name in cls.model_fields
             if _ENV_PREFIX + name.upper() in env
         }
+        if "cors_origins" in values:
+            values["cors_origins"] = [o.strip() for o in str(values["cors_origins"]).split(",") if o.strip()]
         try:
             return cls.model_validate(values)
         except ValidationError as exc:

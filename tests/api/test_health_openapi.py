@@ -14,7 +14,9 @@ from deca.stores import Stores
 from tests.fakes.clock import FakeClock
 
 
-def test_health_reports_the_architecture_fields(client: TestClient, clock: FakeClock) -> None:
+def test_health_reports_the_architecture_fields(
+    client: TestClient, clock: FakeClock, settings: Settings
+) -> None:
     # Given an app that has run for an hour
     clock.advance(3600)
 
@@ -26,7 +28,7 @@ def test_health_reports_the_architecture_fields(client: TestClient, clock: FakeC
     assert response.json() == {
         "status": "healthy",
         "timestamp": "2026-01-01T13:00:00.000Z",
-        "version": "0.1.0",
+        "version": settings.version,
         "dependencies": {"store": "healthy"},
         "uptime": 3600,
     }
@@ -98,3 +100,30 @@ def test_health_probes_the_shared_cache_when_there_is_one(
     response = TestClient(app).get("/health")
 
     assert response.json()["dependencies"] == {"cache": "healthy", "store": "healthy"}
+
+
+def test_cors_preflight_from_an_allowed_origin(
+    settings: Settings, stores: Stores, issuer: LocalIssuer, clock: FakeClock, envelope: Envelope
+) -> None:
+    # Given an app that lets the designer's dev server call it
+    ui = settings.model_copy(update={"cors_origins": ("http://localhost:5173",)})
+    client = TestClient(
+        create_app(ui, stores, jwks=StaticJwks(issuer.jwks()), envelope=envelope, clock=clock)
+    )
+
+    # When the browser asks before a POST, and when an unauthenticated call fails
+    preflight = client.options(
+        "/flows",
+        headers={
+            "Origin": "http://localhost:5173",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization,content-type",
+        },
+    )
+    refused = client.get("/flows", headers={"Origin": "http://localhost:5173"})
+
+    # Then both carry the CORS headers (so the browser can read the error)
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == "http://localhost:5173"
+    assert refused.status_code == 401
+    assert refused.headers["access-control-allow-origin"] == "http://localhost:5173"
