@@ -11,6 +11,7 @@ import functools
 import importlib.util
 import json
 import logging
+import marshal
 import os
 import shutil
 import sys
@@ -78,15 +79,17 @@ def _python_roots(isolation: Isolation) -> list[str]:
     return sorted({os.path.realpath(r) for r in roots if os.path.isdir(r)})
 
 
-def read_paths(isolation: Isolation) -> list[str]:
+@functools.cache
+def read_paths(isolation: Isolation) -> tuple[str, ...]:
     """Everything a child may read after it locked itself down (Landlock rules)."""
     paths = ["/usr", *_SYSTEM_DIRS, "/etc/ld.so.cache", "/etc/localtime", *_python_roots(isolation)]
     paths.append(str(CHILD_ENTRY.parent))
     if isolation.engine_path:
         paths.append(isolation.engine_path)
-    return paths
+    return tuple(paths)
 
 
+@functools.cache
 def _bwrap_binds(isolation: Isolation) -> list[str]:
     args: list[str] = ["--ro-bind", "/usr", "/usr"]
     for top in _SYSTEM_DIRS:
@@ -147,7 +150,7 @@ def probe(isolation: Isolation) -> tuple[str, ...] | None:
         }
         outcome = run_process(
             child_command(isolation, workdir),
-            json.dumps(request).encode(),
+            marshal.dumps(request),
             env=child_env(isolation, workdir),
             cwd=workdir,
             timeout=_PROBE_TIMEOUT,

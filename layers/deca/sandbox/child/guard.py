@@ -12,7 +12,11 @@ from __future__ import annotations
 
 import ast
 import string
-from typing import Final, NoReturn
+
+# The child starts per run: no typing import at run time (mypy still sees these).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Final, NoReturn
 
 __all__ = [
     "ALLOWED_MODULES",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import functools
 import sys
 
 __all__ = ["PR_SET_DUMPABLE", "PR_SET_NO_NEW_PRIVS", "PR_SET_SECCOMP", "libc", "prctl", "set_non_dumpable"]
@@ -13,16 +12,18 @@ PR_SET_SECCOMP = 22
 PR_SET_NO_NEW_PRIVS = 38
 
 
-@functools.cache
+_LIBC: list[ctypes.CDLL | None] = []
+
+
 def libc() -> ctypes.CDLL | None:
-    """The C library with errno tracking, or None off Linux."""
-    if not sys.platform.startswith("linux"):
-        return None
-    # The running interpreter's own symbols include libc; find_library would spawn ldconfig.
-    try:
-        return ctypes.CDLL(None, use_errno=True)
-    except OSError:
-        return None
+    """The C library with errno tracking, or None off Linux (loaded once)."""
+    if not _LIBC:
+        # The running interpreter's own symbols include libc; find_library would spawn ldconfig.
+        try:
+            _LIBC.append(ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None)
+        except OSError:
+            _LIBC.append(None)
+    return _LIBC[0]
 
 
 def prctl(option: int, arg2: int | ctypes.c_void_p = 0, arg3: int = 0, arg4: int = 0, arg5: int = 0) -> bool:

@@ -3,30 +3,22 @@
 from __future__ import annotations
 
 import resource
-from dataclasses import dataclass
 
-__all__ = ["ProcessLimits", "apply_limits"]
-
-
-@dataclass(frozen=True)
-class ProcessLimits:
-    """Hard limits of one run (soft equals hard, so the code cannot raise them again)."""
-
-    cpu_seconds: int
-    memory_bytes: int
-    file_bytes: int
-    open_files: int
-    processes: int = 0  # no fork at all (not enforced for uid 0 by the kernel: seccomp covers that case)
+__all__ = ["apply_limits"]
 
 
-def apply_limits(limits: ProcessLimits) -> None:
-    """Set CPU, address space, file size, open files, processes and core-file limits of this process."""
+def apply_limits(*, cpu_seconds: int, memory_bytes: int, file_bytes: int, open_files: int) -> None:
+    """Set CPU, address space, file size, open files, processes and core-file limits of this process.
+
+    Soft equals hard, so the code cannot raise them again. No processes at all: the kernel does not
+    enforce that for uid 0, which is why seccomp denies fork and clone as well.
+    """
     # SIGXCPU at the soft limit, SIGKILL one second later if it is ignored.
-    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
-    _set(resource.RLIMIT_AS, limits.memory_bytes)
-    _set(resource.RLIMIT_FSIZE, limits.file_bytes)
-    _set(resource.RLIMIT_NOFILE, limits.open_files)
-    _set(resource.RLIMIT_NPROC, limits.processes)
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
+    _set(resource.RLIMIT_AS, memory_bytes)
+    _set(resource.RLIMIT_FSIZE, file_bytes)
+    _set(resource.RLIMIT_NOFILE, open_files)
+    _set(resource.RLIMIT_NPROC, 0)
     _set(resource.RLIMIT_CORE, 0)
     _set(resource.RLIMIT_MEMLOCK, 0)
     if hasattr(resource, "RLIMIT_MSGQUEUE"):

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
+import _signal  # not `signal`: it imports enum, which costs start-up time
+import marshal
 import os
-import signal
 import sys
-from typing import Any
 
 from deca.sandbox.child import kernel, landlock, seccomp
-from deca.sandbox.child.limits import ProcessLimits, apply_limits
-from deca.sandbox.child.outcome import Outcome, failure
+from deca.sandbox.child.limits import apply_limits
+from deca.sandbox.child.outcome import failure
 from deca.sandbox.child.protocol import (
     KIND_RESOURCE_LIMIT,
     KIND_TIMEOUT,
@@ -21,7 +20,15 @@ from deca.sandbox.child.protocol import (
     LAYER_RLIMITS,
     LAYER_SECCOMP,
     STATUS_PONG,
+    encode_reply,
 )
+
+# The child starts per run: no typing import at run time (mypy still sees these).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from deca.sandbox.child.outcome import Outcome
 
 __all__ = ["lock_down", "main", "start_timer"]
 
@@ -30,18 +37,16 @@ def lock_down(request: dict[str, Any]) -> list[str]:
     """Apply the limits, hide this process, confine its files and syscalls; return the active layers."""
     layers = []
     apply_limits(
-        ProcessLimits(
-            cpu_seconds=int(request["cpu_seconds"]),
-            memory_bytes=int(request["memory_bytes"]),
-            file_bytes=int(request["file_bytes"]),
-            open_files=int(request["open_files"]),
-        )
+        cpu_seconds=int(request["cpu_seconds"]),
+        memory_bytes=int(request["memory_bytes"]),
+        file_bytes=int(request["file_bytes"]),
+        open_files=int(request["open_files"]),
     )
     layers.append(LAYER_RLIMITS)
     if kernel.set_non_dumpable():
         layers.append(LAYER_NON_DUMPABLE)
     read_paths = request.get("read_paths")
-    if isinstance(read_paths, list) and landlock.restrict_paths(read_paths, [os.getcwd()]):
+    if isinstance(read_paths, (list, tuple)) and landlock.restrict_paths(list(read_paths), [os.getcwd()]):
         layers.append(LAYER_LANDLOCK)
     if request.get("seccomp", True) and seccomp.install_filter():
         layers.append(LAYER_SECCOMP)
@@ -61,8 +66,8 @@ def _on_alarm(signum: int, frame: object) -> None:
 
 def start_timer(seconds: float) -> None:
     """Reply with a timeout (and the logs so far) after `seconds` of wall time."""
-    signal.signal(signal.SIGALRM, _on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    _signal.signal(_signal.SIGALRM, _on_alarm)
+    _signal.setitimer(_signal.ITIMER_REAL, seconds)
 
 
 def _run(request: dict[str, Any]) -> tuple[Outcome, str]:
@@ -73,12 +78,12 @@ def _run(request: dict[str, Any]) -> tuple[Outcome, str]:
     if request["language"] == "python":
         from deca.sandbox.child.pyexec import run_python
 
-        return run_python(request["source"], request.get("input"), **common), LAYER_PYTHON_GUARD
+        return run_python(request["source"], request["input_json"], **common), LAYER_PYTHON_GUARD
     from deca.sandbox.child.jsexec import run_javascript
 
     outcome = run_javascript(
         request["source"],
-        request.get("input"),
+        request["input_json"],
         engine_path=request["engine_path"],
         timeout=float(request["timeout"]),
         memory_bytes=int(request["js_heap_bytes"]),
@@ -88,14 +93,16 @@ def _run(request: dict[str, Any]) -> tuple[Outcome, str]:
 
 
 def _write(reply: dict[str, Any]) -> None:
-    data = json.dumps(reply, separators=(",", ":")).encode()
+    raw = reply.pop("result_json", None)
+    data = encode_reply(reply, raw if isinstance(raw, str) else None)
     while data:
         data = data[os.write(1, data) :]
 
 
 def main() -> int:
     """Serve one request from stdin; exit without running finalisers of user objects."""
-    request = json.loads(sys.stdin.buffer.read())
+    # marshal, not json: the request comes from the trusted parent and json costs start-up time.
+    request = marshal.loads(sys.stdin.buffer.read())
     layers = lock_down(request)
     if request.get("probe"):
         _write({"status": STATUS_PONG, "layers": layers, "uid": os.getuid()})

@@ -1,9 +1,6 @@
-"""Builds the child's reply: one JSON object with a status, an error kind or the result, and the logs."""
+"""Builds the child's reply: a status, an error kind or the result (JSON text), and the logs."""
 
 from __future__ import annotations
-
-import json
-from typing import Any
 
 from deca.sandbox.child.protocol import (
     KIND_CODE_ERROR,
@@ -13,24 +10,16 @@ from deca.sandbox.child.protocol import (
     STATUS_OK,
 )
 
-__all__ = [
-    "Outcome",
-    "code_error",
-    "dumps",
-    "failure",
-    "output_json",
-    "output_value",
-    "violation",
-]
+__all__ = ["code_error", "failure", "output_json", "violation"]
 
-Outcome = dict[str, Any]
+# The child starts per run: no typing import at run time (mypy still sees these).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    Outcome = dict[str, Any]
 
 _MAX_MESSAGE = 4_000
-
-
-def dumps(value: Any) -> str:
-    """Compact JSON; NaN and infinities are errors because JSON has no such numbers."""
-    return json.dumps(value, separators=(",", ":"), allow_nan=False, ensure_ascii=False)
 
 
 def failure(kind: str, message: str, logs: str, **extra: Any) -> Outcome:
@@ -56,14 +45,3 @@ def output_json(text: str, logs: str, max_output_bytes: int) -> Outcome:
             KIND_OUTPUT_TOO_LARGE, f"the result is {size} bytes, more than {max_output_bytes}", logs
         )
     return {"status": STATUS_OK, "result_json": text, "logs": logs}
-
-
-def output_value(value: Any, logs: str, max_output_bytes: int) -> Outcome:
-    """A successful reply with `value` serialised, or the error saying why it cannot be."""
-    try:
-        text = dumps(value)
-    except (TypeError, ValueError) as exc:
-        return code_error(type(exc).__name__, f"main returned a value that is not JSON: {exc}", None, logs)
-    except RecursionError:
-        return code_error("RecursionError", "main returned a value nested too deeply for JSON", None, logs)
-    return output_json(text, logs, max_output_bytes)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Final
+# The child starts per run: no typing import at run time (mypy still sees these).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Final
 
 __all__ = [
     "KIND_CODE_ERROR",
@@ -19,6 +22,7 @@ __all__ = [
     "STATUS_ERROR",
     "STATUS_OK",
     "STATUS_PONG",
+    "encode_reply",
 ]
 
 # Reply statuses.
@@ -40,3 +44,38 @@ LAYER_LANDLOCK: Final = "landlock"
 LAYER_NON_DUMPABLE: Final = "non_dumpable"
 LAYER_PYTHON_GUARD: Final = "python_guard"
 LAYER_JS_ENGINE: Final = "quickjs_no_host_apis"
+
+
+# JSON escapes for the characters a JSON string may not hold raw; lone surrogates are escaped by
+# the "backslashreplace" encoding below, which writes them exactly as JSON spells them (\udXXX).
+_ESCAPES = {i: f"\\u{i:04x}" for i in range(0x20)}
+_ESCAPES.update({ord('"'): '\\"', ord("\\"): "\\\\"})
+
+
+def _encode(value: Any, parts: list[str]) -> None:
+    if value is None or value is True or value is False:
+        parts.append({None: "null", True: "true", False: "false"}[value])
+    elif isinstance(value, int):
+        parts.append(str(int(value)))
+    elif isinstance(value, str):
+        parts.append('"' + value.translate(_ESCAPES) + '"')
+    elif isinstance(value, (list, tuple)):
+        parts.append("[")
+        for index, item in enumerate(value):
+            parts.append("," if index else "")
+            _encode(item, parts)
+        parts.append("]")
+    else:
+        raise TypeError(f"cannot encode {type(value).__name__} in a reply")
+
+
+def encode_reply(reply: dict[str, Any], raw_result: str | None = None) -> bytes:
+    """The reply as UTF-8 JSON without importing json (start-up time); `raw_result` is JSON text already."""
+    members = []
+    for key, value in reply.items():
+        parts: list[str] = []
+        _encode(value, parts)
+        members.append('"' + key + '":' + "".join(parts))
+    if raw_result is not None:
+        members.append('"result":' + raw_result)
+    return ("{" + ",".join(members) + "}").encode("utf-8", "backslashreplace")

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import builtins
+import json
 import sys
 import types
-from collections.abc import Callable
-from typing import Any, Final
 
 from deca.sandbox.child import guard
-from deca.sandbox.child.outcome import Outcome, code_error, output_value, violation
+from deca.sandbox.child.outcome import code_error, output_json, violation
 
-__all__ = ["SandboxViolation", "run_python"]
+# The child starts per run: no typing import at run time (mypy still sees these).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, Final
+
+    from deca.sandbox.child.outcome import Outcome
+
+__all__ = ["SandboxViolation", "output_value", "run_python"]
 
 _SAFE_BUILTIN_NAMES: Final = (
     "abs", "aiter", "all", "anext", "any", "ascii", "bin", "bool", "bytearray", "bytes", "callable", "chr",
@@ -156,7 +163,18 @@ def _user_line(exc: BaseException) -> int | None:
     return line
 
 
-def run_python(source: str, value: Any, *, max_output_bytes: int, max_log_bytes: int) -> Outcome:
+def output_value(value: Any, logs: str, max_output_bytes: int) -> Outcome:
+    """A successful reply with `value` serialised, or the error saying why it cannot be."""
+    try:
+        text = json.dumps(value, separators=(",", ":"), allow_nan=False, ensure_ascii=False)
+    except (TypeError, ValueError) as exc:
+        return code_error(type(exc).__name__, f"main returned a value that is not JSON: {exc}", None, logs)
+    except RecursionError:
+        return code_error("RecursionError", "main returned a value nested too deeply for JSON", None, logs)
+    return output_json(text, logs, max_output_bytes)
+
+
+def run_python(source: str, input_json: str, *, max_output_bytes: int, max_log_bytes: int) -> Outcome:
     """Check and run `source`, call its `main(input)` and return the outcome (never raises)."""
     try:
         tree = guard.check_source(source)
@@ -170,7 +188,7 @@ def run_python(source: str, value: Any, *, max_output_bytes: int, max_log_bytes:
     real_out, real_err = sys.stdout, sys.stderr
     sys.stdout = sys.stderr = log
     try:
-        return _execute(tree, value, log, max_output_bytes)
+        return _execute(tree, json.loads(input_json), log, max_output_bytes)
     finally:
         sys.stdout, sys.stderr = real_out, real_err
 

@@ -8,8 +8,9 @@ A process running another architecture's syscall ABI is killed. Numbers are per 
 from __future__ import annotations
 
 import ctypes
-import platform
+import os
 import struct
+import sys
 
 from deca.sandbox.child.kernel import PR_SET_NO_NEW_PRIVS, PR_SET_SECCOMP, prctl
 
@@ -80,11 +81,11 @@ class _SockFprog(ctypes.Structure):
 
 def supported() -> bool:
     """True on a Linux architecture this module has a syscall table for."""
-    return platform.system() == "Linux" and platform.machine() in _ARCHES
+    return sys.platform.startswith("linux") and os.uname().machine in _ARCHES
 
 
 def _program() -> list[tuple[int, int, int, int]]:
-    audit_arch, table, foreign_base = _ARCHES[platform.machine()]
+    audit_arch, table, foreign_base = _ARCHES[os.uname().machine]
     denied = sorted({table[name] for name in DENIED_SYSCALLS if name in table})
     prog = [
         (_BPF_LD_W_ABS, 0, 0, _OFFSET_ARCH),
