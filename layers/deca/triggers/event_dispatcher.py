@@ -9,16 +9,17 @@ derives from the event id and the trigger, so a redelivered event starts nothing
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
+from deca.errors import InputError
 from deca.flow.models import EventTrigger, Flow
 from deca.stores.models import UtcDatetime
 from deca.triggers.event_patterns import matches, validate_pattern
+from deca.triggers.schedules import bounded_name
 
 __all__ = [
     "CustomEvent",
@@ -27,8 +28,6 @@ __all__ = [
     "dispatch_event",
     "event_subscriptions",
 ]
-
-_NAME_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 
 
 class CustomEvent(BaseModel):
@@ -51,6 +50,17 @@ class CustomEvent(BaseModel):
         """Parse an event as EventBridge delivers it to a Lambda target (extra envelope keys ignored)."""
         known = {k: v for k, v in event.items() if k in _ENVELOPE_KEYS}
         return cls.model_validate(known)
+
+    def workspace(self) -> str:
+        """The workspace an event on the EventBridge bus belongs to: `detail.workspace_id`.
+
+        Raises:
+            InputError: the event does not name its workspace.
+        """
+        value = self.detail.get("workspace_id")
+        if not isinstance(value, str) or not value:
+            raise InputError("an event on the bus must carry detail.workspace_id")
+        return value
 
     def envelope(self) -> dict[str, JsonValue]:
         """The document patterns are matched against (EventBridge's field names)."""
@@ -104,8 +114,7 @@ class EventStart(BaseModel):
 
 def _execution_name(flow_id: str, trigger_index: int, event_id: str) -> str:
     digest = hashlib.sha256(event_id.encode()).hexdigest()[:20]
-    flow = _NAME_UNSAFE.sub("_", flow_id)[:50]
-    return f"{flow}-{trigger_index}-evt-{digest}"
+    return bounded_name(flow_id, f"-{trigger_index}-evt-{digest}")
 
 
 def dispatch_event(

@@ -17,7 +17,9 @@ from deca.triggers.cron import CronSchedule, parse_cron
 
 __all__ = [
     "FlowSchedule",
+    "ScheduleDelivery",
     "ScheduledRun",
+    "bounded_name",
     "execution_name",
     "flow_schedules",
 ]
@@ -26,19 +28,23 @@ _NAME_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 _MAX_EXECUTION_NAME = 80  # Step Functions' limit on execution names
 
 
-def execution_name(flow_id: str, trigger_index: int, scheduled_time: datetime) -> str:
-    """`<flow>-<trigger#>-<YYYYMMDDTHHMMSSZ>`: one name per scheduled time, so a redelivery starts nothing new.
+def bounded_name(flow_id: str, suffix: str) -> str:
+    """`<flow><suffix>` as a valid Step Functions execution name (80 characters of `[A-Za-z0-9_-]`).
 
-    Characters Step Functions does not allow become `_`; a flow id too long for the 80-character
-    limit is shortened to a prefix plus a hash of the whole id.
+    Other characters become `_`; a flow id too long for the limit is shortened to a prefix plus a
+    hash of the whole id, so names stay distinct.
     """
-    stamp = scheduled_time.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     flow = _NAME_UNSAFE.sub("_", flow_id)
-    suffix = f"-{trigger_index}-{stamp}"
     if len(flow) + len(suffix) > _MAX_EXECUTION_NAME:
         digest = hashlib.sha256(flow_id.encode()).hexdigest()[:10]
         flow = f"{flow[: _MAX_EXECUTION_NAME - len(suffix) - 11]}_{digest}"
     return f"{flow}{suffix}"
+
+
+def execution_name(flow_id: str, trigger_index: int, scheduled_time: datetime) -> str:
+    """`<flow>-<trigger#>-<YYYYMMDDTHHMMSSZ>`: one name per scheduled time, so a redelivery starts nothing new."""
+    stamp = scheduled_time.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return bounded_name(flow_id, f"-{trigger_index}-{stamp}")
 
 
 def _window_bound(value: str | None, zone: ZoneInfo) -> datetime | None:
@@ -104,6 +110,17 @@ class ScheduledRun(BaseModel):
     scheduled_time: UtcDatetime
     execution_name: str
     input: dict[str, JsonValue] = Field(default_factory=dict)
+
+
+class ScheduleDelivery(BaseModel):
+    """What an EventBridge schedule delivers to the dispatcher (`scheduled_time` filled in by Scheduler)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    workspace_id: str
+    flow_id: str
+    trigger_index: int = Field(ge=0)
+    scheduled_time: UtcDatetime
 
 
 def flow_schedules(workspace_id: str, flow_id: str, flow: Flow) -> Iterator[FlowSchedule]:

@@ -1,0 +1,33 @@
+"""Lambda handler of the event dispatcher: an event from the EventBridge bus → every matching flow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from deca import wiring
+from deca.triggers import wiring as triggers
+from deca.triggers.event_dispatcher import CustomEvent, EventStart, dispatch_event
+from deca.triggers.published import workspace_event_subscriptions
+from deca.triggers.starter import from_event
+
+logger, tracer, metrics = Logger(), Tracer(), Metrics()
+
+
+def _start(request: EventStart) -> None:
+    triggers.starter().start(from_event(request))
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """Fan one custom event out to the event triggers of its workspace's published flows."""
+    custom = CustomEvent.from_eventbridge(event)
+    workspace_id = custom.workspace()
+    logger.append_keys(workspace_id=workspace_id, event_id=custom.id)
+    subscriptions = workspace_event_subscriptions(wiring.stores().flows, workspace_id)
+    started = dispatch_event(custom, subscriptions, _start)
+    return {"started": [s.execution_name for s in started]}

@@ -1,0 +1,85 @@
+"""The triggers of a workspace's published flows, read from the flow store (webhook routes, event subscriptions)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+from pydantic import ValidationError
+
+from deca.errors import DecaError, NotFoundError
+from deca.flow.models import Flow
+from deca.stores.base import MAX_LIMIT, FlowRepository
+from deca.triggers.event_dispatcher import EventSubscription, event_subscriptions
+from deca.triggers.schedules import FlowSchedule, flow_schedules
+from deca.triggers.webhook_receiver import WebhookRoute, webhook_routes
+
+__all__ = ["find_webhook_route", "flow_schedule", "published_flows", "workspace_event_subscriptions"]
+
+logger = logging.getLogger(__name__)
+
+
+def published_flows(flows: FlowRepository, workspace_id: str) -> Iterator[tuple[str, Flow]]:
+    """`(flow_id, document)` of every active flow with a published version (unparsable ones are skipped)."""
+    cursor: str | None = None
+    while True:
+        page = flows.list(workspace_id, status="active", limit=MAX_LIMIT, cursor=cursor)
+        for record in page.items:
+            if record.published_version is None:
+                continue
+            version = flows.get_version(workspace_id, record.flow_id, record.published_version)
+            try:
+                yield record.flow_id, Flow.model_validate(version.definition)
+            except ValidationError:
+                logger.warning("published flow does not validate", extra={"flow_id": record.flow_id})
+        if page.next_cursor is None:
+            return
+        cursor = page.next_cursor
+
+
+def find_webhook_route(
+    flows: FlowRepository, workspace_id: str, path: str, method: str | None = None
+) -> WebhookRoute | None:
+    """The webhook trigger at `/webhooks/{workspace_id}/{path}`; with `method`, one accepting it first."""
+    wanted = path.strip("/")
+    routes = [
+        route
+        for flow_id, flow in published_flows(flows, workspace_id)
+        for route in webhook_routes(workspace_id, flow_id, flow)
+        if route.path.strip("/") == wanted
+    ]
+    if method is not None:
+        routes.sort(key=lambda route: method.upper() not in route.methods)
+    return routes[0] if routes else None
+
+
+def workspace_event_subscriptions(flows: FlowRepository, workspace_id: str) -> list[EventSubscription]:
+    """The event triggers of every published flow of the workspace (invalid patterns are skipped)."""
+    found: list[EventSubscription] = []
+    for flow_id, flow in published_flows(flows, workspace_id):
+        try:
+            found += event_subscriptions(workspace_id, flow_id, flow)
+        except DecaError:
+            logger.warning("event trigger pattern is invalid", extra={"flow_id": flow_id})
+    return found
+
+
+def flow_schedule(flows: FlowRepository, workspace_id: str, flow_id: str, trigger_index: int) -> FlowSchedule:
+    """One schedule trigger of the flow's published version.
+
+    Raises:
+        NotFoundError: the flow, its published version or the trigger does not exist (any more).
+    """
+    record = flows.get(workspace_id, flow_id)
+    if record.published_version is not None:
+        flow = Flow.model_validate(
+            flows.get_version(workspace_id, flow_id, record.published_version).definition
+        )
+        for schedule in flow_schedules(workspace_id, flow_id, flow):
+            if schedule.trigger_index == trigger_index:
+                return schedule
+    raise NotFoundError(
+        f"flow {flow_id!r} has no published schedule trigger #{trigger_index}",
+        resource="schedule",
+        resource_id=f"{workspace_id}/{flow_id}/{trigger_index}",
+    )
