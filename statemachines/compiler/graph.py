@@ -105,6 +105,7 @@ class FlowGraph:
         graph._check_reachability()
         graph._check_labels()
         graph._check_variable_names()
+        graph._check_error_names()
         return graph
 
     # --- helpers -------------------------------------------------------------------------------
@@ -358,6 +359,14 @@ class FlowGraph:
 
     def _edge_problem(self, node_id: str, where: str, message: str) -> None:
         self.problems.append(CompileError(message, node_id=node_id, position=where))
+
+    def _check_error_names(self) -> None:
+        """ASL: `States.ALL` must be alone in its Retry/Catch `ErrorEquals`."""
+        for node_id, node in self.nodes.items():
+            for where, policy in (("retry.errors", node.retry), ("on_error.errors", node.on_error)):
+                errors = list(getattr(policy, "errors", None) or [])
+                if "States.ALL" in errors and len(errors) > 1:
+                    self._problem(node_id, where, "'States.ALL' matches every error and must be listed alone")
 
     def _check_variable_names(self) -> None:
         seen: dict[str, str] = {}

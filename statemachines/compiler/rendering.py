@@ -10,6 +10,7 @@ from deca.flow.models import NodeBase
 from statemachines.compiler.emitters import LAMBDA_SERVICE_ERRORS, jsonata
 from statemachines.compiler.graph import FlowGraph, variable_name
 from statemachines.compiler.references import FlowTemplates
+from statemachines.compiler.retryable import retryable_errors
 from statemachines.compiler.scopes import Scope, literal, null_if_missing
 from statemachines.compiler.templates import RootRef, Template, TemplateSyntaxError
 
@@ -203,7 +204,7 @@ class Rendering:
         return self._scope.input_expression()
 
     def retry(self, node: NodeBase, *, lambda_task: bool) -> list[dict[str, Any]]:
-        """The standard Lambda service-error retrier (Lambda tasks), then the node's own `retry`."""
+        """Retriers: Lambda service errors, the type's retryable errors (Lambda tasks), the node's `retry`."""
         retriers: list[dict[str, Any]] = []
         if lambda_task:
             retriers.append(
@@ -215,6 +216,20 @@ class Rendering:
                 }
             )
         policy = node.retry
+        own = set(policy.errors) if policy is not None else set()
+        retryable = [
+            e for e in self.graph.spec(node.id).errors if e in retryable_errors() and e not in own
+        ]
+        if lambda_task and retryable:  # the node type's retryable errors (rate limits, timeouts, ...)
+            retriers.append(
+                {
+                    "ErrorEquals": retryable,
+                    "IntervalSeconds": self.settings.lambda_retry_interval * 2,
+                    "MaxAttempts": self.settings.lambda_retry_attempts,
+                    "BackoffRate": self.settings.lambda_retry_backoff,
+                    "JitterStrategy": "FULL",
+                }
+            )
         if policy is not None:
             retrier: dict[str, Any] = {
                 "ErrorEquals": list(policy.errors),

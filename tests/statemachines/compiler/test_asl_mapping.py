@@ -202,3 +202,19 @@ def test_workspace_option_is_set_in_task_events() -> None:
     payload = _asl(chain("a"), CompileOptions(workspace_id="ws-42"))["States"]["a"]["Arguments"]["Payload"]
     assert payload["workspace_id"] == "ws-42"
     assert "workspace_id" not in _asl(chain("a"))["States"]["a"]["Arguments"]["Payload"]
+
+
+def test_retryable_errors_of_the_node_type_get_their_own_retrier() -> None:
+    document = flow([node("ask", "agent", config={"agent_id": "helper", "prompt": "hi"})])
+    retry = _asl(document)["States"]["ask"]["Retry"]
+    assert retry[1]["ErrorEquals"] == ["ProviderRateLimited"]
+    assert retry[1]["JitterStrategy"] == "FULL"
+
+
+def test_node_retry_takes_over_the_errors_it_names() -> None:
+    document = flow(
+        [node("ask", "agent", config={"agent_id": "helper", "prompt": "hi"}, retry={"errors": ["ProviderRateLimited"], "max_attempts": 9})]
+    )
+    retry = _asl(document)["States"]["ask"]["Retry"]
+    assert [r["ErrorEquals"] for r in retry[1:]] == [["ProviderRateLimited"]]
+    assert retry[1]["MaxAttempts"] == 9

@@ -206,3 +206,13 @@ def test_reference_into_a_loop_body_from_after_the_loop_points_to_the_loop_resul
         [edge("each", "work", label="body"), edge("work", "each"), edge("each", "after", label="done")],
     )
     assert "read its outputs from 'each.results'" in _only(document).message
+
+
+def test_states_all_with_other_errors_is_a_compile_error() -> None:
+    document = chain("a")
+    document["nodes"][0]["retry"] = {"errors": ["CodeError", "States.ALL"]}
+    error = _only(document)
+    assert (error.position, error.message) == (
+        "nodes[0].retry.errors",
+        "'States.ALL' matches every error and must be listed alone",
+    )
