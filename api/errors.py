@@ -18,7 +18,6 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from deca.auth import AuthError, AuthUnavailableError, PermissionDeniedError, RateLimitedError
-from deca.crypto import DecryptionError
 from deca.errors import CompileErrors, ConflictError, DecaError, InputError, NotFoundError
 
 __all__ = [
@@ -209,35 +208,40 @@ def _compile_details(exc: CompileErrors) -> list[ErrorDetail]:
     return details
 
 
+_FAMILIES: Final[tuple[tuple[type[DecaError], int], ...]] = (
+    (AuthError, 401),
+    (PermissionDeniedError, 403),
+    (NotFoundError, 404),
+    (ConflictError, 409),
+    (CompileErrors, 422),
+    (RateLimitedError, 429),
+    (AuthUnavailableError, 503),
+    (InputError, 400),
+)
+"""Each error family's status; a DecaError of no family (e.g. `DecryptionError`) is a server fault."""
+
+
+def _headers(exc: DecaError) -> dict[str, str]:
+    if isinstance(exc, AuthError):
+        return {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+    if isinstance(exc, RateLimitedError):
+        return {"Retry-After": str(exc.retry_after_seconds)}
+    if isinstance(exc, AuthUnavailableError):
+        return {"Retry-After": "30"}
+    return {}
+
+
 async def _on_deca(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DecaError)
     if isinstance(exc, ApiError):
         return error_response(exc.status, exc.code, exc.message, exc.details)
-    if isinstance(exc, AuthError):
-        return error_response(
-            401, exc.code, exc.message, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}
-        )
-    if isinstance(exc, PermissionDeniedError):
-        return error_response(403, exc.code, exc.message)
-    if isinstance(exc, RateLimitedError):
-        return error_response(
-            429, exc.code, exc.message, headers={"Retry-After": str(exc.retry_after_seconds)}
-        )
-    if isinstance(exc, NotFoundError):
-        return error_response(404, exc.code, exc.message)
-    if isinstance(exc, ConflictError):
-        return error_response(409, exc.code, exc.message)
     if isinstance(exc, CompileErrors):
         return error_response(422, exc.code, "flow does not compile", _compile_details(exc))
-    if isinstance(exc, AuthUnavailableError):
-        return error_response(503, exc.code, exc.message, headers={"Retry-After": "30"})
-    if isinstance(exc, InputError):
-        return error_response(400, exc.code, exc.message)
-    if isinstance(exc, DecryptionError):
-        logger.error("credential does not decrypt", extra={"error_code": exc.code})
+    status = next((status for family, status in _FAMILIES if isinstance(exc, family)), None)
+    if status is None:
+        logger.error("domain error without an HTTP status", extra={"error_code": exc.code})
         return error_response(500, "internal_error", "internal error")
-    logger.error("unmapped domain error", extra={"error_code": exc.code})
-    return error_response(500, "internal_error", "internal error")
+    return error_response(status, exc.code, exc.message, headers=_headers(exc))
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
