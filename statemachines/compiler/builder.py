@@ -100,7 +100,7 @@ class Builder(Rendering):
         body = {n for n in self.graph.loop_body[loop] if self.graph.region[n] == loop}
         end_state = f"{loop}.body.end"
         init_state = f"{loop}.item"
-        states = self._compile_region(scope, body, [self.graph.loop_entry[loop]], end_state)
+        start, states = self._compile_region(scope, body, [self.graph.loop_entry[loop]], end_state)
         last = [n for n in self.graph.loop_last[loop]]
         self._scope = scope
         result = self._first_present(last)
@@ -115,7 +115,7 @@ class Builder(Rendering):
             for name in sorted(scope.imports):
                 assign[name] = jsonata(f"$states.input.vars.{name}")
         assign.update(self._null_vars(scope, body))
-        all_states: States = {init_state: {"Type": "Pass", "Assign": assign, "Next": states.pop("\x00start")}}
+        all_states: States = {init_state: {"Type": "Pass", "Assign": assign, "Next": start}}
         all_states.update(states)
         all_states[end_state] = {"Type": "Pass", "Output": jsonata(result), "End": True}
         mode: dict[str, Any] = {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"} if distributed else {"Mode": "INLINE"}
@@ -135,8 +135,7 @@ class Builder(Rendering):
         """The ASL document of the flow."""
         graph = self.graph
         top = {n for n in graph.nodes if graph.region[n] is None}
-        states = self._compile_region(self._scope, top, list(graph.roots), "_end", "_roots")
-        start = states.pop("\x00start")
+        start, states = self._compile_region(self._scope, top, list(graph.roots), "_end", "_roots")
         document_states: States = {
             "_start": {"Type": "Pass", "Assign": self._null_vars(self._scope, top) or {"deca": None}, "Next": start}
         }
@@ -182,7 +181,8 @@ class Builder(Rendering):
 
     def _compile_region(
         self, scope: Scope, members: set[str], entries: list[str], exit_state: str, fork_name: str = ""
-    ) -> States:
+    ) -> tuple[str, States]:
+        """Compile `members` into one States map; returns the start state and the states."""
         region = self._region_for(scope, members, exit_state)
         self._regions.append(region)
         saved = self._scope
@@ -193,7 +193,7 @@ class Builder(Rendering):
         finally:
             self._scope = saved
             self._regions.pop()
-        return {"\x00start": start, **region.states}  # type: ignore[dict-item]
+        return start, region.states
 
     def _drain(self, region: Region) -> None:
         while region.queue:
@@ -249,13 +249,13 @@ class Builder(Rendering):
         for index, (target, members) in enumerate(branches, start=1):
             scope = Scope(parent.depth + 1, parent)
             prefix = f"{name}.branch{index}"
-            states = self._compile_region(scope, members, [target], f"{prefix}.end")
+            start, states = self._compile_region(scope, members, [target], f"{prefix}.end")
             carried = [n for n in sorted(members, key=graph.topo_index.__getitem__) if graph.kind(n) != "fail"]
             self._scope = scope
             outputs = ", ".join(f"{literal(n)}: {self.var(n)}" for n in carried)
             self._scope = parent
             branch_states: States = {
-                prefix: {"Type": "Pass", "Assign": self._null_vars(scope, members), "Next": states.pop("\x00start")}
+                prefix: {"Type": "Pass", "Assign": self._null_vars(scope, members), "Next": start}
             }
             branch_states.update(states)
             branch_states[f"{prefix}.end"] = {"Type": "Pass", "Output": jsonata("{" + outputs + "}"), "End": True}
