@@ -106,3 +106,23 @@ def test_app_closes_the_stores_it_opened_when_the_server_stops(local_env: Settin
 
     # Then the store was closed
     assert closed == [True]
+
+
+def test_http_api_v2_event_is_answered_too(local_env: Settings) -> None:
+    event = {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": "/health",
+        "rawQueryString": "",
+        "headers": {"host": "abc123.execute-api.us-east-1.amazonaws.com"},
+        "requestContext": {
+            "http": {"method": "GET", "path": "/health", "protocol": "HTTP/1.1", "sourceIp": "203.0.113.7"},
+            "requestId": "v2-request",
+            "stage": "$default",
+        },
+        "isBase64Encoded": False,
+    }
+
+    response = handler_module.lambda_handler(event, None)
+
+    assert response["statusCode"] == 200
