@@ -32,9 +32,17 @@ class DecaStacks:
         )
         common: dict[str, Any] = {"env": env, "termination_protection": config.retain_data}
         self.data = DataStack(app, f"{config.prefix}data", config=config, **common)
-        self.nodes = NodesStack(app, f"{config.prefix}nodes", config=config, data=self.data, packaging=packaging, **common)
+        self.nodes = NodesStack(
+            app, f"{config.prefix}nodes", config=config, data=self.data, packaging=packaging, **common
+        )
         self.app = AppStack(
-            app, f"{config.prefix}app", config=config, data=self.data, nodes=self.nodes, packaging=packaging, **common
+            app,
+            f"{config.prefix}app",
+            config=config,
+            data=self.data,
+            nodes=self.nodes,
+            packaging=packaging,
+            **common,
         )
         self.app.add_dependency(self.nodes, "the execution role and dashboard name the node functions")
         for stack in (self.data, self.nodes, self.app):

@@ -93,14 +93,16 @@ class EnvironmentConfig:
             raise ValueError(
                 f"environment name {self.name!r}: use 1-20 lowercase letters, digits or '-', starting with a letter"
             )
-        if self.domain_name and not (self.hosted_zone_id and self.hosted_zone_name):
-            # A custom domain needs its Route 53 zone for the DNS-validated certificate and the alias record.
-            object.__setattr__(self, "domain_name", None)
 
     @property
     def prefix(self) -> str:
         """The prefix of every physical name of this environment: `deca-<env>-`."""
         return f"deca-{self.name}-"
+
+    @property
+    def custom_domain(self) -> str | None:
+        """The API's custom domain, when its Route 53 zone is configured (DNS-validated certificate, alias)."""
+        return self.domain_name if self.hosted_zone_id and self.hosted_zone_name else None
 
     @property
     def function_prefix(self) -> str:
@@ -177,17 +179,25 @@ def _prod() -> EnvironmentConfig:
     )
 
 
-NAMED_ENVIRONMENTS: dict[str, Callable[[], EnvironmentConfig]] = {"dev": _dev, "staging": _staging, "prod": _prod}
+NAMED_ENVIRONMENTS: dict[str, Callable[[], EnvironmentConfig]] = {
+    "dev": _dev,
+    "staging": _staging,
+    "prod": _prod,
+}
 """The environments with their own settings; any other name gets the `EnvironmentConfig` defaults."""
 
-CONTEXT_FIELDS = tuple(f.name for f in dataclasses.fields(EnvironmentConfig) if f.name not in ("name", "alarms"))
+CONTEXT_FIELDS = tuple(
+    f.name for f in dataclasses.fields(EnvironmentConfig) if f.name not in ("name", "alarms")
+)
 """Fields that `-c <field>=<value>` may override."""
 
 
 def environment_config(name: str, overrides: Mapping[str, Any] | None = None) -> EnvironmentConfig:
     """The configuration of environment `name` with context overrides applied (values may be strings)."""
     base = NAMED_ENVIRONMENTS[name]() if name in NAMED_ENVIRONMENTS else EnvironmentConfig(name=name)
-    changes = {key: _coerce(base, key, value) for key, value in (overrides or {}).items() if key in CONTEXT_FIELDS}
+    changes = {
+        key: _coerce(base, key, value) for key, value in (overrides or {}).items() if key in CONTEXT_FIELDS
+    }
     return dataclasses.replace(base, **changes)
 
 

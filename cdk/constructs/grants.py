@@ -26,19 +26,30 @@ def grant_secret_read(role: iam.IRole, secret: secretsmanager.ISecret, key: kms.
     """Read one secret's value (and decrypt it through Secrets Manager only)."""
     role.add_to_principal_policy(
         iam.PolicyStatement(
-            actions=["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], resources=[secret.secret_arn]
+            actions=["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+            resources=[secret.secret_arn],
         )
     )
     role.add_to_principal_policy(
-        iam.PolicyStatement(actions=["kms:Decrypt"], resources=[key.key_arn], conditions=_via("secretsmanager"))
+        iam.PolicyStatement(
+            actions=["kms:Decrypt"], resources=[key.key_arn], conditions=_via("secretsmanager")
+        )
     )
 
 
-def grant_bucket_prefixes(role: iam.IRole, bucket: s3.IBucket, key: kms.IKey, prefixes: Sequence[str]) -> None:
+def grant_bucket_prefixes(
+    role: iam.IRole, bucket: s3.IBucket, key: kms.IKey, prefixes: Sequence[str]
+) -> None:
     """Read, write and delete objects under `prefixes` (like `payloads/`), list only those prefixes."""
     role.add_to_principal_policy(
         iam.PolicyStatement(
-            actions=["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
+            actions=[
+                "s3:GetObject",
+                "s3:GetObjectVersion",
+                "s3:PutObject",
+                "s3:DeleteObject",
+                "s3:AbortMultipartUpload",
+            ],
             resources=[bucket.arn_for_objects(f"{prefix}*") for prefix in prefixes],
         )
     )

@@ -70,7 +70,9 @@ class FunctionSettings:
 class DecaFunction(Construct):
     """A function named `deca-<env>-<name>` with its own least-privilege role and log group."""
 
-    def __init__(self, scope: Construct, construct_id: str, shared: SharedFunctionProps, settings: FunctionSettings) -> None:
+    def __init__(
+        self, scope: Construct, construct_id: str, shared: SharedFunctionProps, settings: FunctionSettings
+    ) -> None:
         super().__init__(scope, construct_id)
         config = shared.config
         self.function_name = f"{config.prefix}{settings.name}"
@@ -120,14 +122,16 @@ class DecaFunction(Construct):
             log_group=self.log_group,
             logging_format=lambda_.LoggingFormat.JSON,
             environment=environment,
-            tracing=lambda_.Tracing.ACTIVE if settings.tracing and not settings.isolated else lambda_.Tracing.DISABLED,
+            tracing=lambda_.Tracing.ACTIVE
+            if settings.tracing and not settings.isolated
+            else lambda_.Tracing.DISABLED,
             vpc=shared.vpc,
             vpc_subnets=ec2.SubnetSelection(subnet_type=settings.subnet_type),
             security_groups=list(settings.security_groups),
             allow_public_subnet=False,
             reserved_concurrent_executions=settings.reserved_concurrency,
-            retry_attempts=config.async_retry_attempts,
-            max_event_age=cdk.Duration.hours(6),
+            retry_attempts=None if settings.isolated else config.async_retry_attempts,
+            max_event_age=None if settings.isolated else cdk.Duration.hours(6),
             on_failure=None if settings.isolated else destinations.SqsDestination(shared.failures),
         )
         self._alarms(shared.alarm_topic, config)

@@ -61,8 +61,18 @@ class Monitoring(Construct):
         failed = failed_filter.metric(statistic="Sum", period=_PERIOD)
         thresholds = config.alarms
         self.alarms = [
-            self._alarm("FailedExecutions", failed, thresholds.failed_executions, "Flow executions failed, timed out or aborted"),
-            self._alarm("Api5xx", api.metric_server_error(period=_PERIOD, statistic="Sum"), thresholds.api_5xx, "API 5xx responses"),
+            self._alarm(
+                "FailedExecutions",
+                failed,
+                thresholds.failed_executions,
+                "Flow executions failed, timed out or aborted",
+            ),
+            self._alarm(
+                "Api5xx",
+                api.metric_server_error(period=_PERIOD, statistic="Sum"),
+                thresholds.api_5xx,
+                "API 5xx responses",
+            ),
             self._alarm(
                 "ApiLatency",
                 api.metric_latency(period=_PERIOD, statistic="p99"),
@@ -73,14 +83,26 @@ class Monitoring(Construct):
         for queue in queues:
             depth = queue.metric_approximate_number_of_messages_visible(period=_PERIOD, statistic="Maximum")
             self.alarms.append(
-                self._alarm(f"Dlq{cdk.Names.node_unique_id(queue.node)[-8:]}", depth, thresholds.dlq_depth, "Messages in a dead-letter queue", queue)
+                self._alarm(
+                    f"Dlq{queue.node.id}",
+                    depth,
+                    thresholds.dlq_depth,
+                    "Messages in a dead-letter queue",
+                    queue,
+                )
             )
         self.dashboard = self._dashboard(api, failed, queues, function_names)
 
     def _alarm(
-        self, name: str, metric: cloudwatch.IMetric, threshold: int, description: str, queue: sqs.IQueue | None = None
+        self,
+        name: str,
+        metric: cloudwatch.IMetric,
+        threshold: int,
+        description: str,
+        queue: sqs.IQueue | None = None,
     ) -> cloudwatch.Alarm:
-        alarm_name = f"{self.config.prefix}{name.lower()}" if queue is None else f"{self.config.prefix}dlq-depth-{queue.node.id.lower()}"
+        suffix = name.lower() if queue is None else f"dlq-depth-{queue.node.id.lower()}"
+        alarm_name = f"{self.config.prefix}{suffix}"
         alarm = cloudwatch.Alarm(
             self,
             f"{name}Alarm",
@@ -106,7 +128,11 @@ class Monitoring(Construct):
         dashboard.add_widgets(
             cloudwatch.GraphWidget(
                 title="API requests and errors",
-                left=[api.metric_count(period=_PERIOD), api.metric_client_error(period=_PERIOD), api.metric_server_error(period=_PERIOD)],
+                left=[
+                    api.metric_count(period=_PERIOD),
+                    api.metric_client_error(period=_PERIOD),
+                    api.metric_server_error(period=_PERIOD),
+                ],
                 width=12,
             ),
             cloudwatch.GraphWidget(
@@ -115,7 +141,7 @@ class Monitoring(Construct):
                 width=12,
             ),
         )
-        flow_search = f"{{AWS/States,StateMachineArn}} StateMachineArn=\"*{self.config.flow_prefix}*\""
+        flow_search = f'{{AWS/States,StateMachineArn}} StateMachineArn="*{self.config.flow_prefix}*"'
         dashboard.add_widgets(
             cloudwatch.GraphWidget(
                 title="Flow executions",
@@ -132,7 +158,10 @@ class Monitoring(Construct):
             ),
             cloudwatch.GraphWidget(
                 title="Dead-letter queues",
-                left=[q.metric_approximate_number_of_messages_visible(period=_PERIOD, statistic="Maximum") for q in queues],
+                left=[
+                    q.metric_approximate_number_of_messages_visible(period=_PERIOD, statistic="Maximum")
+                    for q in queues
+                ],
                 width=12,
             ),
         )

@@ -69,7 +69,8 @@ class NatsBridgeService(Construct):
             cpu=config.bridge_cpu,
             memory_limit_mib=config.bridge_memory_mb,
             runtime_platform=ecs.RuntimePlatform(
-                cpu_architecture=ecs.CpuArchitecture.ARM64, operating_system_family=ecs.OperatingSystemFamily.LINUX
+                cpu_architecture=ecs.CpuArchitecture.ARM64,
+                operating_system_family=ecs.OperatingSystemFamily.LINUX,
             ),
         )
         self.task_role = self.task_definition.task_role

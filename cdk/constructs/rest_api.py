@@ -84,14 +84,20 @@ class DecaRestApi(Construct):
         self.api.root.add_method("ANY", api_integration)
         self.api.root.add_resource("{proxy+}").add_method("ANY", api_integration)
         webhooks = self.api.root.add_resource(WEBHOOK_PATH)
-        webhooks.add_resource("{proxy+}").add_method("ANY", apigateway.LambdaIntegration(webhook_function, proxy=True))
+        webhooks.add_resource("{proxy+}").add_method(
+            "ANY", apigateway.LambdaIntegration(webhook_function, proxy=True)
+        )
         self.url = self.api.url
-        if config.domain_name and config.hosted_zone_id and config.hosted_zone_name:
-            self.url = self._custom_domain(config, config.domain_name, config.hosted_zone_id, config.hosted_zone_name)
+        if config.custom_domain and config.hosted_zone_id and config.hosted_zone_name:
+            self.url = self._custom_domain(
+                config, config.custom_domain, config.hosted_zone_id, config.hosted_zone_name
+            )
         self.webhook_base_url = cdk.Fn.join("", [self.url, f"{WEBHOOK_PATH}/"])
 
     def _custom_domain(self, config: EnvironmentConfig, domain: str, zone_id: str, zone_name: str) -> str:
-        zone = route53.HostedZone.from_hosted_zone_attributes(self, "Zone", hosted_zone_id=zone_id, zone_name=zone_name)
+        zone = route53.HostedZone.from_hosted_zone_attributes(
+            self, "Zone", hosted_zone_id=zone_id, zone_name=zone_name
+        )
         certificate = acm.Certificate(
             self, "Certificate", domain_name=domain, validation=acm.CertificateValidation.from_dns(zone)
         )

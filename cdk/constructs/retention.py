@@ -9,7 +9,7 @@ __all__ = ["retention_days"]
 
 def retention_days(days: int) -> logs.RetentionDays:
     """The CloudWatch Logs retention enum for `days`; CloudWatch only accepts a fixed list of values."""
-    allowed = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]
+    allowed = sorted(_RETENTION_BY_DAYS)
     chosen = next((a for a in allowed if a >= days), allowed[-1])
     return _RETENTION_BY_DAYS[chosen]
 

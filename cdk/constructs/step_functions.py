@@ -30,7 +30,12 @@ LOG_DELIVERY_ACTIONS = [
 ]
 """Vended-log delivery of Step Functions: AWS documents these with `Resource: "*"` only."""
 
-XRAY_ACTIONS = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"]
+XRAY_ACTIONS = [
+    "xray:PutTraceSegments",
+    "xray:PutTelemetryRecords",
+    "xray:GetSamplingRules",
+    "xray:GetSamplingTargets",
+]
 """X-Ray tracing of state machines: these actions support no resource scoping."""
 
 TASK_TOKEN_ACTIONS = ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"]
@@ -41,16 +46,27 @@ class FlowStepFunctions(Construct):
     """Roles and logging of the per-flow state machines (name prefix `deca-<env>-flow-`)."""
 
     def __init__(
-        self, scope: Construct, construct_id: str, *, config: EnvironmentConfig, node_function_arns: Sequence[str]
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: EnvironmentConfig,
+        node_function_arns: Sequence[str],
     ) -> None:
         super().__init__(scope, construct_id)
         stack = cdk.Stack.of(self)
         prefix = config.flow_prefix
         self.state_machine_arns = stack.format_arn(
-            service="states", resource="stateMachine", resource_name=f"{prefix}*", arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME
+            service="states",
+            resource="stateMachine",
+            resource_name=f"{prefix}*",
+            arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
         )
         self.execution_arns = stack.format_arn(
-            service="states", resource="execution", resource_name=f"{prefix}*", arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME
+            service="states",
+            resource="execution",
+            resource_name=f"{prefix}*",
+            arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
         )
         self.log_group = logs.LogGroup(
             self,
@@ -73,7 +89,9 @@ class FlowStepFunctions(Construct):
             iam.PolicyStatement(
                 sid="InvokeNodeFunctions",
                 actions=["lambda:InvokeFunction"],
-                resources=[arn for function_arn in node_function_arns for arn in (function_arn, f"{function_arn}:*")],
+                resources=[
+                    arn for function_arn in node_function_arns for arn in (function_arn, f"{function_arn}:*")
+                ],
             )
         )
         self.execution_role.add_to_policy(
@@ -96,13 +114,19 @@ class FlowStepFunctions(Construct):
                 actions=["events:PutTargets", "events:PutRule", "events:DescribeRule"],
                 resources=[
                     stack.format_arn(
-                        service="events", resource="rule", resource_name="StepFunctionsGetEventsForStepFunctionsExecutionRule"
+                        service="events",
+                        resource="rule",
+                        resource_name="StepFunctionsGetEventsForStepFunctionsExecutionRule",
                     )
                 ],
             )
         )
-        self.execution_role.add_to_policy(iam.PolicyStatement(sid="LogDelivery", actions=LOG_DELIVERY_ACTIONS, resources=["*"]))
-        self.execution_role.add_to_policy(iam.PolicyStatement(sid="Tracing", actions=XRAY_ACTIONS, resources=["*"]))
+        self.execution_role.add_to_policy(
+            iam.PolicyStatement(sid="LogDelivery", actions=LOG_DELIVERY_ACTIONS, resources=["*"])
+        )
+        self.execution_role.add_to_policy(
+            iam.PolicyStatement(sid="Tracing", actions=XRAY_ACTIONS, resources=["*"])
+        )
         self.publisher_policy = iam.ManagedPolicy(
             self,
             "PublisherPolicy",

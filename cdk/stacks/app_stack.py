@@ -56,7 +56,9 @@ class AppStack(cdk.Stack):
             node_function_arns=[self._function_arn(node.function_name) for node in nodes.functions.values()],
         )
         self.event_bus = events.EventBus(self, "EventBus", event_bus_name=f"{config.prefix}events")
-        self.schedule_group = scheduler.CfnScheduleGroup(self, "ScheduleGroup", name=f"{config.prefix}schedules")
+        self.schedule_group = scheduler.CfnScheduleGroup(
+            self, "ScheduleGroup", name=f"{config.prefix}schedules"
+        )
         self.shared = SharedFunctionProps(
             config=config,
             code=packaging.function_code(),
@@ -103,7 +105,15 @@ class AppStack(cdk.Stack):
         grant_data_access(self.bridge.task_role, data, prefixes=("payloads/",))
         self.step_functions.starter_policy.attach_to_role(self.bridge.task_role)
         self.event_bus.grant_put_events_to(self.bridge.task_role)
-        function_names = [f.function_name for f in (*nodes.functions.values(), nodes.code_runner, self.api_function, *self.services.values())]
+        function_names = [
+            f.function_name
+            for f in (
+                *nodes.functions.values(),
+                nodes.code_runner,
+                self.api_function,
+                *self.services.values(),
+            )
+        ]
         self.monitoring = Monitoring(
             self,
             "Monitoring",
@@ -115,8 +125,12 @@ class AppStack(cdk.Stack):
             function_names=function_names,
         )
         cdk.CfnOutput(self, "ApiUrl", value=self.rest_api.url, description="Base URL of the REST API")
-        cdk.CfnOutput(self, "WebhookBaseUrl", value=self.rest_api.webhook_base_url, description="Webhooks: <base>/<workspace>/<path>")
-        cdk.CfnOutput(self, "BucketName", value=data.bucket.bucket_name, description="Payloads, exports, knowledge files")
+        cdk.CfnOutput(
+            self,
+            "WebhookBaseUrl",
+            value=self.rest_api.webhook_base_url,
+            description="Webhooks: <base>/<workspace>/<path>",
+        )
 
     def _queue(self, construct_id: str, name: str) -> sqs.Queue:
         return sqs.Queue(
@@ -130,7 +144,10 @@ class AppStack(cdk.Stack):
 
     def _function_arn(self, function_name: str) -> str:
         return self.format_arn(
-            service="lambda", resource="function", resource_name=function_name, arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME
+            service="lambda",
+            resource="function",
+            resource_name=function_name,
+            arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
         )
 
     def _service(self, module: str, **overrides: object) -> DecaFunction:
@@ -203,7 +220,12 @@ class AppStack(cdk.Stack):
         api_role.add_to_principal_policy(
             iam.PolicyStatement(
                 sid="ManageFlowSchedules",
-                actions=["scheduler:CreateSchedule", "scheduler:UpdateSchedule", "scheduler:DeleteSchedule", "scheduler:GetSchedule"],
+                actions=[
+                    "scheduler:CreateSchedule",
+                    "scheduler:UpdateSchedule",
+                    "scheduler:DeleteSchedule",
+                    "scheduler:GetSchedule",
+                ],
                 resources=[schedules],
             )
         )
@@ -237,7 +259,9 @@ class AppStack(cdk.Stack):
             event_pattern=events.EventPattern(
                 source=["aws.states"],
                 detail_type=["Step Functions Execution Status Change"],
-                detail={"stateMachineArn": events.Match.prefix(self.step_functions.state_machine_arns.rstrip("*"))},
+                detail={
+                    "stateMachineArn": events.Match.prefix(self.step_functions.state_machine_arns.rstrip("*"))
+                },
             ),
         )
         status.add_target(self._target("nats_bridge"))

@@ -29,7 +29,9 @@ REDIS_PORT = 6379
 class DataStack(cdk.Stack):
     """VPC and security groups, KMS keys, the data bucket, Secrets Manager secrets, ElastiCache, alarm topic."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, config: EnvironmentConfig, **kwargs: object) -> None:
+    def __init__(
+        self, scope: Construct, construct_id: str, *, config: EnvironmentConfig, **kwargs: object
+    ) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
         self.config = config
         self.removal = cdk.RemovalPolicy.RETAIN if config.retain_data else cdk.RemovalPolicy.DESTROY
@@ -39,6 +41,12 @@ class DataStack(cdk.Stack):
         self._secrets()
         self._redis()
         self._alarm_topic()
+        cdk.CfnOutput(
+            self,
+            "BucketName",
+            value=self.bucket.bucket_name,
+            description="Payloads, exports, knowledge files",
+        )
 
     def _network(self) -> None:
         config = self.config
@@ -51,9 +59,13 @@ class DataStack(cdk.Stack):
             nat_gateways=config.nat_gateways,
             subnet_configuration=[
                 ec2.SubnetConfiguration(name="public", subnet_type=ec2.SubnetType.PUBLIC, cidr_mask=24),
-                ec2.SubnetConfiguration(name="app", subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS, cidr_mask=20),
+                ec2.SubnetConfiguration(
+                    name="app", subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS, cidr_mask=20
+                ),
                 # Sandboxed code runs here: no NAT, no internet gateway, no endpoints.
-                ec2.SubnetConfiguration(name="sandbox", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED, cidr_mask=24),
+                ec2.SubnetConfiguration(
+                    name="sandbox", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED, cidr_mask=24
+                ),
             ],
             gateway_endpoints={
                 "S3": ec2.GatewayVpcEndpointOptions(
@@ -70,10 +82,16 @@ class DataStack(cdk.Stack):
         )
         self.vpc.add_flow_log("FlowLog", destination=ec2.FlowLogDestination.to_cloud_watch_logs(flow_logs))
         self.lambda_security_group = ec2.SecurityGroup(
-            self, "LambdaSecurityGroup", vpc=self.vpc, description="DECA Lambdas: outbound to Redis, Atlas, AWS APIs"
+            self,
+            "LambdaSecurityGroup",
+            vpc=self.vpc,
+            description="DECA Lambdas: outbound to Redis, Atlas, AWS APIs",
         )
         self.bridge_security_group = ec2.SecurityGroup(
-            self, "BridgeSecurityGroup", vpc=self.vpc, description="NATS bridge tasks: outbound to NATS, Redis, AWS"
+            self,
+            "BridgeSecurityGroup",
+            vpc=self.vpc,
+            description="NATS bridge tasks: outbound to NATS, Redis, AWS",
         )
         self.sandbox_security_group = ec2.SecurityGroup(
             self,
@@ -90,7 +108,9 @@ class DataStack(cdk.Stack):
             allow_all_outbound=False,
         )
         for source, name in ((self.lambda_security_group, "Lambdas"), (self.bridge_security_group, "bridge")):
-            self.redis_security_group.add_ingress_rule(source, ec2.Port.tcp(REDIS_PORT), f"Redis from the {name}")
+            self.redis_security_group.add_ingress_rule(
+                source, ec2.Port.tcp(REDIS_PORT), f"Redis from the {name}"
+            )
 
     def _keys(self) -> None:
         prefix = self.config.prefix
@@ -135,13 +155,22 @@ class DataStack(cdk.Stack):
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
             removal_policy=self.removal,
             lifecycle_rules=[
-                s3.LifecycleRule(id="payloads", prefix="payloads/", expiration=cdk.Duration.days(config.payload_expiry_days)),
-                s3.LifecycleRule(id="exports", prefix="exports/", expiration=cdk.Duration.days(config.export_expiry_days)),
+                s3.LifecycleRule(
+                    id="payloads",
+                    prefix="payloads/",
+                    expiration=cdk.Duration.days(config.payload_expiry_days),
+                ),
+                s3.LifecycleRule(
+                    id="exports", prefix="exports/", expiration=cdk.Duration.days(config.export_expiry_days)
+                ),
                 s3.LifecycleRule(
                     id="knowledge-tiering",
                     prefix="knowledge/",
                     transitions=[
-                        s3.Transition(storage_class=s3.StorageClass.INTELLIGENT_TIERING, transition_after=cdk.Duration.days(30))
+                        s3.Transition(
+                            storage_class=s3.StorageClass.INTELLIGENT_TIERING,
+                            transition_after=cdk.Duration.days(30),
+                        )
                     ],
                 ),
                 s3.LifecycleRule(
@@ -218,7 +247,11 @@ class DataStack(cdk.Stack):
 
     def _alarm_topic(self) -> None:
         self.alarm_topic = sns.Topic(
-            self, "AlarmTopic", topic_name=f"{self.config.prefix}alarms", master_key=self.data_key, enforce_ssl=True
+            self,
+            "AlarmTopic",
+            topic_name=f"{self.config.prefix}alarms",
+            master_key=self.data_key,
+            enforce_ssl=True,
         )
         if self.config.alarm_email:
             self.alarm_topic.add_subscription(subscriptions.EmailSubscription(self.config.alarm_email))

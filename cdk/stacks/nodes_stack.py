@@ -94,7 +94,9 @@ class NodesStack(cdk.Stack):
     def _node_function(self, shared: SharedFunctionProps, data: DataStack, node_type: str) -> DecaFunction:
         config = self.config
         memory = config.agent_memory_mb if node_type in _LARGE_MEMORY_TYPES else config.node_memory_mb
-        environment = {"DECA_CODE_RUNNER_FUNCTION": self.code_runner.function_name} if node_type == "code" else {}
+        environment = (
+            {"DECA_CODE_RUNNER_FUNCTION": self.code_runner.function_name} if node_type == "code" else {}
+        )
         node = DecaFunction(
             self,
             _construct_id(node_type),
