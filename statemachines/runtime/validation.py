@@ -88,6 +88,17 @@ def _validate_state(name: str, state: Any, states: dict[str, Any], parent_ql: An
             raise _fail("needs exactly one of 'Next' or 'End': true", name, "Next" if not has_next else "End")
         if has_next:
             _check_next(name, state["Next"], states, "Next")
+    for field in ("Retry", "Catch"):
+        if field in state and kind not in ("Task", "Map", "Parallel"):
+            raise _fail(f"field '{field}' is only allowed in Task, Map and Parallel states", name, field)
+        for index, entry in enumerate(state.get(field) or []):
+            errors = entry.get("ErrorEquals") if isinstance(entry, dict) else None
+            if not isinstance(errors, list) or not errors:
+                raise _fail(f"{field}[{index}] needs a non-empty 'ErrorEquals' list", name, field)
+            if "States.ALL" in errors and (len(errors) > 1 or index != len(state[field]) - 1):
+                raise _fail(
+                    f"{field}[{index}]: 'States.ALL' must appear alone and in the last entry", name, field
+                )
     for index, catcher in enumerate(state.get("Catch") or []):
         if not isinstance(catcher, dict):
             raise _fail(f"Catch[{index}] must be an object", name, "Catch")

@@ -49,6 +49,25 @@ def machine(**states: Any) -> dict[str, Any]:
             "unknown state 'Z'",
         ),
         (machine(A={"Type": "Wait", "End": True}), "A", "Seconds", "exactly one of Seconds"),
+        (
+            machine(A={"Type": "Pass", "Retry": [{"ErrorEquals": ["States.ALL"]}], "End": True}),
+            "A",
+            "Retry",
+            "only allowed in Task, Map and Parallel",
+        ),
+        (
+            machine(
+                A={
+                    "Type": "Task",
+                    "Resource": "arn:aws:states:::lambda:invoke",
+                    "Retry": [{"ErrorEquals": ["States.ALL", "X"]}],
+                    "End": True,
+                }
+            ),
+            "A",
+            "Retry",
+            "'States.ALL' must appear alone",
+        ),
     ],
     ids=[
         "no-startat",
@@ -62,6 +81,8 @@ def machine(**states: Any) -> dict[str, Any]:
         "task-no-resource",
         "catch-unknown-next",
         "wait-without-time",
+        "retry-on-pass",
+        "states-all-not-alone",
     ],
 )
 def test_invalid_definition_names_state_and_field(
