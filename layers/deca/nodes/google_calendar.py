@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
 
 from deca.nodes.base import NodeOutput, NodeSpec
 from deca.nodes.common import OPERATION_HELP, CredentialId, EmailOrTemplate, Operation, OperationConfig
 
-__all__ = ["SPEC", "GoogleCalendarConfig", "GoogleCalendarOutput"]
+if TYPE_CHECKING:
+    from deca.nodes.context import NodeContext
+    from deca.nodes.task import NodeTask
+
+__all__ = ["SPEC", "GoogleCalendarConfig", "GoogleCalendarOutput", "run"]
 
 
 class GoogleCalendarConfig(OperationConfig):
@@ -87,7 +91,17 @@ SPEC = NodeSpec(
     output=GoogleCalendarOutput,
     side_effects=True,
     icon="calendar",
-    errors=("GoogleApiError", "GoogleNotFound", "CredentialNotFound"),
+    errors=(
+        "IntegrationAuthError",
+        "IntegrationNotFound",
+        "IntegrationRateLimited",
+        "IntegrationConfigError",
+        "IntegrationError",
+        "HttpTimeout",
+        "HttpConnectionError",
+        "OutboundRequestBlocked",
+        "CredentialNotFound",
+    ),
     example={
         "operation": "create_event",
         "credential_id": "google-sales",
@@ -98,3 +112,14 @@ SPEC = NodeSpec(
         "add_video_call": True,
     },
 )
+
+
+def run(config: GoogleCalendarConfig, task: NodeTask, ctx: NodeContext) -> GoogleCalendarOutput:
+    """Call the Calendar API; an event is created once per execution and node."""
+    from deca.integrations.google.calendar import calendar_call
+
+    if config.operation in ("create_event",):
+        from deca.integrations.idempotency import run_once
+
+        return run_once(ctx, task, GoogleCalendarOutput, lambda: calendar_call(config, ctx))
+    return calendar_call(config, ctx)

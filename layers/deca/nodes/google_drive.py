@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
 
 from deca.nodes.base import NodeOutput, NodeSpec
 from deca.nodes.common import OPERATION_HELP, CredentialId, EmailOrTemplate, Operation, OperationConfig
 
-__all__ = ["SPEC", "GoogleDriveConfig", "GoogleDriveOutput"]
+if TYPE_CHECKING:
+    from deca.nodes.context import NodeContext
+    from deca.nodes.task import NodeTask
+
+__all__ = ["SPEC", "GoogleDriveConfig", "GoogleDriveOutput", "run"]
 
 
 class GoogleDriveConfig(OperationConfig):
@@ -72,7 +76,17 @@ SPEC = NodeSpec(
     output=GoogleDriveOutput,
     side_effects=True,
     icon="hard-drive",
-    errors=("GoogleApiError", "GoogleNotFound", "CredentialNotFound"),
+    errors=(
+        "IntegrationAuthError",
+        "IntegrationNotFound",
+        "IntegrationRateLimited",
+        "IntegrationConfigError",
+        "IntegrationError",
+        "HttpTimeout",
+        "HttpConnectionError",
+        "OutboundRequestBlocked",
+        "CredentialNotFound",
+    ),
     example={
         "operation": "upload",
         "credential_id": "google-ops",
@@ -81,3 +95,14 @@ SPEC = NodeSpec(
         "mime_type": "text/csv",
     },
 )
+
+
+def run(config: GoogleDriveConfig, task: NodeTask, ctx: NodeContext) -> GoogleDriveOutput:
+    """Call the Drive API; uploads and new folders happen once per execution and node."""
+    from deca.integrations.google.drive import drive_call
+
+    if config.operation in ("upload", "create_folder"):
+        from deca.integrations.idempotency import run_once
+
+        return run_once(ctx, task, GoogleDriveOutput, lambda: drive_call(config, ctx))
+    return drive_call(config, ctx)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
 
 from deca.nodes.base import NodeOutput, NodeSpec
 from deca.nodes.common import OPERATION_HELP, CredentialId, EmailOrTemplate, Operation, OperationConfig
 
-__all__ = ["SPEC", "GoogleGmailConfig", "GoogleGmailOutput"]
+if TYPE_CHECKING:
+    from deca.nodes.context import NodeContext
+    from deca.nodes.task import NodeTask
+
+__all__ = ["SPEC", "GoogleGmailConfig", "GoogleGmailOutput", "run"]
 
 
 class GoogleGmailConfig(OperationConfig):
@@ -69,7 +73,17 @@ SPEC = NodeSpec(
     output=GoogleGmailOutput,
     side_effects=True,
     icon="mail",
-    errors=("GoogleApiError", "GoogleNotFound", "CredentialNotFound"),
+    errors=(
+        "IntegrationAuthError",
+        "IntegrationNotFound",
+        "IntegrationRateLimited",
+        "IntegrationConfigError",
+        "IntegrationError",
+        "HttpTimeout",
+        "HttpConnectionError",
+        "OutboundRequestBlocked",
+        "CredentialNotFound",
+    ),
     example={
         "operation": "send",
         "credential_id": "google-support",
@@ -78,3 +92,14 @@ SPEC = NodeSpec(
         "body": "Hello {{ input.name }}, welcome aboard.",
     },
 )
+
+
+def run(config: GoogleGmailConfig, task: NodeTask, ctx: NodeContext) -> GoogleGmailOutput:
+    """Call the Gmail API; sending and replying happen once per execution and node."""
+    from deca.integrations.google.gmail import gmail_call
+
+    if config.operation in ("send", "reply"):
+        from deca.integrations.idempotency import run_once
+
+        return run_once(ctx, task, GoogleGmailOutput, lambda: gmail_call(config, ctx))
+    return gmail_call(config, ctx)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
 
 from deca.nodes.base import NodeOutput, NodeSpec
 from deca.nodes.common import OPERATION_HELP, CredentialId, Operation, OperationConfig, TemplateStr
 
-__all__ = ["SPEC", "GoogleSheetsConfig", "GoogleSheetsOutput"]
+if TYPE_CHECKING:
+    from deca.nodes.context import NodeContext
+    from deca.nodes.task import NodeTask
+
+__all__ = ["SPEC", "GoogleSheetsConfig", "GoogleSheetsOutput", "run"]
 
 
 class GoogleSheetsConfig(OperationConfig):
@@ -79,7 +83,17 @@ SPEC = NodeSpec(
     output=GoogleSheetsOutput,
     side_effects=True,
     icon="sheet",
-    errors=("GoogleApiError", "GoogleNotFound", "CredentialNotFound"),
+    errors=(
+        "IntegrationAuthError",
+        "IntegrationNotFound",
+        "IntegrationRateLimited",
+        "IntegrationConfigError",
+        "IntegrationError",
+        "HttpTimeout",
+        "HttpConnectionError",
+        "OutboundRequestBlocked",
+        "CredentialNotFound",
+    ),
     example={
         "operation": "append",
         "credential_id": "google-sales",
@@ -89,3 +103,14 @@ SPEC = NodeSpec(
         "values": [{"email": "{{ input.email }}"}],
     },
 )
+
+
+def run(config: GoogleSheetsConfig, task: NodeTask, ctx: NodeContext) -> GoogleSheetsOutput:
+    """Call the Sheets API; appending rows and creating a spreadsheet happen once per execution and node."""
+    from deca.integrations.google.sheets import sheets_call
+
+    if config.operation in ("append", "create_spreadsheet"):
+        from deca.integrations.idempotency import run_once
+
+        return run_once(ctx, task, GoogleSheetsOutput, lambda: sheets_call(config, ctx))
+    return sheets_call(config, ctx)

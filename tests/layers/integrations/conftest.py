@@ -3,15 +3,17 @@ allow-listed (the guard stays on), credentials of workspace `ws-1`, and a record
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import pytest
 
 from deca.net import OutboundPolicy, guarded_client
 from deca.nodes.context import NodeContext, StaticSecrets
+from deca.nodes.handlers import run_node
 from deca.nodes.task import NodeTask
 from tests.fakes.clock import FakeClock
+from tests.fakes.google_api import FakeGoogle
 from tests.fakes.stores import fake_stores
 
 WORKSPACE = "ws-1"
@@ -64,3 +66,30 @@ def node_task(
             "input": {},
         }
     )
+
+
+@pytest.fixture
+def google() -> Iterator[FakeGoogle]:
+    """A loopback fake of Google's APIs."""
+    yield from FakeGoogle().served()
+
+
+@pytest.fixture
+def run_google(google: FakeGoogle, make_context: MakeContext) -> Callable[..., dict[str, Any]]:
+    """Run a google_* node against the fake with credential `g` (an access token unless given)."""
+
+    contexts: dict[tuple[tuple[str, str], ...], NodeContext] = {}
+
+    def run(
+        node_type: str, config: dict[str, Any], credential: dict[str, str] | None = None, **task: Any
+    ) -> dict[str, Any]:
+        fields = credential or {"access_token": "ya29.test"}
+        key = tuple(sorted(fields.items()))
+        if key not in contexts:  # one context (one idempotency store) per credential within a test
+            contexts[key] = make_context(secrets={"g": fields}, base_urls=google.base_urls())
+        result: dict[str, Any] = run_node(
+            node_task(node_type, {"credential_id": "g", **config}, **task), contexts[key]
+        )
+        return result
+
+    return run
