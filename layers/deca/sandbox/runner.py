@@ -92,7 +92,7 @@ def _payload(request: CodeRequest, limits: SandboxLimits, isolation: Isolation) 
     memory = request.memory_mb * _MIB
     try:
         input_json = json.dumps(request.input, allow_nan=False, separators=(",", ":"), ensure_ascii=False)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, RecursionError) as exc:
         raise CodeError(f"the input is not JSON: {exc}", exc_type=type(exc).__name__) from exc
     if len(input_json.encode("utf-8", "surrogatepass")) > limits.max_input_bytes:
         raise CodeResourceLimit(
@@ -146,8 +146,26 @@ def _result(
     layers = tuple(str(layer) for layer in reply.get("layers", [])) + isolation.layers
     logs = str(reply.get("logs", ""))
     if reply.get("status") == STATUS_OK:
-        return CodeResult(result=reply.get("result"), logs=logs, duration_ms=duration_ms, layers=list(layers))
+        value = _parse_result(reply.get("result_json"), logs, layers)
+        return CodeResult(result=value, logs=logs, duration_ms=duration_ms, layers=list(layers))
     raise _error(reply, request, logs, layers)
+
+
+def _parse_result(text: object, logs: str, layers: tuple[str, ...]) -> Any:
+    """The result's JSON text, parsed here: the child's serialiser may have been tampered with."""
+    try:
+        return json.loads(text) if isinstance(text, str) else _invalid_result()
+    except (ValueError, RecursionError) as exc:
+        raise CodeError(
+            f"main returned something that is not valid JSON: {exc}",
+            exc_type="ValueError",
+            logs=logs,
+            layers=layers,
+        ) from exc
+
+
+def _invalid_result() -> Any:
+    raise ValueError("no result in the reply")
 
 
 def _parse_reply(stdout: bytes) -> dict[str, Any] | None:

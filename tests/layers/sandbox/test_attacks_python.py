@@ -142,3 +142,27 @@ def test_environment_secret_is_not_in_the_child(
 def test_every_outcome_is_a_code_run_error() -> None:
     for cls in (CodeError, CodeTimeout, CodeResourceLimit, CodeOutputTooLarge, CodeSandboxViolation):
         assert issubclass(cls, CodeRunError)
+
+
+def test_catastrophic_regex_is_a_timeout(run: Callable[..., object]) -> None:
+    # The backtracking runs in C, where no Python-level handler can interrupt it: the parent's kill does.
+    source = "import re\ndef main(input):\n    return bool(re.match(r'(a+)+$', 'a' * 64 + 'b'))"
+    with pytest.raises(CodeTimeout):
+        run("python", source, timeout=1)
+
+
+def test_tampered_serialiser_cannot_forge_the_reply(run: Callable[..., object]) -> None:
+    # Given code that makes the child's JSON encoder return text meant to add fields to the reply
+    source = """
+    import json
+    def forged(self, value):
+        return '1, "layers": ["forged"], "status": "ok"'
+    json.JSONEncoder.encode = forged
+    def main(input):
+        return 1
+    """
+    # When it runs, Then the reply is intact and the bad result is the code's own error
+    with pytest.raises(CodeError) as caught:
+        run("python", source)
+    assert "forged" not in caught.value.layers
+    assert "not valid JSON" in caught.value.error_message

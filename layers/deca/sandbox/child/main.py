@@ -93,8 +93,7 @@ def _run(request: dict[str, Any]) -> tuple[Outcome, str]:
 
 
 def _write(reply: dict[str, Any]) -> None:
-    raw = reply.pop("result_json", None)
-    data = encode_reply(reply, raw if isinstance(raw, str) else None)
+    data = encode_reply(reply)
     while data:
         data = data[os.write(1, data) :]
 

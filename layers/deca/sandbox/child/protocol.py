@@ -69,13 +69,15 @@ def _encode(value: Any, parts: list[str]) -> None:
         raise TypeError(f"cannot encode {type(value).__name__} in a reply")
 
 
-def encode_reply(reply: dict[str, Any], raw_result: str | None = None) -> bytes:
-    """The reply as UTF-8 JSON without importing json (start-up time); `raw_result` is JSON text already."""
+def encode_reply(reply: dict[str, Any]) -> bytes:
+    """The reply as UTF-8 JSON without importing json (start-up time).
+
+    The result travels as a string holding JSON text (`result_json`), escaped like any other
+    string: text produced by code the user may have tampered with can never add fields to the reply.
+    """
     members = []
     for key, value in reply.items():
         parts: list[str] = []
         _encode(value, parts)
         members.append('"' + key + '":' + "".join(parts))
-    if raw_result is not None:
-        members.append('"result":' + raw_result)
     return ("{" + ",".join(members) + "}").encode("utf-8", "backslashreplace")
