@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from deca import wiring
@@ -30,4 +31,5 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     logger.append_keys(workspace_id=workspace_id, event_id=custom.id)
     subscriptions = workspace_event_subscriptions(wiring.stores().flows, workspace_id)
     started = dispatch_event(custom, subscriptions, _start)
+    metrics.add_metric(name="EventExecutionsStarted", unit=MetricUnit.Count, value=len(started))
     return {"started": [s.execution_name for s in started]}

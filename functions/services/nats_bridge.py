@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from deca.bus import from_stepfunctions_event, publish_status
@@ -30,6 +31,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         workspace_id=change.workspace_id, flow_id=change.flow_id, execution_id=change.execution_id
     )
     messages = bus_wiring.run(publish_status(bus_wiring.bus(), change))
+    metrics.add_metric(name="StatusMessagesPublished", unit=MetricUnit.Count, value=len(messages))
     return {"published": [m.type for m in messages]}
 
 

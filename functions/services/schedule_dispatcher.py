@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from deca import wiring
@@ -28,4 +29,5 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     )
     run = schedule.run(delivery.scheduled_time)
     started = triggers.starter().start(from_schedule(run))
+    metrics.add_metric(name="ScheduledRunsStarted", unit=MetricUnit.Count, value=1)
     return {"execution_id": started.execution_id, "execution_name": run.execution_name}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from deca.bus import TaskExecute
@@ -23,7 +24,11 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     """Run one background task (e.g. the scheduled retention clean-up) and return its `task.result`."""
     task = TaskExecute.model_validate(event)
     logger.append_keys(workspace_id=task.workspace_id, task_id=task.task_id)
-    return tasks.task_runner().run(task).model_dump(mode="json")
+    result = tasks.task_runner().run(task)
+    metrics.add_metric(
+        name="TasksFailed" if result.status == "failed" else "TasksSucceeded", unit=MetricUnit.Count, value=1
+    )
+    return result.model_dump(mode="json")
 
 
 def main() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from deca import wiring
@@ -25,4 +26,5 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     route = find_webhook_route(wiring.stores().flows, workspace_id, path, request.method)
     response = triggers.webhook_receiver().receive(route, request, secrets=triggers.webhook_secrets(route))
     logger.info("webhook answered", status_code=response.status_code)
+    metrics.add_metric(name="WebhookRequests", unit=MetricUnit.Count, value=1)
     return api_gateway_response(response)
