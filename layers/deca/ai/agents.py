@@ -107,10 +107,6 @@ def _tool_by_name(
 def _tools(config: AgentConfig, base: AgentDefinition | None, ctx: NodeContext) -> list[ToolDefinition]:
     chosen: dict[str, ToolDefinition] = {t.name: t for t in (base.tools if base else [])}
     chosen.update({t.name: t for t in config.tool_definitions})
-    known = dict(chosen)
-    for index, name in enumerate(config.tools):
-        tool = _tool_by_name(name, index, known, ctx)
-        chosen[tool.name] = tool
     for kb_id in config.knowledge_base_ids:
         name = f"search_{slug(kb_id).replace('-', '_')}"[:64]
         chosen[name] = ToolDefinition(
@@ -119,6 +115,10 @@ def _tools(config: AgentConfig, base: AgentDefinition | None, ctx: NodeContext) 
             knowledge_base_id=kb_id,
             description=f"Search the knowledge base '{kb_id}' for passages relevant to a query",
         )
+    known = dict(chosen)
+    for index, name in enumerate(config.tools):
+        tool = _tool_by_name(name, index, known, ctx)
+        chosen[tool.name] = tool
     return list(chosen.values())
 
 
