@@ -27,6 +27,20 @@ __all__ = ["BuildSettings", "Builder"]
 _MAX_STATE_NAME = 80
 
 
+def _check_unique_names(states: States, seen: set[str] | None = None) -> set[str]:
+    """ASL state names are unique across the whole machine (branches and Map bodies included)."""
+    seen = set() if seen is None else seen
+    for name, state in states.items():
+        if name in seen:
+            raise CompileErrors([CompileError(f"internal: state '{name}' would be emitted twice")])
+        seen.add(name)
+        for branch in state.get("Branches", []):
+            _check_unique_names(branch["States"], seen)
+        if "ItemProcessor" in state:
+            _check_unique_names(state["ItemProcessor"]["States"], seen)
+    return seen
+
+
 class Builder(Rendering):
     """Compiles a checked flow (graph + templates) into an ASL document."""
 
@@ -148,6 +162,7 @@ class Builder(Rendering):
             "Output": jsonata("$merge([{}, $sift({" + outputs + "}, function($v) { $v != null })])"),
             "End": True,
         }
+        _check_unique_names(document_states)
         comment = f"{self.flow.name} (flow {self.flow.id}, version {self.flow.version})"
         return {
             "Comment": comment,
@@ -201,6 +216,8 @@ class Builder(Rendering):
             self._emit_node(region, node_id)
 
     def _schedule(self, region: Region, node_id: str) -> str:
+        if node_id in region.claimed:
+            raise self._crossing(node_id, region.claimed[node_id])
         if node_id not in region.scheduled:
             region.scheduled.add(node_id)
             heapq.heappush(region.queue, (self.graph.topo_index[node_id], node_id))
@@ -237,8 +254,12 @@ class Builder(Rendering):
                             )
                         ]
                     )
+                if member in region.scheduled:
+                    raise self._crossing(member, name)
                 taken[member] = target
             branches.append((target, members))
+        for _target, members in branches:
+            region.claimed.update(dict.fromkeys(members, name))
         after = self._goto(region, [join], "") if join != EXIT else region.exit_state
         if not branches:
             return after
@@ -270,6 +291,15 @@ class Builder(Rendering):
         state["Next"] = after
         region.states[name] = state
         return name
+
+    def _crossing(self, node_id: str, fork: str) -> CompileErrors:
+        owner = fork.split(".", 1)[0]
+        where = "the parallel start nodes" if owner == "_roots" else f"'{owner}'"
+        message = (
+            f"node runs in a fan-out branch of {where} but is also reached from outside that fan-out; "
+            "connect it after the join or only from inside the branch"
+        )
+        return CompileErrors([CompileError(message, node_id=node_id, position=self.graph.where(node_id))])
 
     def _reach(self, region: Region, start: str, stop: str | None) -> set[str]:
         graph = self.graph

@@ -109,3 +109,4 @@ class Region:
     states: States = field(default_factory=dict)
     queue: list[tuple[int, str]] = field(default_factory=list)
     scheduled: set[str] = field(default_factory=set)
+    claimed: dict[str, str] = field(default_factory=dict)  # node -> the fan-out whose branch runs it

@@ -216,3 +216,28 @@ def test_states_all_with_other_errors_is_a_compile_error() -> None:
         "nodes[0].retry.errors",
         "'States.ALL' matches every error and must be listed alone",
     )
+
+
+def test_edge_into_a_fan_out_branch_from_outside_is_a_compile_error() -> None:
+    document = flow(
+        [node("check", "condition", config={"condition": "{{ input.x }}"}), node("f"), node("a"), node("b"), node("j", "merge", config={})],
+        [
+            edge("check", "f", label="true"),
+            edge("check", "b", label="false"),
+            edge("f", "a"),
+            edge("f", "b"),
+            edge("a", "j"),
+            edge("b", "j"),
+        ],
+    )
+    error = _only(document)
+    assert (error.node_id, error.position) == ("b", "nodes[3]")
+    assert "fan-out branch of 'f' but is also reached from outside" in error.message
+
+
+def test_branches_sharing_a_node_before_the_join_are_a_compile_error() -> None:
+    document = flow(
+        [node("f"), node("a"), node("b"), node("shared"), node("x"), node("j", "merge", config={})],
+        [edge("f", "a"), edge("f", "b"), edge("a", "shared"), edge("b", "shared"), edge("a", "x"), edge("shared", "j"), edge("x", "j")],
+    )
+    assert "share node" in _only(document).message
