@@ -123,9 +123,11 @@ class Interpreter(DataAccess, TaskPool):
         self._pool: ThreadPoolExecutor | None = None
         self.wakeup = threading.Event()
         for fid, f in self.frames.items():
-            if f["phase"] == "task_running":
+            if f["phase"] == "task_running":  # its handler's thread died with the previous process
                 f["phase"] = "retry"
                 self.runnable.append(fid)
+            elif f["phase"] == "task_done" and fid not in self.outcomes:  # the outcome was lost too
+                f["phase"] = "retry"
         self.cur_frame: Frame = {}
         self.map_item: dict[str, Any] | None = None
         self._exec_ctx: dict[str, Any] | None = None
