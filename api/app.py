@@ -28,7 +28,14 @@ from deca.settings import Settings
 from deca.stores import Stores, mongo_stores, sqlite_stores
 from statemachines.compiler import check_flow
 
-__all__ = ["create_app", "default_envelope", "default_flow_checker", "default_jwks", "default_stores"]
+__all__ = [
+    "create_app",
+    "default_envelope",
+    "default_flow_checker",
+    "default_jwks",
+    "default_stores",
+    "mongodb_uri",
+]
 
 _ROUTERS = (
     health.router,
@@ -41,12 +48,24 @@ _ROUTERS = (
 )
 
 
+def mongodb_uri(settings: Settings) -> str | None:
+    """The MongoDB connection string: `mongodb_uri`, else the secret `mongodb_secret_arn` names."""
+    if settings.mongodb_uri or not settings.mongodb_secret_arn:
+        return settings.mongodb_uri
+    import boto3
+
+    secret = boto3.client("secretsmanager").get_secret_value(SecretId=settings.mongodb_secret_arn)
+    uri: str = secret["SecretString"].strip()
+    return uri
+
+
 def default_stores(settings: Settings) -> Stores:
-    """MongoDB when `mongodb_uri` is set, else the SQLite file in the data directory."""
-    if settings.mongodb_uri:
+    """MongoDB when a connection string is configured, else the SQLite file in the data directory."""
+    uri = mongodb_uri(settings)
+    if uri:
         from pymongo import MongoClient
 
-        return mongo_stores(MongoClient(settings.mongodb_uri), settings.mongodb_database)
+        return mongo_stores(MongoClient(uri), settings.mongodb_database)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return sqlite_stores(settings.sqlite_path)
 

@@ -9,7 +9,7 @@ from mangum import Mangum
 
 from api.app import create_app
 
-__all__ = ["lambda_handler"]
+__all__ = ["handler", "lambda_handler"]
 
 
 @functools.cache
@@ -22,3 +22,7 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Answer one API Gateway (REST or HTTP API) proxy event."""
     response: dict[str, Any] = _handler()(event, context)
     return response
+
+
+handler = lambda_handler
+"""The name the CDK app configures (`api.lambda_handler.handler`)."""

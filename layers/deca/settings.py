@@ -72,6 +72,9 @@ class Settings(BaseModel):
         default=None, description="Shared cache for rate limits (`redis://`, `rediss://`); None: in-process"
     )
     mongodb_uri: str | None = Field(default=None, description="MongoDB connection; None: local SQLite")
+    mongodb_secret_arn: str | None = Field(
+        default=None, description="Secrets Manager secret holding the MongoDB connection string (on AWS)"
+    )
     mongodb_database: str = Field(default="deca", description="MongoDB database name")
 
     @property

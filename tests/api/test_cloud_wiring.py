@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from moto import mock_aws
 
-from api.app import create_app
+from api.app import create_app, mongodb_uri
 from deca.auth import LocalIssuer
 from deca.settings import Settings
 from deca.stores import Stores
@@ -84,3 +84,25 @@ def test_credentials_are_sealed_under_the_kms_key(
     assert response.status_code == 201
     assert response.json()["key_id"] == key_id
     assert stores.credentials.get(WORKSPACE, response.json()["credential_id"]).key_id == key_id
+
+
+def test_mongodb_connection_string_comes_from_secrets_manager(settings: Settings) -> None:
+    with mock_aws():
+        # Given the Atlas connection string in a secret, as the data stack stores it
+        secrets = boto3.client("secretsmanager", region_name="us-east-1")
+        arn = secrets.create_secret(
+            Name="deca/dev/mongodb-atlas", SecretString="mongodb+srv://u:p@cluster0.example.net/"
+        )["ARN"]
+
+        # Then the API finds it through the secret's ARN
+        assert mongodb_uri(settings.model_copy(update={"mongodb_secret_arn": arn})) == (
+            "mongodb+srv://u:p@cluster0.example.net/"
+        )
+
+
+def test_explicit_mongodb_uri_wins_over_the_secret(settings: Settings) -> None:
+    configured = settings.model_copy(
+        update={"mongodb_uri": "mongodb://localhost/", "mongodb_secret_arn": "arn:x"}
+    )
+
+    assert mongodb_uri(configured) == "mongodb://localhost/"

@@ -126,3 +126,7 @@ def test_http_api_v2_event_is_answered_too(local_env: Settings) -> None:
     response = handler_module.lambda_handler(event, None)
 
     assert response["statusCode"] == 200
+
+
+def test_handler_name_used_by_the_cdk_app_is_the_entry_point() -> None:
+    assert handler_module.handler is handler_module.lambda_handler
