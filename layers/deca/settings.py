@@ -8,6 +8,7 @@ JWKS URL and KMS key.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
@@ -33,8 +34,11 @@ def _package_version() -> str:
 
 
 def default_data_dir() -> Path:
-    """Where local state lives unless `DECA_DATA_DIR` says otherwise: `~/.deca`."""
-    return Path.home() / ".deca"
+    """Where local state lives unless `DECA_DATA_DIR` says otherwise: `~/.deca` (a temp dir without a home)."""
+    try:
+        return Path.home() / ".deca"
+    except RuntimeError:  # no HOME and no passwd entry, as in some containers
+        return Path(tempfile.gettempdir()) / "deca"
 
 
 class Settings(BaseModel):
