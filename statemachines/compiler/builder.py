@@ -328,9 +328,11 @@ class Builder(Rendering):
         if emitter is None:
             raise CompileErrors([CompileError(f"no ASL emitter for node kind '{spec.kind}'", node_id=node_id)])
         region.states[node_id] = {}  # keeps the node's state first among the states it leads to
+        self.emitting = node_id
         if spec.kind != "fail":
             self.assign_name(node_id)
         next_state = self._routing(region, node_id)
+        self.emitting = node_id  # routing may have built nested regions for other nodes
         states = emitter(self, node, next_state)
         for name in states:
             self._check_name(name)

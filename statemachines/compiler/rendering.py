@@ -42,6 +42,7 @@ class Rendering:
         self.flow = graph.flow
         self._scope = Scope(0, None)
         self._item_override: tuple[str, str] | None = None
+        self.emitting: str | None = None  # the node whose states are being built
 
     # --- EmitContext ---------------------------------------------------------------------------
 
@@ -106,7 +107,7 @@ class Rendering:
         def resolve(ref: RootRef) -> str:
             root = ref.root
             if root in self.graph.nodes:
-                return "$" + self._visible(scope, node, root)
+                return "$" + self._visible(scope, node.id, root)
             if root == "input":
                 return scope.input_expression()
             if root == "execution":
@@ -126,19 +127,20 @@ class Rendering:
                 return "$" + error if error is not None else "null"
             if root == "vars":
                 sets = self.templates.set_nodes_upstream(node.id)
-                listed = ", ".join("$" + self._visible(scope, node, s) for s in sets)
+                listed = ", ".join("$" + self._visible(scope, node.id, s) for s in sets)
                 return f'$merge([{listed}][$type($) = "object"])'
             return root
 
         return resolve
 
-    def _visible(self, scope: Scope, node: NodeBase, target: str) -> str:
-        """The variable of `target` seen from `node` (the checks guarantee it exists; say so if not)."""
+    def _visible(self, scope: Scope, node_id: str | None, target: str) -> str:
+        """The variable of `target` seen from `node_id` (the checks guarantee it exists; say so if not)."""
         try:
             return scope.var(target)
         except KeyError:
             message = f"'{target}' is not visible from this node (it runs in another parallel branch or loop body)"
-            raise CompileErrors([CompileError(message, node_id=node.id, position=self.graph.where(node.id))]) from None
+            position = self.graph.where(node_id) if node_id is not None else None
+            raise CompileErrors([CompileError(message, node_id=node_id, position=position)]) from None
 
     def _render(self, node: NodeBase, template: Template) -> str:
         return template.render(self._resolve(node))
@@ -192,7 +194,7 @@ class Rendering:
 
     def var(self, node_id: str) -> str:
         """`$name` of a node's output variable as seen from the current scope."""
-        return "$" + self._scope.var(node_id)
+        return "$" + self._visible(self._scope, self.emitting, node_id)
 
     def assign_name(self, node_id: str) -> str:
         """The variable this node's output is assigned to (the current scope)."""

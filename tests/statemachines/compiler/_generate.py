@@ -223,3 +223,30 @@ def replaced(document: dict[str, Any], path: tuple[str | int, ...], value: Any) 
         current = current[key]
     current[path[-1]] = value
     return copy
+
+
+@st.composite
+def random_dags(draw: Any) -> dict[str, Any]:
+    """Arbitrary DAGs (not only series-parallel) of functions, conditions, noops and merges."""
+    count = draw(st.integers(2, 9))
+    kinds = [draw(st.sampled_from(["function", "function", "function", "condition", "noop", "merge"])) for _ in range(count)]
+    nodes: list[dict[str, Any]] = []
+    for index, node_type in enumerate(kinds):
+        config: dict[str, Any] = {}
+        if node_type == "function":
+            config = {"function_id": "f", "input": "{{ input.x }}"}
+        elif node_type == "condition":
+            config = {"condition": "{{ input.x > " + str(index) + " }}"}
+        nodes.append({"id": f"n{index}", "type": node_type, "config": config})
+    connections: list[dict[str, Any]] = []
+    for source in range(count):
+        for target in range(source + 1, count):
+            if draw(st.integers(0, 3)) != 0:
+                continue
+            connection: dict[str, Any] = {"from": f"n{source}", "to": f"n{target}"}
+            if kinds[source] == "condition":
+                connection["label"] = draw(st.sampled_from(["true", "false"]))
+            elif draw(st.integers(0, 4)) == 0:
+                connection["condition"] = "{{ input.y = " + str(target) + " }}"
+            connections.append(connection)
+    return {"id": "dag", "name": "Random DAG", "nodes": nodes, "connections": connections}

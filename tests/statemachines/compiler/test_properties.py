@@ -20,6 +20,7 @@ from tests.statemachines.compiler._generate import (
     MUTATIONS,
     json_paths,
     mutate,
+    random_dags,
     replaced,
     valid_flows,
 )
@@ -109,3 +110,19 @@ def test_any_value_replaced_anywhere_gives_compile_errors_or_asl(document: dict[
         assert errors.errors
     else:
         assert asl["QueryLanguage"] == "JSONata"
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_dags(), st.integers(0, 9), st.integers(0, 9))
+def test_arbitrary_dags_give_compile_errors_or_asl_that_runs(document: dict[str, Any], x: int, y: int) -> None:
+    runtime = pytest.importorskip("statemachines.runtime")
+    try:
+        asl = compile_checked(validate_document(document))
+    except CompileErrors as errors:
+        assert errors.errors
+        return
+    runtime.validate_definition(asl)
+    tasks = runtime.TaskRegistry()
+    tasks.register_lambda("deca-node-function", lambda event: {"success": True, "result": event["config"].get("input")})
+    result = runtime.run_definition(asl, {"x": x, "y": y}, tasks=tasks, clock=runtime.FakeClock())
+    assert result.status == "SUCCEEDED", (result.error, result.cause)
