@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -172,6 +173,8 @@ def current_principal(
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise AuthError("missing bearer token")
     claims = services.verifier.verify(credentials.credentials)
+    if not re.fullmatch(ID_PATTERN, claims.workspace_id) or not re.fullmatch(USER_ID_PATTERN, claims.subject):
+        raise AuthError("token workspace id or subject is not a usable id")
     services.limiter.check(claims.workspace_id)
     request.state.workspace_id = claims.workspace_id  # correlation keys of the request log
     request.state.user_id = claims.subject

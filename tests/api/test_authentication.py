@@ -140,3 +140,11 @@ def test_token_scope_narrows_the_role(client: TestClient, caller: Caller, issuer
     assert client.get("/flows", headers=headers).status_code == 200
     assert client.get("/credentials", headers=headers).status_code == 403
     assert client.get("/workspaces/current", headers=headers).json()["permissions"] == ["read:flows"]
+
+
+def test_token_with_an_unusable_workspace_id_is_401_not_500(client: TestClient, issuer: LocalIssuer) -> None:
+    token = issuer.mint(subject="u", workspace_id="w" * 500, roles=["owner"])
+
+    response = client.get("/workspaces/current", headers={"Authorization": f"Bearer {token}"})
+
+    assert response.status_code == 401
