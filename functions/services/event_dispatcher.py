@@ -1,4 +1,4 @@
-"""Lambda handler of the event dispatcher: an event from the EventBridge bus → every matching flow."""
+"""The event dispatcher: a Lambda for events from the EventBridge bus, an ECS consumer of `event.occurred`."""
 
 from __future__ import annotations
 
@@ -9,8 +9,16 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from deca import wiring
+from deca.bus import wiring as bus_wiring
+from deca.bus.consumers import EVENT_DISPATCHER, run_consumer
 from deca.triggers import wiring as triggers
-from deca.triggers.event_dispatcher import CustomEvent, EventStart, dispatch_event
+from deca.triggers.event_dispatcher import (
+    CustomEvent,
+    EventStart,
+    EventSubscription,
+    dispatch_event,
+    event_occurred_handler,
+)
 from deca.triggers.published import workspace_event_subscriptions
 from deca.triggers.starter import from_event
 
@@ -33,3 +41,18 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     started = dispatch_event(custom, subscriptions, _start)
     metrics.add_metric(name="EventExecutionsStarted", unit=MetricUnit.Count, value=len(started))
     return {"started": [s.execution_name for s in started]}
+
+
+def _subscriptions(workspace_id: str) -> list[EventSubscription]:
+    return workspace_event_subscriptions(wiring.stores().flows, workspace_id)
+
+
+def main() -> None:
+    """The consume side (ECS): dispatch `event.occurred` messages until SIGTERM."""
+    bus_wiring.run(
+        run_consumer(bus_wiring.bus(), EVENT_DISPATCHER, event_occurred_handler(_subscriptions, _start))
+    )
+
+
+if __name__ == "__main__":
+    main()

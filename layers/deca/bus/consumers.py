@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 
 FLOW_STARTER = ConsumerSettings("deca-flow-starter", "flow.execute", max_deliver=5, ack_wait=60.0)
 TASK_RUNNER = ConsumerSettings("deca-task-runner", "task.execute", max_deliver=3, ack_wait=900.0)
+EVENT_DISPATCHER = ConsumerSettings("deca-event-dispatcher", "event.occurred", max_deliver=5, ack_wait=60.0)
 
 
 def stop_on_signals() -> asyncio.Event:

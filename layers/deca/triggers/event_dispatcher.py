@@ -15,6 +15,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
+from deca.bus.base import Delivery, Handler, PoisonMessage
+from deca.bus.messages import EventOccurred, Message, message_id
 from deca.errors import InputError
 from deca.flow.models import EventTrigger, Flow
 from deca.stores.models import UtcDatetime
@@ -26,6 +28,7 @@ __all__ = [
     "EventStart",
     "EventSubscription",
     "dispatch_event",
+    "event_occurred_handler",
     "event_subscriptions",
 ]
 
@@ -50,6 +53,19 @@ class CustomEvent(BaseModel):
         """Parse an event as EventBridge delivers it to a Lambda target (extra envelope keys ignored)."""
         known = {k: v for k, v in event.items() if k in _ENVELOPE_KEYS}
         return cls.model_validate(known)
+
+    @classmethod
+    def from_message(cls, message: EventOccurred) -> CustomEvent:
+        """The envelope of an `event.occurred` message (its id is the message's de-duplication id)."""
+        return cls.model_validate(
+            {
+                "id": message_id(message),
+                "source": message.source,
+                "detail-type": message.event_type,
+                "detail": message.data,
+                "time": message.timestamp,
+            }
+        )
 
     def workspace(self) -> str:
         """The workspace an event on the EventBridge bus belongs to: `detail.workspace_id`.
@@ -115,6 +131,27 @@ class EventStart(BaseModel):
 def _execution_name(flow_id: str, trigger_index: int, event_id: str) -> str:
     digest = hashlib.sha256(event_id.encode()).hexdigest()[:20]
     return bounded_name(flow_id, f"-{trigger_index}-evt-{digest}")
+
+
+def event_occurred_handler(
+    subscriptions: Callable[[str], Iterable[EventSubscription]], start: Callable[[EventStart], object]
+) -> Handler:
+    """A consumer handler dispatching each `event.occurred` to the triggers of its workspace (`data.workspace_id`).
+
+    An event that names no workspace can never be dispatched: it is terminated (dead-lettered).
+    """
+
+    async def handle(message: Message, delivery: Delivery) -> None:
+        if not isinstance(message, EventOccurred):
+            raise PoisonMessage(f"expected event.occurred, got {message.type}")
+        event = CustomEvent.from_message(message)
+        try:
+            workspace_id = event.workspace()
+        except InputError as exc:
+            raise PoisonMessage(exc.message) from exc
+        dispatch_event(event, subscriptions(workspace_id), start)
+
+    return handle
 
 
 def dispatch_event(

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
+from deca.bus import Delivery, EventOccurred, PoisonMessage
 from deca.errors import InputError
-from deca.triggers.event_dispatcher import CustomEvent, EventStart, dispatch_event, event_subscriptions
+from deca.triggers.event_dispatcher import (
+    CustomEvent,
+    EventStart,
+    dispatch_event,
+    event_occurred_handler,
+    event_subscriptions,
+)
 from tests.layers.triggers.flows import flow_with
 
 EVENT = CustomEvent.model_validate(
@@ -65,3 +74,23 @@ def test_invalid_pattern_names_the_trigger() -> None:
     flow = flow_with({"type": "event", "pattern": {"source": "crm"}})
     with pytest.raises(InputError, match=r"triggers\[0\]\.pattern"):
         event_subscriptions("ws", flow.id, flow)
+
+
+def test_event_occurred_message_is_dispatched_in_its_workspace() -> None:
+    # Given an event.occurred naming its workspace in data
+    message = EventOccurred(event_type="deal.won", source="crm", data={"workspace_id": "ws", "amount": 900})
+    started: list[EventStart] = []
+    handler = event_occurred_handler(
+        lambda workspace_id: _subscriptions() if workspace_id == "ws" else [], started.append
+    )
+    # When it is consumed
+    asyncio.run(handler(message, Delivery("deca.event.occurred", None, 1, 1)))
+    # Then both matching flows start
+    assert sorted(s.flow_id for s in started) == ["big-deals", "celebrate"]
+
+
+def test_event_occurred_without_workspace_is_poison() -> None:
+    message = EventOccurred(event_type="deal.won", source="crm", data={})
+    handler = event_occurred_handler(lambda workspace_id: [], lambda start: None)
+    with pytest.raises(PoisonMessage):
+        asyncio.run(handler(message, Delivery("deca.event.occurred", None, 1, 1)))
