@@ -47,6 +47,18 @@ VIOLATIONS = {
         'def main(input):\n    @f.register\n    def _(x: "().__class__.__base__.__subclasses__()"):\n        pass'
     ),
     "match_class_attribute": "def main(input):\n    match main:\n        case object(__globals__=g):\n            return g",
+    "match_args_attribute_walk": (
+        "import json\nfrom collections.abc import Callable\n"
+        "X = type('X', (Callable,), {'__match_args__': ('__globals__',), "
+        "'__subclasshook__': classmethod(lambda cls, c: True)})\n"
+        "def main(input):\n    match json.dumps:\n        case X(g):\n            return g['__builtins__']"
+    ),
+    "update_wrapper_attribute_walk": (
+        "import functools, json\nbox = []\nclass W:\n    def __setattr__(self, name, value):\n"
+        "        box.append(value)\n"
+        "def main(input):\n    functools.update_wrapper(W(), json.dumps, assigned=('__globals__',), updated=())\n"
+        "    return box[0]['__builtins__']"
+    ),
     "fork_bomb": "import os\ndef main(input):\n    while True:\n        os.fork()",
     "background_process": "import subprocess\ndef main(input):\n    subprocess.Popen(['sleep', '60'])",
     "write_file_for_next_run": "def main(input):\n    open('/tmp/deca-left-behind', 'w').write('x')",

@@ -39,6 +39,7 @@ REJECTED = {
     "format_nested_spec_walk": "'{0:{1.__class__}}'.format(x, y)",
     "fstring_dunder": "f'{x.__class__}'",
     "match_class_dunder": "match x:\n    case object(__class__=c):\n        pass",
+    "match_class_positional": "match x:\n    case X(g):\n        pass",
     "string_annotation": "def f(x: 'os.system'):\n    pass",
     "string_return_annotation": "def f() -> '().__class__':\n    pass",
     "global_dunder": "def f():\n    global __builtins__",

@@ -166,6 +166,12 @@ class _Checker(ast.NodeVisitor):
             self._deny(node, f"name '{name}' is not allowed")
 
     def visit_MatchClass(self, node: ast.MatchClass) -> None:
+        # Positional sub-patterns read the attributes a class names in `__match_args__`, which
+        # code can set to any string (type('X', (...), {'__match_args__': ...})): a getattr by data.
+        if node.patterns:
+            self._deny(
+                node, "positional sub-patterns in class patterns are not allowed (use keywords or 'as')"
+            )
         for attr in node.kwd_attrs:
             if forbidden_attribute(attr) or attr in ("format", "format_map"):
                 self._deny(node, f"matching on attribute '{attr}' is not allowed")

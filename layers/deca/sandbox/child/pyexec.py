@@ -29,13 +29,15 @@ _SAFE_BUILTIN_NAMES: Final = (
     "True", "False", "None", "Ellipsis", "NotImplemented", "__build_class__",
 )  # fmt: skip
 
-# Public names left out of a module's copy: they look attributes up by string, start processes or
-# evaluate text as code.
+# Public names left out of a module's copy: they look attributes up by a string the code chooses
+# (update_wrapper's `assigned`, attrgetter), start processes, evaluate text as code, or are
+# command-line entry points.
+_EXCLUDED_EVERYWHERE: Final = frozenset({"main", "test"})
 _EXCLUDED: Final = {
     "operator": frozenset({"attrgetter", "methodcaller"}),
     "string": frozenset({"Formatter"}),
     "uuid": frozenset({"getnode", "uuid1"}),
-    "functools": frozenset({"singledispatch", "singledispatchmethod"}),
+    "functools": frozenset({"singledispatch", "singledispatchmethod", "update_wrapper", "wraps"}),
 }
 
 _USER_FILE: Final = "<code>"
@@ -61,7 +63,7 @@ def _module_view(name: str, cache: dict[str, types.ModuleType]) -> types.ModuleT
     __import__(name)
     real = sys.modules[name]
     view = types.ModuleType(name, getattr(real, "__doc__", None))
-    excluded = _EXCLUDED.get(name, frozenset())
+    excluded = _EXCLUDED.get(name, frozenset()) | _EXCLUDED_EVERYWHERE
     for attr, value in vars(real).items():
         if attr.startswith("_") or attr in excluded:
             continue
