@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
+from deca.errors import InputError
 from deca.flow.models import Flow, ScheduleTrigger
 from deca.stores.models import UtcDatetime
 from deca.triggers.cron import CronSchedule, parse_cron
@@ -18,10 +19,12 @@ from deca.triggers.cron import CronSchedule, parse_cron
 __all__ = [
     "FlowSchedule",
     "ScheduleDelivery",
+    "ScheduleSummary",
     "ScheduledRun",
     "bounded_name",
     "execution_name",
     "flow_schedules",
+    "summarize_schedule",
 ]
 
 _NAME_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
@@ -110,6 +113,42 @@ class ScheduledRun(BaseModel):
     scheduled_time: UtcDatetime
     execution_name: str
     input: dict[str, JsonValue] = Field(default_factory=dict)
+
+
+class ScheduleSummary(BaseModel):
+    """What the API shows for a schedule trigger: its description, next runs and AWS expression."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    cron: str = Field(description="The expression, normalised to 6 fields (seconds first)")
+    timezone: str
+    description: str = Field(description="Human-readable, e.g. `At 09:00 AM, Monday through Friday`")
+    next_runs: list[UtcDatetime] = Field(description="The next fire times inside the start/end window")
+    eventbridge_expression: str | None = Field(
+        description="The EventBridge Scheduler form; None if AWS cannot express it"
+    )
+
+
+def summarize_schedule(trigger: ScheduleTrigger, now: datetime, *, count: int = 5) -> ScheduleSummary:
+    """Describe a schedule trigger (`InputError` for an invalid cron or time zone)."""
+    schedule = FlowSchedule("", "", 0, trigger)
+    runs: list[datetime] = []
+    after = max(now, schedule.start) if schedule.start is not None else now
+    for time in schedule.cron.fire_times(after):
+        if len(runs) >= count or (schedule.end is not None and time > schedule.end):
+            break
+        runs.append(time)
+    try:
+        expression: str | None = schedule.cron.to_eventbridge()
+    except InputError:
+        expression = None
+    return ScheduleSummary(
+        cron=schedule.cron.expression,
+        timezone=schedule.cron.timezone,
+        description=schedule.cron.describe(),
+        next_runs=runs,
+        eventbridge_expression=expression,
+    )
 
 
 class ScheduleDelivery(BaseModel):

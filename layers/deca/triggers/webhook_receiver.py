@@ -58,6 +58,10 @@ class WebhookRoute:
         """The path under `/webhooks/{workspace}/`, without a leading slash."""
         return self.trigger.path.lstrip("/")
 
+    def url(self, base_url: str) -> str:
+        """The trigger's public URL under the API's base URL: `<base>/webhooks/{workspace}/{path}`."""
+        return f"{base_url.rstrip('/')}/webhooks/{self.workspace_id}/{self.path}"
+
     @property
     def methods(self) -> list[str]:
         """The HTTP methods it accepts."""

@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 import pytest
 
 from deca.errors import InputError
+from deca.flow.models import ScheduleTrigger
 from deca.triggers.cron import parse_cron
+from deca.triggers.schedules import summarize_schedule
 
 
 def test_five_fields_get_second_zero() -> None:
@@ -87,3 +89,18 @@ def test_eventbridge_rejects_what_aws_cannot_express(expression: str) -> None:
 def test_invalid_cron_is_input_error(expression: str, zone: str) -> None:
     with pytest.raises(InputError):
         parse_cron(expression, zone)
+
+
+def test_schedule_summary_for_the_api() -> None:
+    trigger = ScheduleTrigger(cron="0 9 * * MON-FRI", timezone="Europe/Berlin", end="2024-01-03T12:00:00Z")
+    summary = summarize_schedule(trigger, datetime(2024, 1, 1, 12, tzinfo=UTC))
+    assert summary.description == "At 09:00 AM, Monday through Friday (Europe/Berlin)"
+    assert summary.next_runs == [datetime(2024, 1, 2, 8, tzinfo=UTC), datetime(2024, 1, 3, 8, tzinfo=UTC)]
+    assert summary.eventbridge_expression == "cron(0 9 ? * MON-FRI *)"
+
+
+def test_schedule_summary_without_an_aws_form() -> None:
+    summary = summarize_schedule(
+        ScheduleTrigger(cron="*/30 * * * * *"), datetime(2024, 1, 1, tzinfo=UTC), count=2
+    )
+    assert (summary.eventbridge_expression, len(summary.next_runs)) == (None, 2)

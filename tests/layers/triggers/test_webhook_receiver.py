@@ -301,3 +301,7 @@ def test_sync_mode_still_running_is_202(clock: FakeClock) -> None:
 def test_response_serialises_to_json(clock: FakeClock) -> None:
     response = _receiver(Engine(), clock).receive(_route(), WebhookRequest("POST", {}, b""))
     assert json.loads(response.model_dump_json())["status_code"] == 202
+
+
+def test_route_url_is_under_webhooks_of_the_workspace() -> None:
+    assert _route().url("https://api.example.com/") == "https://api.example.com/webhooks/ws/orders/new"
