@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from deca.ai.definition import AgentDefinition, ToolDefinition
 from deca.ai.errors import AgentError
+from deca.ai.flows import LocalFlowRunner
 from deca.ai.loop import AgentResult, AgentRun, run_agent, stream_agent
 from deca.ai.memory import CacheConversations, Conversation, ConversationStore, StoredMessage
 from deca.ai.models import Message, StreamChunk
@@ -165,7 +166,7 @@ def conversations(ctx: NodeContext) -> ConversationStore:
 
 
 def tool_runner(ctx: NodeContext) -> ToolRunner:
-    """The tool runner of a node context (ports from `ctx.services`, sandbox and memory defaults)."""
+    """The tool runner of a node context (ports from `ctx.services`; sandbox, local flow and memory defaults)."""
     kb = ctx.services.get("knowledge_base")
     if kb is None:
         kb = ctx.services.setdefault("knowledge_base", MemoryKnowledgeBase())
@@ -173,7 +174,7 @@ def tool_runner(ctx: NodeContext) -> ToolRunner:
         workspace_id=ctx.workspace_id,
         http=ctx.http,
         functions=ctx.services.get("functions") or SandboxFunctions(ctx.stores),
-        flows=ctx.services.get("flows"),
+        flows=ctx.services.get("flows") or LocalFlowRunner(ctx),
         knowledge_base=kb,
     )
 

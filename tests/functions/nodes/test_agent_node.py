@@ -298,3 +298,48 @@ def test_provider_rate_limit_propagates_as_its_asl_error_name(llm: FakeLlmServer
 
     with pytest.raises(ProviderRateLimited):
         run_node(_task(_inline()), ctx)
+
+
+def _store_flow(ctx: NodeContext, flow_id: str, nodes: list[dict[str, Any]]) -> None:
+    from deca.stores.models import FlowRecord, FlowVersion
+
+    document = {"id": flow_id, "name": flow_id, "version": 1, "nodes": nodes, "connections": []}
+    ctx.stores.flows.create(WS, FlowRecord(workspace_id=WS, flow_id=flow_id, name=flow_id))
+    ctx.stores.flows.add_version(
+        WS, FlowVersion(workspace_id=WS, flow_id=flow_id, version=1, definition=document)
+    )
+
+
+def test_flow_tool_runs_a_stored_flow_with_the_arguments(llm: FakeLlmServer, ctx: NodeContext) -> None:
+    _store_flow(
+        ctx,
+        "greet",
+        [{"id": "hello", "type": "set", "config": {"values": {"greeting": "{{ 'Hello ' & input.name }}"}}}],
+    )
+    tool = {
+        "name": "greet",
+        "type": "flow",
+        "flow_id": "greet",
+        "parameters": {"type": "object", "properties": {"name": {"type": "string"}}},
+    }
+    llm.queue(Reply(tool_calls=[("greet", {"name": "Ann"})]), Reply(text="done"))
+
+    out = run_node(_task(_inline(tool_definitions=[tool])), ctx)
+
+    assert out["tool_calls"][0]["result"] == {"hello": {"greeting": "Hello Ann"}}
+
+
+def test_flow_tool_failure_is_a_tool_error(llm: FakeLlmServer, ctx: NodeContext) -> None:
+    from deca.ai.errors import ToolError
+
+    _store_flow(
+        ctx,
+        "broken",
+        [{"id": "stop", "type": "stop_and_error", "config": {"error": "Nope", "message": "always fails"}}],
+    )
+    llm.queue(Reply(tool_calls=[("broken", {})]))
+
+    with pytest.raises(ToolError, match="flow 'broken' ended FAILED"):
+        run_node(
+            _task(_inline(tool_definitions=[{"name": "broken", "type": "flow", "flow_id": "broken"}])), ctx
+        )
