@@ -30,6 +30,7 @@ from deca.sandbox.errors import (
     CodeRunError,
     CodeSandboxViolation,
     CodeTimeout,
+    CodeValidationError,
     SandboxError,
 )
 from deca.sandbox.isolation import Isolation, child_command, child_env, detect_isolation, read_paths
@@ -59,9 +60,14 @@ _SIGNAL_ERRORS = {
 def run_code(
     request: CodeRequest, *, limits: SandboxLimits | None = None, isolation: Isolation | None = None
 ) -> CodeResult:
-    """Run `request` in a fresh sandboxed child; the result, or CodeError, CodeTimeout,
-    CodeResourceLimit, CodeOutputTooLarge, CodeSandboxViolation, CodeValidationError (SandboxError when
-    the runner itself fails)."""
+    """Run `request` in a fresh, locked-down child process and return what its `main` returned.
+
+    Raises:
+        CodeError, CodeTimeout, CodeResourceLimit, CodeOutputTooLarge, CodeSandboxViolation: the outcome
+            of the user's code (catchable in flows by class name).
+        CodeValidationError: the input or the result breaks its declared JSON Schema, or the input is not JSON.
+        SandboxError: the runner itself failed.
+    """
     limits = limits or SandboxLimits()
     isolation = isolation or detect_isolation()
     if request.input_schema is not None:
@@ -93,7 +99,7 @@ def _payload(request: CodeRequest, limits: SandboxLimits, isolation: Isolation) 
     try:
         input_json = json.dumps(request.input, allow_nan=False, separators=(",", ":"), ensure_ascii=False)
     except (TypeError, ValueError, RecursionError) as exc:
-        raise CodeError(f"the input is not JSON: {exc}", exc_type=type(exc).__name__) from exc
+        raise CodeValidationError(f"the input is not JSON: {exc}", stage="input", errors=[str(exc)]) from exc
     if len(input_json.encode("utf-8", "surrogatepass")) > limits.max_input_bytes:
         raise CodeResourceLimit(
             f"the input is larger than {limits.max_input_bytes} bytes", resource="input_size"

@@ -180,9 +180,13 @@ def test_tampered_serialiser_cannot_forge_the_reply(run: Callable[..., object]) 
     assert "not valid JSON" in caught.value.error_message
 
 
-def test_interpreter_crash_is_a_resource_limit(run: Callable[..., object], no_leak: Callable[..., None]) -> None:
+def test_interpreter_crash_is_a_resource_limit(
+    run: Callable[..., object], no_leak: Callable[..., None]
+) -> None:
     # Hashing a deeply nested tuple recurses in C without a depth check: the child dies of SIGSEGV
-    source = "def main(input):\n    t = ()\n    for i in range(1000000):\n        t = (t,)\n    return hash(t)"
+    source = (
+        "def main(input):\n    t = ()\n    for i in range(1000000):\n        t = (t,)\n    return hash(t)"
+    )
     with pytest.raises(CodeResourceLimit) as caught:
         run("python", source, timeout=5)
     no_leak(str(caught.value))

@@ -183,3 +183,9 @@ def test_request_from_code_node_config() -> None:
     config = CodeConfig(language="python", source="def main(input):\n    return input", input=[1], timeout=5)
     request = CodeRequest.from_config(config)
     assert (request.language, request.input, request.timeout, request.memory_mb) == ("python", [1], 5, 256)
+
+
+def test_input_that_is_not_json_is_a_validation_error(run: Run) -> None:
+    with pytest.raises(CodeValidationError) as caught:
+        run("python", "def main(input):\n    return input", {"when": float("nan")})
+    assert caught.value.stage == "input"
