@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from statemachines.compiler.graph import FlowGraph
 
-__all__ = ["EXIT", "certainly_run", "postdominators"]
+__all__ = ["EXIT", "always_run", "certainly_run", "postdominators"]
 
 EXIT = "\x00exit"  # the virtual exit of a region in post-dominator computations
 
@@ -124,3 +124,26 @@ def _branch(graph: FlowGraph, start: str, join: str) -> set[str]:
         seen.add(current)
         stack.extend(graph.forward_successors(current))
     return seen
+
+
+def always_run(graph: FlowGraph) -> set[str]:
+    """Nodes that run whenever their region (the flow, or one loop iteration) runs.
+
+    A node qualifies when every edge into it (inside its region) is an unconditional edge from a
+    node that itself always runs and routes without conditions; the region's start nodes qualify.
+    Error paths and the targets of conditions never do.
+    """
+    preds = graph.dag_predecessors()
+    result: set[str] = set()
+    roots = set(graph.roots)
+    for node_id in graph.order:
+        region = graph.region.get(node_id)
+        incoming = [(s, how) for s, how in preds[node_id] if graph.region.get(s) == region]
+        if not incoming:
+            entry = region is not None and graph.loop_entry.get(region) == node_id
+            if node_id in roots or entry:
+                result.add(node_id)
+            continue
+        if all(how == "normal" and s in result and not graph.routing(s).rules for s, how in incoming):
+            result.add(node_id)
+    return result

@@ -16,7 +16,7 @@ from deca.errors import CompileError
 from deca.flow.models import Connection, Flow, NodeBase
 from deca.nodes.base import NodeSpec
 from deca.nodes.registry import NODE_TYPES
-from statemachines.compiler.dominance import EXIT, certainly_run, postdominators
+from statemachines.compiler.dominance import EXIT, always_run, certainly_run, postdominators
 
 __all__ = ["EXIT", "Edge", "FlowGraph", "postdominators", "variable_name"]
 
@@ -74,6 +74,7 @@ class FlowGraph:
     topo_index: dict[str, int] = field(default_factory=dict)
     ancestors: dict[str, int] = field(default_factory=dict)  # bitset over `position`
     certain: dict[str, int] = field(default_factory=dict)  # nodes that have surely run before
+    always: set[str] = field(default_factory=set)  # nodes that run whenever their region runs
     roots: list[str] = field(default_factory=list)
     error_path_nodes: set[str] = field(default_factory=set)
     problems: list[CompileError] = field(default_factory=list)
@@ -102,6 +103,7 @@ class FlowGraph:
         graph._find_loops()
         graph._order_and_ancestors()
         graph.certain = certainly_run(graph)
+        graph.always = always_run(graph)
         graph._check_reachability()
         graph._check_labels()
         graph._check_variable_names()
@@ -139,7 +141,9 @@ class FlowGraph:
 
     def has_certainly_run(self, node_id: str, of: str) -> bool:
         """True when `node_id` has run on every path that reaches `of` (not skipped by a condition)."""
-        return bool(self.certain.get(of, 0) >> self.position[node_id] & 1)
+        if self.certain.get(of, 0) >> self.position[node_id] & 1:
+            return True
+        return node_id in self.always and self.is_upstream(node_id, of)
 
     def routing(self, node_id: str) -> Routing:
         """The out-edges of a node grouped as Choice rules and default targets (body/back edges excluded)."""
