@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, model_validator
 
 from deca.nodes.base import NodeConfig, NodeOutput, NodeSpec
 from deca.nodes.common import CredentialId, EmailOrTemplate
 
-__all__ = ["SPEC", "EmailAttachment", "EmailConfig", "EmailOutput"]
+if TYPE_CHECKING:
+    from deca.nodes.context import NodeContext
+    from deca.nodes.task import NodeTask
+
+__all__ = ["SPEC", "EmailAttachment", "EmailConfig", "EmailOutput", "run"]
 
 
 class EmailAttachment(NodeConfig):
@@ -86,7 +90,15 @@ SPEC = NodeSpec(
     output=EmailOutput,
     side_effects=True,
     icon="send",
-    errors=("EmailRejected", "EmailThrottled", "SesError"),
+    errors=(
+        "IntegrationNotFound",
+        "IntegrationAuthError",
+        "IntegrationRateLimited",
+        "IntegrationConfigError",
+        "IntegrationError",
+        "HttpConnectionError",
+        "CredentialNotFound",
+    ),
     example={
         "from": "hello@acme.com",
         "to": ["{{ input.email }}"],
@@ -94,3 +106,11 @@ SPEC = NodeSpec(
         "html": "<p>Hello {{ input.name }}, welcome aboard.</p>",
     },
 )
+
+
+def run(config: EmailConfig, task: NodeTask, ctx: NodeContext) -> EmailOutput:
+    """Send the email with Amazon SES, once per execution and node."""
+    from deca.integrations.idempotency import run_once
+    from deca.integrations.ses import send_email
+
+    return run_once(ctx, task, EmailOutput, lambda: send_email(config, ctx))

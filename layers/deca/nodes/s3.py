@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
 
 from deca.nodes.base import NodeOutput, NodeSpec
 from deca.nodes.common import OPERATION_HELP, CredentialId, Operation, OperationConfig
 
-__all__ = ["SPEC", "S3Config", "S3Object", "S3Output"]
+if TYPE_CHECKING:
+    from deca.nodes.context import NodeContext
+    from deca.nodes.task import NodeTask
+
+__all__ = ["SPEC", "S3Config", "S3Object", "S3Output", "run"]
 
 
 class S3Config(OperationConfig):
@@ -88,7 +92,15 @@ SPEC = NodeSpec(
     output=S3Output,
     side_effects=True,
     icon="database",
-    errors=("S3NoSuchKey", "S3AccessDenied", "S3Error"),
+    errors=(
+        "IntegrationNotFound",
+        "IntegrationAuthError",
+        "IntegrationRateLimited",
+        "IntegrationConfigError",
+        "IntegrationError",
+        "HttpConnectionError",
+        "CredentialNotFound",
+    ),
     example={
         "operation": "put",
         "bucket": "acme-reports",
@@ -97,3 +109,14 @@ SPEC = NodeSpec(
         "encoding": "json",
     },
 )
+
+
+def run(config: S3Config, task: NodeTask, ctx: NodeContext) -> S3Output:
+    """Call Amazon S3; a put happens once per execution and node."""
+    from deca.integrations.s3 import s3_call
+
+    if config.operation == "put":
+        from deca.integrations.idempotency import run_once
+
+        return run_once(ctx, task, S3Output, lambda: s3_call(config, ctx))
+    return s3_call(config, ctx)
