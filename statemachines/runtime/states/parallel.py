@@ -62,11 +62,19 @@ class ParallelState(State):
                 data = self.parameters(data, ex)
         ex.event(frame, "ParallelStateStarted", None)
         count = len(self.branch_keys)
-        frame["ctx"] = {"results": [None] * count, "pending": count, "error": None}
+        # a redriven Parallel keeps the outputs of the branches that had succeeded (like AWS)
+        stash = frame.pop("parallel_stash", None)
+        keep = stash is not None and frame.pop("redrive_from", None) == self.name
+        ok = list(stash["ok"]) if keep else [False] * count
+        results = list(stash["results"]) if keep else [None] * count
+        frame["ctx"] = {"results": results, "ok": ok, "pending": ok.count(False), "error": None}
+        if not frame["ctx"]["pending"]:
+            return self._finish(ex, frame)
         frame["phase"] = "children"
         children = [
             ex.new_frame(frame, key, start, data, {}, index=index)
             for index, (key, start) in enumerate(zip(self.branch_keys, self.start_at, strict=True))
+            if not ok[index]
         ]
         for child in reversed(children):
             ex.schedule(child, front=True)
@@ -82,6 +90,7 @@ class ParallelState(State):
             ex.cancel_children(parent)
         else:
             ctx["results"][child["index"]] = child["output"]
+            ctx["ok"][child["index"]] = True
             ctx["pending"] -= 1
             if ctx["pending"]:
                 return
@@ -92,6 +101,7 @@ class ParallelState(State):
         ctx = frame["ctx"]
         frame["ctx"] = None
         if ctx["error"] is not None:
+            frame["parallel_stash"] = {"results": ctx["results"], "ok": ctx["ok"]}
             raise failure(ctx["error"][0], ctx["error"][1], "ParallelStateFailed")
         check_payload_size(self.name, ctx["results"], "ParallelStateFailed")
         ex.event(frame, "ParallelStateSucceeded", None)

@@ -167,3 +167,30 @@ def test_redriven_map_reruns_only_the_iterations_that_failed() -> None:
     redriven = runtime.redrive(failed.execution_arn)
     assert redriven.output == [0, 10, 20, 30]
     assert attempts == {0: 1, 1: 1, 2: 2, 3: 1}
+
+
+def test_redriven_parallel_reruns_only_the_branches_that_failed() -> None:
+    calls: list[str] = []
+
+    def good(event: Any) -> Any:
+        calls.append("good")
+        return "g"
+
+    outcomes: list[Any] = [RuntimeError("down"), "b"]
+    tasks = _flaky_registry(outcomes)
+    tasks.register_lambda("good", good)
+
+    def branch(function: str) -> dict[str, Any]:
+        resource = f"arn:aws:lambda:us-east-1:111111111111:function:{function}"
+        return {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": resource, "End": True}}}
+
+    definition = {
+        "StartAt": "P",
+        "States": {"P": {"Type": "Parallel", "Branches": [branch("good"), branch("flaky")], "End": True}},
+    }
+    runtime = Runtime(tasks=tasks, clock=FakeClock())
+    failed = runtime.start(definition, {})
+    assert failed.status == "FAILED"
+    redriven = runtime.redrive(failed.execution_arn)
+    assert redriven.output == ["g", "b"]
+    assert calls == ["good"]
