@@ -41,11 +41,14 @@ def test_false_condition_skips_the_downstream_node(capsys: pytest.CaptureFixture
     assert result["nodes"]["create-persona"] == {"type": "agent", "status": "skipped"}  # type: ignore[index]
 
 
-def test_node_without_handler_fails_with_a_named_error(capsys: pytest.CaptureFixture[str]) -> None:
+def test_failing_node_fails_with_a_named_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)  # the agent node has no key to call OpenAI with
     result = _run_json(capsys, "--mock", 'validate-input={"success": true}')
 
     assert result["status"] == "FAILED"
-    assert result["error"] == "NodeNotAvailable"
+    assert result["error"] == "ProviderAuthError"
     assert result["nodes"]["create-persona"]["status"] == "failed"  # type: ignore[index]
 
 
