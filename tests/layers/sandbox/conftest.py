@@ -16,7 +16,15 @@ from typing import Any
 
 import pytest
 
-from deca.sandbox import CodeRequest, CodeResult, Isolation, SandboxLimits, detect_isolation, run_code
+from deca.sandbox import (
+    CodeRequest,
+    CodeResult,
+    CodeRunError,
+    Isolation,
+    SandboxLimits,
+    detect_isolation,
+    run_code,
+)
 from deca.sandbox.isolation import CHILD_ENTRY, child_command, child_env, read_paths
 from deca.sandbox.process import ProcessResult, run_process
 
@@ -60,14 +68,19 @@ def limits(tmp_root: Path) -> SandboxLimits:
 
 @pytest.fixture
 def run(isolation: Isolation, limits: SandboxLimits, tmp_root: Path) -> Run:
-    """Run code (dedented) through the public API; check that no run directory is left behind."""
+    """Run code (dedented) through the public API; every run checks that nothing leaked or was left behind."""
 
     def _run(language: str, source: str, value: Any = None, **options: Any) -> CodeResult:
         request = CodeRequest(language=language, source=textwrap.dedent(source), input=value, **options)
         try:
-            return run_code(request, limits=limits, isolation=isolation)
+            result = run_code(request, limits=limits, isolation=isolation)
+        except CodeRunError as exc:
+            assert_no_leak(str(exc), exc.logs)
+            raise
         finally:
-            assert list(tmp_root.iterdir()) == []
+            assert list(tmp_root.iterdir()) == [], "a run left files behind"
+        assert_no_leak(result.result, result.logs)
+        return result
 
     return _run
 
