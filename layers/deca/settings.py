@@ -80,6 +80,11 @@ class Settings(BaseModel):
         default=None, description="Secrets Manager secret holding the MongoDB connection string (on AWS)"
     )
     mongodb_database: str = Field(default="deca", description="MongoDB database name")
+    outbound_allow_list: str = Field(
+        default="",
+        description="Comma-separated hosts and CIDRs that user-aimed outbound requests may reach although "
+        "the SSRF guard blocks them (self-hosted services), e.g. `git.acme.lan,10.20.0.0/16`",
+    )
 
     @property
     def local_key_file(self) -> Path:

@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING
 from deca.settings import Settings
 
 if TYPE_CHECKING:
+    import httpx
     from pymongo import MongoClient
 
     from deca.ai.memory import ConversationStore
     from deca.cache import Cache
     from deca.crypto import Envelope
+    from deca.net import OutboundPolicy
     from deca.nodes.context import NodeContext, SecretResolver
     from deca.nodes.task import NodeTask
     from deca.stores import Stores
@@ -30,6 +32,8 @@ __all__ = [
     "envelope",
     "mongo_client",
     "node_context",
+    "outbound_http",
+    "outbound_policy",
     "secrets",
     "settings",
     "stores",
@@ -139,6 +143,21 @@ def conversations() -> ConversationStore:
     return durable
 
 
+@functools.cache
+def outbound_policy() -> OutboundPolicy:
+    """The SSRF guard's policy, with the `outbound_allow_list` setting."""
+    from deca.net import OutboundPolicy
+
+    return OutboundPolicy.from_setting(settings().outbound_allow_list)
+
+
+def outbound_http() -> httpx.Client:
+    """An HTTP client whose every request and redirect passes the SSRF guard (for user-aimed calls)."""
+    from deca.net import guarded_client
+
+    return guarded_client(outbound_policy())
+
+
 def node_context(task: NodeTask) -> NodeContext:
     """The context a node Lambda runs with: the task's workspace, real stores, secrets and memory."""
     from deca.clock import SystemClock
@@ -149,5 +168,6 @@ def node_context(task: NodeTask) -> NodeContext:
         stores=stores(),
         clock=SystemClock(),
         secrets=secrets(),
+        http_client=outbound_http,
         services={"conversations": conversations()},
     )
