@@ -19,7 +19,9 @@ from deca.sandbox import CodeRequest, detect_isolation, run_code  # noqa: E402
 
 TRIVIAL = {
     "python": CodeRequest(language="python", source="def main(input):\n    return input\n", input=1),
-    "javascript": CodeRequest(language="javascript", source="function main(input) { return input; }", input=1),
+    "javascript": CodeRequest(
+        language="javascript", source="function main(input) { return input; }", input=1
+    ),
 }
 TARGET_MS = {"python": 50.0, "javascript": 20.0}
 
