@@ -224,11 +224,18 @@ class ToolRunner:
         rest = {k: v for k, v in args.items() if k not in used}
         params = rest if tool.method in {"GET", "DELETE"} else None
         body = rest if tool.method not in {"GET", "DELETE"} else None
+        # The context's client (SSRF-guarded in deployed wiring); each call gets its own and closes it.
         client = self.http() if self.http is not None else httpx.Client()
         try:
-            response = client.request(
-                tool.method, url, params=params, json=body, headers=tool.headers, timeout=tool.timeout_seconds
-            )
+            with client:
+                response = client.request(
+                    tool.method,
+                    url,
+                    params=params,
+                    json=body,
+                    headers=tool.headers,
+                    timeout=tool.timeout_seconds,
+                )
         except httpx.HTTPError as exc:
             raise ToolError(f"tool '{tool.name}': {tool.method} {url} failed: {exc}", tool=tool.name) from exc
         if response.status_code >= 400:

@@ -139,3 +139,23 @@ def test_missing_credential_raises_its_named_error(llm: FakeLlmServer, lambda_co
 
     with pytest.raises(CredentialNotFound):
         agent_handler.lambda_handler(_event("agent", config), lambda_context)
+
+
+def test_http_tools_pass_the_ssrf_guard_in_deployed_wiring(llm: FakeLlmServer, lambda_context: Any) -> None:
+    from deca.ai.errors import ToolError
+
+    llm.add_route("GET", "/internal", {"secret": True})
+    llm.queue(Reply(tool_calls=[("peek", {})]))
+    tool = {"name": "peek", "type": "http", "url": llm.base_url + "/internal"}
+    config = {
+        "provider": "openai",
+        "model": "gpt-4o-mini",
+        "prompt": "Hi",
+        "credential_id": "openai-prod",
+        "tool_definitions": [tool],
+    }
+
+    with pytest.raises(ToolError, match="OutboundRequestBlocked|blocked"):
+        agent_handler.lambda_handler(_event("agent", config), lambda_context)
+
+    assert all(r.path != "/internal" for r in llm.requests)
