@@ -47,7 +47,11 @@ class Program:
                 self.uses_jsonata = True
             try:
                 states[name] = build_state(self, key, name, state_spec, ql)
-            except DefinitionError:
+            except DefinitionError as exc:
+                if exc.state is None:  # e.g. from an intrinsic or a Choice rule: say which state
+                    raise DefinitionError(
+                        f"State '{name}': {exc.message}", state=name, field=exc.field
+                    ) from None
                 raise
             except ValueError as exc:
                 raise DefinitionError(f"State '{name}': {exc}", state=name) from None

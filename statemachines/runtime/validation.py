@@ -95,6 +95,11 @@ def _validate_state(name: str, state: Any, states: dict[str, Any], parent_ql: An
             errors = entry.get("ErrorEquals") if isinstance(entry, dict) else None
             if not isinstance(errors, list) or not errors:
                 raise _fail(f"{field}[{index}] needs a non-empty 'ErrorEquals' list", name, field)
+            if field == "Retry":
+                for number in ("IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds"):
+                    value = entry.get(number, 0)
+                    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                        raise _fail(f"Retry[{index}]: '{number}' must be a non-negative number", name, field)
             if "States.ALL" in errors and (len(errors) > 1 or index != len(state[field]) - 1):
                 raise _fail(
                     f"{field}[{index}]: 'States.ALL' must appear alone and in the last entry", name, field
@@ -135,3 +140,11 @@ def _validate_state(name: str, state: Any, states: dict[str, Any], parent_ql: An
             raise _fail(
                 "Wait needs exactly one of Seconds, SecondsPath, Timestamp, TimestampPath", name, "Seconds"
             )
+        seconds = state.get("Seconds")
+        jsonata_text = ql == "JSONata" and isinstance(seconds, str)
+        bad_seconds = isinstance(seconds, bool) or not isinstance(seconds, int) or seconds < 0
+        if "Seconds" in state and not jsonata_text and bad_seconds:
+            raise _fail("'Seconds' must be a non-negative integer", name, "Seconds")
+        for text_field in ("Timestamp", "SecondsPath", "TimestampPath"):
+            if text_field in state and not isinstance(state[text_field], str):
+                raise _fail(f"'{text_field}' must be a string", name, text_field)
