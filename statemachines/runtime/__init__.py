@@ -1,7 +1,8 @@
 """The local Amazon States Language runtime: an in-process, durable Step Functions interpreter.
 
 Public API: `run_definition`, `Runtime`, `ExecutionResult`, `TaskRegistry`, `FakeClock`,
-`WallClock`, the checkpoint stores and `validate_definition`.
+`WallClock`, the checkpoint stores, `Listener` (called with each history event's type and
+details as it is recorded) and `validate_definition`. See docs/asl-runtime.md.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from statemachines.runtime.checkpoint import CheckpointStore, MemoryCheckpointSt
 from statemachines.runtime.clock import Clock, FakeClock, WallClock
 from statemachines.runtime.engine import ExecutionResult, Runtime, run_definition
 from statemachines.runtime.errors import DefinitionError, StatesError
+from statemachines.runtime.interpreter import Listener
 from statemachines.runtime.resources import TaskRegistry
 from statemachines.runtime.validation import validate_definition
 
@@ -19,6 +21,7 @@ __all__ = [
     "DefinitionError",
     "ExecutionResult",
     "FakeClock",
+    "Listener",
     "MemoryCheckpointStore",
     "Runtime",
     "SqliteCheckpointStore",
