@@ -155,7 +155,7 @@ def test_http_tools_pass_the_ssrf_guard_in_deployed_wiring(llm: FakeLlmServer, l
         "tool_definitions": [tool],
     }
 
-    with pytest.raises(ToolError, match="OutboundRequestBlocked|blocked"):
+    with pytest.raises(ToolError, match="OutboundRequestBlocked"):
         agent_handler.lambda_handler(_event("agent", config), lambda_context)
 
     assert all(r.path != "/internal" for r in llm.requests)
