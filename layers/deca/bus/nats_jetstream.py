@@ -17,7 +17,6 @@ from typing import Any
 
 import nats
 from nats.aio.client import Client
-from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
@@ -146,7 +145,7 @@ class NatsJetStreamBus:
         subscription = await self._subscription(settings)
         try:
             messages = await subscription.fetch(batch, timeout=timeout)
-        except NatsTimeoutError:
+        except TimeoutError:  # nats-py raises both its own and the plain asyncio timeout
             return 0
         for msg in messages:
             metadata = msg.metadata
@@ -178,7 +177,7 @@ class NatsJetStreamBus:
             self._subscriptions[_FORWARDER] = subscription
         try:
             advisories = await subscription.fetch(batch, timeout=timeout)
-        except NatsTimeoutError:
+        except TimeoutError:  # nats-py raises both its own and the plain asyncio timeout
             return 0
         for advisory in advisories:
             await self._dead_letter(json.loads(advisory.data))
