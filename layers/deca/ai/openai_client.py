@@ -41,12 +41,14 @@ def openai_messages(request: LlmRequest) -> list[dict[str, Any]]:
     return messages + [_message(m) for m in request.messages]
 
 
-def _params(request: LlmRequest) -> dict[str, Any]:
+def _params(request: LlmRequest, *, provider: str) -> dict[str, Any]:
     params: dict[str, Any] = {"model": request.model, "messages": openai_messages(request)}
     if request.temperature is not None:
         params["temperature"] = request.temperature
     if request.max_tokens is not None:
-        params["max_tokens"] = request.max_tokens
+        # OpenAI replaced max_tokens (rejected by its reasoning models); compatible servers know max_tokens.
+        key = "max_completion_tokens" if provider == "openai" else "max_tokens"
+        params[key] = request.max_tokens
     if request.tools:
         params["tools"] = [
             {
@@ -96,7 +98,7 @@ class OpenAIChatClient:
 
     def complete(self, request: LlmRequest) -> LlmResponse:
         """One chat completion; tool calls and usage included."""
-        completion = self._call(self._sdk.chat.completions.create, **_params(request))
+        completion = self._call(self._sdk.chat.completions.create, **_params(request, provider=self.provider))
         choice = completion.choices[0]
         calls = [
             ToolCall(
@@ -124,7 +126,7 @@ class OpenAIChatClient:
 
         stream = self._call(
             self._sdk.chat.completions.create,
-            **_params(request),
+            **_params(request, provider=self.provider),
             stream=True,
             stream_options={"include_usage": True},
         )

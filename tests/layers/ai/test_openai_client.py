@@ -44,7 +44,7 @@ def test_request_carries_system_prompt_tools_and_sampling(llm: FakeLlmServer) ->
     body = llm.chat_requests()[0].body
     assert body["messages"][0] == {"role": "system", "content": "Be brief"}
     assert body["tools"][0]["function"]["name"] == "weather"
-    assert (body["temperature"], body["max_tokens"]) == (0.3, 50)
+    assert (body["temperature"], body["max_completion_tokens"]) == (0.3, 50)
     assert llm.chat_requests()[0].headers["authorization"] == "Bearer sk-test"
 
 
@@ -147,3 +147,12 @@ def test_moderation_reports_flagged_categories(llm: FakeLlmServer) -> None:
 
     assert flagged is True
     assert categories["violence"] is True and categories["hate"] is False
+
+
+def test_compatible_server_gets_max_tokens(llm: FakeLlmServer) -> None:
+    llm.queue(Reply(text="ok"))
+    client = OpenAIChatClient(api_key="k", base_url=llm.openai_base_url, provider="openai_compatible")
+
+    client.complete(_request(max_tokens=64))
+
+    assert llm.chat_requests()[0].body["max_tokens"] == 64
