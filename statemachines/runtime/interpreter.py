@@ -131,6 +131,7 @@ class Interpreter(DataAccess, TaskPool):
         self.cur_frame: Frame = {}
         self.map_item: dict[str, Any] | None = None
         self._exec_ctx: dict[str, Any] | None = None
+        self._jsonata_cache: dict[int, tuple[Any, Any]] = {}
         timeout = program.timeout
         self.deadline: float | None = st["start_time"] + timeout if timeout is not None else None
 

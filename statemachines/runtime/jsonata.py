@@ -41,19 +41,41 @@ def to_json_compact(value: Any) -> str:
 
 
 class Bindings(dict[str, Any]):
-    """Raw JSONata bindings (variables and `$states`), converted for jsonata-python on first need."""
+    """Raw JSONata bindings (variables and `$states`), converted for jsonata-python on first need.
 
-    __slots__ = ("converted",)
+    `cache` (owned by the interpreter) remembers converted variable values by identity, so large
+    variables that do not change are not copied again for every state that needs the library.
+    """
 
-    def __init__(self, values: dict[str, Any]) -> None:
+    __slots__ = ("cache", "converted")
+
+    def __init__(self, values: dict[str, Any], cache: dict[int, tuple[Any, Any]] | None = None) -> None:
         super().__init__(values)
         self.converted: dict[str, Any] | None = None
+        self.cache = cache
 
     def for_library(self) -> dict[str, Any]:
         """The bindings in jsonata-python's representation (computed once)."""
         if self.converted is None:
-            self.converted = to_jsonata(dict(self))
+            converted = {k: self._convert(v) for k, v in self.items() if k != "states"}
+            states = self.get("states")
+            if isinstance(states, dict):
+                converted["states"] = {k: self._convert(v) for k, v in states.items()}
+            self.converted = converted
         return self.converted
+
+    def _convert(self, value: Any) -> Any:
+        cache = self.cache
+        if cache is None or type(value) not in (dict, list):
+            return to_jsonata(value)
+        hit = cache.get(id(value))
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        if len(cache) > 1024:
+            cache.clear()
+        converted = to_jsonata(value)
+        cache[id(value)] = (value, converted)
+        return converted
 
 
 class JsonataExpression:

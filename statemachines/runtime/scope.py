@@ -29,6 +29,7 @@ class DataAccess:
     cur_frame: Frame
     map_item: dict[str, Any] | None
     _exec_ctx: dict[str, Any] | None
+    _jsonata_cache: dict[int, tuple[Any, Any]]
 
     def state_of(self, frame: Frame) -> State:
         """The compiled state a frame is at."""
@@ -122,4 +123,4 @@ class DataAccess:
             states["context"] = self.context(frame)
         bound = self.all_variables(frame)
         bound["states"] = states
-        return Bindings(bound)
+        return Bindings(bound, self._jsonata_cache)
