@@ -11,10 +11,17 @@ from deca.errors import DecaError, NotFoundError
 from deca.flow.models import Flow
 from deca.stores.base import MAX_LIMIT, FlowRepository
 from deca.triggers.event_dispatcher import EventSubscription, event_subscriptions
+from deca.triggers.local_scheduler import LocalScheduler
 from deca.triggers.schedules import FlowSchedule, flow_schedules
 from deca.triggers.webhook_receiver import WebhookRoute, webhook_routes
 
-__all__ = ["find_webhook_route", "flow_schedule", "published_flows", "workspace_event_subscriptions"]
+__all__ = [
+    "find_webhook_route",
+    "flow_schedule",
+    "publish_schedules",
+    "published_flows",
+    "workspace_event_subscriptions",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +42,17 @@ def published_flows(flows: FlowRepository, workspace_id: str) -> Iterator[tuple[
         if page.next_cursor is None:
             return
         cursor = page.next_cursor
+
+
+def publish_schedules(scheduler: LocalScheduler, flows: FlowRepository, workspace_id: str) -> int:
+    """Register the schedules of every published flow of the workspace (`deca dev` at start-up); returns how many."""
+    count = 0
+    for flow_id, flow in published_flows(flows, workspace_id):
+        try:
+            count += len(scheduler.publish(workspace_id, flow_id, flow))
+        except DecaError:
+            logger.warning("schedule trigger is invalid", extra={"flow_id": flow_id})
+    return count
 
 
 def find_webhook_route(
