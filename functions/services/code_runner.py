@@ -8,7 +8,7 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from deca.sandbox import CodeRunEvent, run_code
+from deca.sandbox import CodeRunEvent, protect_runner_process, run_code
 
 # No Tracer: it needs aws-xray-sdk, which the project does not install.
 logger, metrics = Logger(), Metrics()
@@ -18,6 +18,7 @@ logger, metrics = Logger(), Metrics()
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Parse the event, run the code, return the result; outcome errors propagate by class name."""
+    protect_runner_process()
     run = CodeRunEvent.model_validate(event)
     logger.append_keys(execution_id=run.execution_id, node_id=run.node_id, language=run.request.language)
     metrics.add_metric(name="CodeRuns", unit=MetricUnit.Count, value=1)

@@ -15,7 +15,7 @@ from deca.sandbox.errors import (
     CodeValidationError,
     SandboxError,
 )
-from deca.sandbox.isolation import Isolation, detect_isolation
+from deca.sandbox.isolation import Isolation, detect_isolation, protect_runner_process
 from deca.sandbox.models import CodeRequest, CodeResult, CodeRunEvent, Language, SandboxLimits
 from deca.sandbox.runner import run_code
 
@@ -35,5 +35,6 @@ __all__ = [
     "SandboxError",
     "SandboxLimits",
     "detect_isolation",
+    "protect_runner_process",
     "run_code",
 ]

@@ -20,6 +20,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from deca.sandbox.child.kernel import set_non_dumpable
 from deca.sandbox.child.protocol import STATUS_PONG
 from deca.sandbox.process import run_process
 
@@ -33,6 +34,7 @@ __all__ = [
     "child_env",
     "detect_isolation",
     "probe",
+    "protect_runner_process",
     "read_paths",
 ]
 
@@ -191,3 +193,13 @@ def detect_isolation() -> Isolation:
             logger.info("sandbox isolation selected", extra={"layers": list(candidate.layers)})
             return candidate
     return candidates[-1]
+
+
+def protect_runner_process() -> bool:
+    """Make the runner process itself non-dumpable (True on success).
+
+    For a process that only runs code, like the runner Lambda: a child without capabilities, even
+    with the same uid, can then not read this process's environment (its AWS credentials) or
+    memory through /proc. The local studio does not call it, so debuggers keep working there.
+    """
+    return set_non_dumpable()

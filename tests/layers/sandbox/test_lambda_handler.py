@@ -23,6 +23,8 @@ class _Context:
 def _powertools(monkeypatch: pytest.MonkeyPatch) -> None:
     # The namespace comes from the function's environment on AWS (read when the module is imported).
     monkeypatch.setattr(code_runner.metrics.provider, "namespace", "DecaTest")
+    # Not on the test process itself: it would stay non-dumpable for every later test.
+    monkeypatch.setattr(code_runner, "protect_runner_process", lambda: True)
 
 
 def test_handler_returns_the_result() -> None:

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
+import subprocess
+import sys
+import tempfile
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
@@ -95,8 +99,9 @@ def test_unguarded_code_sees_a_scrubbed_environment(run_unguarded: Unguarded, co
 def test_unguarded_code_cannot_read_the_parents_environment(
     run_unguarded: Unguarded, config: Isolation
 ) -> None:
-    if config.bubblewrap is None and not config.landlock:
-        pytest.skip("needs bubblewrap or Landlock")
+    # A root child without capabilities cannot ptrace-read a parent that holds some.
+    if config.bubblewrap is None and not config.landlock and os.geteuid() != 0:
+        pytest.skip("needs bubblewrap, Landlock or a root runner (whose child drops its capabilities)")
     script = f"""
     try:
         print(json.dumps({{"read": open("/proc/{os.getpid()}/environ").read()}}))
@@ -141,3 +146,42 @@ def test_reported_layers_follow_a_weaker_configuration(
     assert "seccomp" not in report
     assert "landlock" not in report
     assert "rlimits" in report
+
+
+def test_unguarded_root_child_holds_no_capabilities(run_unguarded: Unguarded, isolation: Isolation) -> None:
+    # Given a root runner without bubblewrap or Landlock, and a file only uid 65534 may read
+    if os.geteuid() != 0:
+        pytest.skip("the runner is not root")
+    weakest = replace(isolation, bubblewrap=None, landlock=False, user=None)
+    private = Path(tempfile.mkdtemp(prefix="deca-sandbox-private-")) / "secret.txt"
+    private.write_text(SECRET)
+    os.chmod(private, 0o600)
+    os.chown(private, 65534, 65534)
+    script = f"""
+    caps = [l.split()[1] for l in open("/proc/self/status") if l.startswith("CapEff")][0]
+    try:
+        text = open({str(private)!r}).read()
+    except OSError as exc:
+        text = type(exc).__name__
+    print(json.dumps({{"caps": caps, "text": text, "layers": LAYERS}}))
+    """
+    try:
+        report = _report(run_unguarded(script, layers=weakest))
+    finally:
+        shutil.rmtree(private.parent)
+    # Then the child holds no capability and cannot override file permissions
+    assert report["caps"] == "0000000000000000"
+    assert report["text"] == "PermissionError"
+    assert "no_capabilities" in report["layers"]
+
+
+def test_protect_runner_process_makes_the_runner_non_dumpable(repo_root: Path) -> None:
+    # In a separate process: the flag would otherwise stay on the test process.
+    script = (
+        f"import sys; sys.path[:0] = [{str(repo_root / 'layers')!r}]\n"
+        "from deca.sandbox import protect_runner_process\n"
+        "from deca.sandbox.child.kernel import libc\n"
+        "print(protect_runner_process(), libc().prctl(3, 0, 0, 0, 0))"  # 3: PR_GET_DUMPABLE
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=30, check=True)
+    assert done.stdout.split() == [b"True", b"0"]

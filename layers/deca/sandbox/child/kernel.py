@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 import ctypes
+import os
 import sys
 
-__all__ = ["PR_SET_DUMPABLE", "PR_SET_NO_NEW_PRIVS", "PR_SET_SECCOMP", "libc", "prctl", "set_non_dumpable"]
+__all__ = [
+    "PR_SET_DUMPABLE",
+    "PR_SET_NO_NEW_PRIVS",
+    "PR_SET_SECCOMP",
+    "drop_capabilities",
+    "libc",
+    "prctl",
+    "set_non_dumpable",
+]
 
 PR_SET_DUMPABLE = 4
 PR_SET_SECCOMP = 22
 PR_SET_NO_NEW_PRIVS = 38
+PR_CAPBSET_DROP = 24
+PR_CAP_AMBIENT = 47
+PR_CAP_AMBIENT_CLEAR_ALL = 4
+_SYS_CAPSET = {"x86_64": 126, "aarch64": 91}
+_CAPABILITY_VERSION_3 = 0x20080522
+_LAST_CAPABILITY = 63
 
 
 _LIBC: list[ctypes.CDLL | None] = []
@@ -38,3 +53,21 @@ def prctl(option: int, arg2: int | ctypes.c_void_p = 0, arg3: int = 0, arg4: int
 def set_non_dumpable() -> bool:
     """Make /proc/<pid>/mem, environ and ptrace of this process unavailable to same-uid processes."""
     return prctl(PR_SET_DUMPABLE, 0)
+
+
+def drop_capabilities() -> bool:
+    """Give up every capability of a root process (bounding, ambient, effective, permitted, inheritable).
+
+    Uid 0 without capabilities cannot override file permissions, ptrace or read the memory and
+    environment of non-dumpable processes. True when this process was root and now holds nothing.
+    """
+    lib = libc()
+    number = _SYS_CAPSET.get(os.uname().machine)
+    if lib is None or number is None or os.geteuid() != 0:
+        return False
+    for capability in range(_LAST_CAPABILITY + 1):
+        prctl(PR_CAPBSET_DROP, capability)  # EINVAL past the kernel's last capability: ignored
+    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL)
+    header = (ctypes.c_uint32 * 2)(_CAPABILITY_VERSION_3, 0)
+    data = (ctypes.c_uint32 * 6)()  # two {effective, permitted, inheritable} words, all empty
+    return int(lib.syscall(number, header, data)) == 0

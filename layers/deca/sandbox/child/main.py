@@ -15,6 +15,7 @@ from deca.sandbox.child.protocol import (
     KIND_TIMEOUT,
     LAYER_JS_ENGINE,
     LAYER_LANDLOCK,
+    LAYER_NO_CAPABILITIES,
     LAYER_NON_DUMPABLE,
     LAYER_PYTHON_GUARD,
     LAYER_RLIMITS,
@@ -48,6 +49,8 @@ def lock_down(request: dict[str, Any]) -> list[str]:
     read_paths = request.get("read_paths")
     if isinstance(read_paths, (list, tuple)) and landlock.restrict_paths(list(read_paths), [os.getcwd()]):
         layers.append(LAYER_LANDLOCK)
+    if kernel.drop_capabilities():
+        layers.append(LAYER_NO_CAPABILITIES)
     if request.get("seccomp", True) and seccomp.install_filter():
         layers.append(LAYER_SECCOMP)
     return layers

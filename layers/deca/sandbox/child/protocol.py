@@ -16,6 +16,7 @@ __all__ = [
     "LAYER_JS_ENGINE",
     "LAYER_LANDLOCK",
     "LAYER_NON_DUMPABLE",
+    "LAYER_NO_CAPABILITIES",
     "LAYER_PYTHON_GUARD",
     "LAYER_RLIMITS",
     "LAYER_SECCOMP",
@@ -41,6 +42,7 @@ KIND_VIOLATION: Final = "violation"
 LAYER_RLIMITS: Final = "rlimits"
 LAYER_SECCOMP: Final = "seccomp"
 LAYER_LANDLOCK: Final = "landlock"
+LAYER_NO_CAPABILITIES: Final = "no_capabilities"
 LAYER_NON_DUMPABLE: Final = "non_dumpable"
 LAYER_PYTHON_GUARD: Final = "python_guard"
 LAYER_JS_ENGINE: Final = "quickjs_no_host_apis"
