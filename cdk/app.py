@@ -6,7 +6,9 @@ Context: `env` (default `dev`), any `EnvironmentConfig` field as an override, an
 
 from __future__ import annotations
 
+import json
 import os
+from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
@@ -17,9 +19,10 @@ from cdk.stacks.app_stack import AppStack
 from cdk.stacks.data_stack import DataStack
 from cdk.stacks.nodes_stack import NodesStack
 
-__all__ = ["DecaStacks", "build_app", "main"]
+__all__ = ["DecaStacks", "build_app", "default_context", "main"]
 
 SKIP_DEPENDENCIES_CONTEXT = "skip_dependencies"
+CDK_JSON = Path(__file__).resolve().parents[1] / "cdk.json"
 
 
 class DecaStacks:
@@ -44,7 +47,7 @@ class DecaStacks:
             packaging=packaging,
             **common,
         )
-        self.app.add_dependency(self.nodes, "the execution role and dashboard name the node functions")
+        self.app.add_stack_dependency(self.nodes, "the execution role and dashboard name the node functions")
         for stack in (self.data, self.nodes, self.app):
             cdk.Tags.of(stack).add("project", "deca-ai-studio")
             cdk.Tags.of(stack).add("environment", config.name)
@@ -55,9 +58,15 @@ class DecaStacks:
         return (self.data, self.nodes, self.app)
 
 
+def default_context() -> dict[str, Any]:
+    """The `context` of `cdk.json` (feature flags, default env), also applied when no CLI runs the app."""
+    context: dict[str, Any] = json.loads(CDK_JSON.read_text())["context"]
+    return context
+
+
 def build_app(context: dict[str, Any] | None = None, outdir: str | None = None) -> tuple[cdk.App, DecaStacks]:
     """A CDK app for the environment named by the context (as `cdk` passes it, or `context` in tests)."""
-    app = cdk.App(context=context, outdir=outdir)
+    app = cdk.App(context=None if context is None else {**default_context(), **context}, outdir=outdir)
     config = config_from_context(app.node.try_get_context)
     skip = str(app.node.try_get_context(SKIP_DEPENDENCIES_CONTEXT) or "").lower() in ("1", "true", "yes")
     return app, DecaStacks(app, config, LambdaPackaging(skip_dependencies=skip))

@@ -3,27 +3,29 @@
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Callable, Iterator
+import subprocess
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-# jsii's node process prints a banner on an unsupported Node version; keep test output readable.
-os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
-os.environ.setdefault("JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION", "1")
-os.environ.setdefault("JSII_SILENCE_WARNING_KNOWN_BROKEN_NODE_VERSION", "1")
+from cdk.app import build_app
 
-from aws_cdk.assertions import Template  # noqa: E402
-
-from cdk.app import build_app  # noqa: E402
+if TYPE_CHECKING:
+    from aws_cdk.assertions import Template
 
 ENVIRONMENT_CONTEXT: dict[str, dict[str, str]] = {
     "dev": {},
     "staging": {},
-    "prod": {"hosted_zone_id": "Z0123456789EXAMPLE", "hosted_zone_name": "deca-ai-studio.com", "alarm_email": "ops@example.com"},
+    "prod": {
+        "hosted_zone_id": "Z0123456789EXAMPLE",
+        "hosted_zone_name": "deca-ai-studio.com",
+        "alarm_email": "ops@example.com",
+    },
     "feature-x": {},
 }
 """Every environment the suite synthesises; prod also gets the Route 53 zone of its custom domain."""
@@ -39,24 +41,47 @@ class Synthesis:
     env: str
     outdir: Path
     templates: dict[str, dict[str, Any]]
+    lint: Future[list[str]]
+    """cfn-lint errors of the templates, linted in the background while the other environments synthesise."""
 
     def template(self, stack: str) -> Template:
         """The `aws_cdk.assertions.Template` of stack `data`, `nodes` or `app`."""
+        # Imported here so that `cdk` (which quiets jsii's Node.js banner) loads before aws_cdk.
+        from aws_cdk.assertions import Template
+
         return Template.from_json(self.templates[stack])
 
     def resources(self, stack: str, resource_type: str) -> dict[str, dict[str, Any]]:
         """Logical id → resource of one type in one stack (plain JSON, for whole-template checks)."""
         return {k: v for k, v in self.templates[stack]["Resources"].items() if v["Type"] == resource_type}
 
-    def template_files(self) -> list[Path]:
-        """The synthesised template files."""
-        return [self.outdir / f"deca-{self.env}-{stack}.template.json" for stack in STACKS]
+
+def cfn_lint_errors(templates: Sequence[Path]) -> list[str]:
+    """`file:line: rule message` of every cfn-lint error (warnings and notes are not errors)."""
+    runner = "import sys; from cfnlint.runner import main; sys.exit(main())"
+    command = [
+        sys.executable,
+        "-c",
+        runner,
+        "--format",
+        "parseable",
+        "--regions",
+        "us-east-1",
+        "--",
+        *map(str, templates),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode % 2:  # bits: 2 errors, 4 warnings, 8 informational; odd means cfn-lint itself failed
+        return [f"cfn-lint failed ({result.returncode}): {result.stderr.strip()}"]
+    # parseable lines are `file:line:column:end line:end column:rule id:message`
+    return [line for line in result.stdout.splitlines() if line.split(":")[5].startswith("E")]
 
 
 @pytest.fixture(scope="session")
 def synthesize(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], Synthesis]]:
     """`synthesize(env)`: the environment synthesised once per session (dependencies not pip-installed)."""
     cache: dict[str, Synthesis] = {}
+    linter = ThreadPoolExecutor(max_workers=2, thread_name_prefix="cfn-lint")
 
     def get(env: str) -> Synthesis:
         if env not in cache:
@@ -65,12 +90,15 @@ def synthesize(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[s
             app, _stacks = build_app(context, outdir=str(outdir))
             app.synth()
             templates = {
-                stack: json.loads((outdir / f"deca-{env}-{stack}.template.json").read_text()) for stack in STACKS
+                stack: json.loads((outdir / f"deca-{env}-{stack}.template.json").read_text())
+                for stack in STACKS
             }
-            cache[env] = Synthesis(env, outdir, templates)
+            files = [outdir / f"deca-{env}-{stack}.template.json" for stack in STACKS]
+            cache[env] = Synthesis(env, outdir, templates, linter.submit(cfn_lint_errors, files))
         return cache[env]
 
     yield get
+    linter.shutdown(cancel_futures=True)
 
 
 @pytest.fixture(params=ENVIRONMENTS)

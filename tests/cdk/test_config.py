@@ -27,7 +27,9 @@ def test_unknown_name_gets_the_defaults_under_its_own_prefix() -> None:
     assert config.resolved_atlas_secret_name == "deca/feature-x/mongodb-atlas"
 
 
-@pytest.mark.parametrize("name", ["Prod", "1dev", "dev_x", "a" * 21, ""], ids=["upper", "digit", "underscore", "long", "empty"])
+@pytest.mark.parametrize(
+    "name", ["Prod", "1dev", "dev_x", "a" * 21, ""], ids=["upper", "digit", "underscore", "long", "empty"]
+)
 def test_invalid_environment_name_is_rejected(name: str) -> None:
     with pytest.raises(ValueError, match="environment name"):
         environment_config(name)
@@ -36,7 +38,11 @@ def test_invalid_environment_name_is_rejected(name: str) -> None:
 def test_context_strings_are_converted_to_the_field_types() -> None:
     config = environment_config(
         "dev",
-        {"node_memory_mb": "2048", "retain_data": "true", "cors_origins": "https://a.example,https://b.example"},
+        {
+            "node_memory_mb": "2048",
+            "retain_data": "true",
+            "cors_origins": "https://a.example,https://b.example",
+        },
     )
 
     assert config.node_memory_mb == 2048
@@ -45,7 +51,10 @@ def test_context_strings_are_converted_to_the_field_types() -> None:
 
 
 def test_optional_integer_override_from_context() -> None:
-    assert environment_config("dev", {"code_runner_reserved_concurrency": "7"}).code_runner_reserved_concurrency == 7
+    assert (
+        environment_config("dev", {"code_runner_reserved_concurrency": "7"}).code_runner_reserved_concurrency
+        == 7
+    )
 
 
 def test_context_picks_the_environment_and_its_overrides() -> None:

@@ -15,7 +15,10 @@ def test_bucket_is_kms_encrypted_versioned_and_private(dev: Synthesis) -> None:
                 "ServerSideEncryptionConfiguration": [
                     {
                         "BucketKeyEnabled": True,
-                        "ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": Match.any_value()},
+                        "ServerSideEncryptionByDefault": {
+                            "SSEAlgorithm": "aws:kms",
+                            "KMSMasterKeyID": Match.any_value(),
+                        },
                     }
                 ]
             },
@@ -46,7 +49,11 @@ def test_bucket_denies_insecure_transport(dev: Synthesis) -> None:
         {
             "PolicyDocument": {
                 "Statement": Match.array_with(
-                    [Match.object_like({"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}})]
+                    [
+                        Match.object_like(
+                            {"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+                        )
+                    ]
                 )
             }
         },
@@ -69,7 +76,12 @@ def test_atlas_secret_is_named_per_environment_and_encrypted(synthesis: Synthesi
 
 def test_prod_retains_every_data_resource(prod: Synthesis) -> None:
     template = prod.templates["data"]["Resources"]
-    stateful = ("AWS::S3::Bucket", "AWS::KMS::Key", "AWS::SecretsManager::Secret", "AWS::ElastiCache::ReplicationGroup")
+    stateful = (
+        "AWS::S3::Bucket",
+        "AWS::KMS::Key",
+        "AWS::SecretsManager::Secret",
+        "AWS::ElastiCache::ReplicationGroup",
+    )
 
     for resource in (r for r in template.values() if r["Type"] in stateful):
         assert resource["DeletionPolicy"] == "Retain", resource["Type"]
@@ -78,7 +90,9 @@ def test_prod_retains_every_data_resource(prod: Synthesis) -> None:
 def test_dev_deletes_its_data_resources(dev: Synthesis) -> None:
     template = dev.templates["data"]["Resources"]
 
-    for resource in (r for r in template.values() if r["Type"] in ("AWS::S3::Bucket", "AWS::SecretsManager::Secret")):
+    for resource in (
+        r for r in template.values() if r["Type"] in ("AWS::S3::Bucket", "AWS::SecretsManager::Secret")
+    ):
         assert resource["DeletionPolicy"] == "Delete"
 
 
@@ -114,7 +128,13 @@ def test_sandbox_security_group_has_no_outbound_rule(dev: Synthesis) -> None:
 
     # CDK's placeholder for "no egress": one ICMP rule to 255.255.255.255/32, which matches nothing.
     assert sandbox["Properties"]["SecurityGroupEgress"] == [
-        {"CidrIp": "255.255.255.255/32", "Description": "Disallow all traffic", "FromPort": 252, "IpProtocol": "icmp", "ToPort": 86}
+        {
+            "CidrIp": "255.255.255.255/32",
+            "Description": "Disallow all traffic",
+            "FromPort": 252,
+            "IpProtocol": "icmp",
+            "ToPort": 86,
+        }
     ]
 
 
@@ -128,7 +148,9 @@ def test_vpc_has_isolated_sandbox_subnets_without_a_route_out(dev: Synthesis) ->
 
 
 def test_vpc_flow_logs_go_to_cloudwatch(dev: Synthesis) -> None:
-    dev.template("data").has_resource_properties("AWS::EC2::FlowLog", {"LogDestinationType": "cloud-watch-logs"})
+    dev.template("data").has_resource_properties(
+        "AWS::EC2::FlowLog", {"LogDestinationType": "cloud-watch-logs"}
+    )
 
 
 def test_bucket_name_is_a_stack_output(dev: Synthesis) -> None:

@@ -90,13 +90,26 @@ def test_code_runner_has_no_secrets_and_no_settings(dev: Synthesis) -> None:
 
 def test_code_runner_role_may_only_write_its_logs_and_attach_to_the_vpc(dev: Synthesis) -> None:
     functions = dev.resources("nodes", "AWS::Lambda::Function")
-    (runner_id,) = (k for k, f in functions.items() if f["Properties"]["FunctionName"] == "deca-dev-code-runner")
+    (runner_id,) = (
+        k for k, f in functions.items() if f["Properties"]["FunctionName"] == "deca-dev-code-runner"
+    )
     role_id = functions[runner_id]["Properties"]["Role"]["Fn::GetAtt"][0]
-    policies = [p for p in dev.resources("nodes", "AWS::IAM::Policy").values() if {"Ref": role_id} in p["Properties"]["Roles"]]
-    actions = {a for p in policies for s in p["Properties"]["PolicyDocument"]["Statement"] for a in _list(s["Action"])}
+    policies = [
+        p
+        for p in dev.resources("nodes", "AWS::IAM::Policy").values()
+        if {"Ref": role_id} in p["Properties"]["Roles"]
+    ]
+    actions = {
+        a
+        for p in policies
+        for s in p["Properties"]["PolicyDocument"]["Statement"]
+        for a in _list(s["Action"])
+    }
     role = dev.resources("nodes", "AWS::IAM::Role")[role_id]
 
-    assert actions <= {"logs:CreateLogStream", "logs:PutLogEvents"} | {a for a in actions if a.startswith("ec2:")}
+    assert actions <= {"logs:CreateLogStream", "logs:PutLogEvents"} | {
+        a for a in actions if a.startswith("ec2:")
+    }
     assert "ManagedPolicyArns" not in role["Properties"]
 
 
