@@ -42,6 +42,8 @@ __all__ = [
 
 DEFAULT_MAX_BODY_BYTES = 128 * 1024  # leaves room under Step Functions' 256 KiB input limit
 _IDEMPOTENCY_HEADERS = ("webhook-id", "idempotency-key", "x-github-delivery")
+# Credentials a caller may send are not copied into the execution's input (and so its history).
+_PRIVATE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key"})
 
 
 @dataclass(frozen=True)
@@ -235,7 +237,7 @@ class WebhookReceiver:
         query: dict[str, JsonValue] = {
             k: list(v) if isinstance(v, list) else v for k, v in request.query.items()
         }
-        headers_value: dict[str, JsonValue] = dict(headers)
+        headers_value: dict[str, JsonValue] = {k: v for k, v in headers.items() if k not in _PRIVATE_HEADERS}
         return {
             "method": request.method.upper(),
             "path": route.path,

@@ -305,3 +305,10 @@ def test_response_serialises_to_json(clock: FakeClock) -> None:
 
 def test_route_url_is_under_webhooks_of_the_workspace() -> None:
     assert _route().url("https://api.example.com/") == "https://api.example.com/webhooks/ws/orders/new"
+
+
+def test_credentials_in_headers_are_not_copied_into_the_input(clock: FakeClock) -> None:
+    engine = Engine()
+    headers = {"Authorization": "Bearer t0ken", "Cookie": "s=1", "X-Trace": "abc"}
+    _receiver(engine, clock).receive(_route(), WebhookRequest("POST", headers, b""))
+    assert engine.starts[0].input["headers"] == {"x-trace": "abc"}
