@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
+
 from deca.ai.definition import AgentDefinition, ToolDefinition
 from deca.ai.errors import AgentError
 from deca.ai.flows import LocalFlowRunner
@@ -42,19 +44,29 @@ MEMORY_WINDOW = 50
 
 
 def _from_saved(agent: Agent) -> AgentDefinition:
-    tools = [ToolDefinition.model_validate(t) for t in agent.tools if "type" in t]
-    return AgentDefinition(
-        agent_id=agent.agent_id,
-        name=agent.name,
-        description=agent.description,
-        provider=agent.llm.provider,
-        model=agent.llm.model,  # validated by the model
-        base_url=agent.llm.base_url,
-        temperature=agent.llm.temperature,
-        max_tokens=agent.llm.max_tokens,
-        system_prompt=agent.system_prompt,
-        tools=tools,
-    )
+    """A saved agent as a definition; its tools must be full tool definitions."""
+    try:
+        return AgentDefinition(
+            agent_id=agent.agent_id,
+            name=agent.name,
+            description=agent.description,
+            provider=agent.llm.provider,  # checked by the model
+            model=agent.llm.model,
+            base_url=agent.llm.base_url,
+            temperature=agent.llm.temperature,
+            max_tokens=agent.llm.max_tokens,
+            system_prompt=agent.system_prompt,
+            tools=[ToolDefinition.model_validate(t) for t in agent.tools],
+        )
+    except ValidationError as exc:
+        raise AgentError(
+            f"config.agent_id: the saved agent '{agent.agent_id}' is invalid: {_problems(exc)}",
+            field="agent_id",
+        ) from None
+
+
+def _problems(exc: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'agent'}: {e['msg']}" for e in exc.errors())
 
 
 def _base(config: AgentConfig, ctx: NodeContext) -> AgentDefinition | None:
@@ -151,7 +163,10 @@ def resolve_agent(config: AgentConfig, ctx: NodeContext) -> AgentDefinition:
     merged["system_prompt"] = _system_prompt(config, base, ctx)
     merged["tools"] = _tools(config, base, ctx)
     merged["max_iterations"] = config.max_iterations
-    return AgentDefinition.model_validate(merged)
+    try:
+        return AgentDefinition.model_validate(merged)
+    except ValidationError as exc:
+        raise AgentError(f"config: the merged agent is invalid: {_problems(exc)}") from None
 
 
 def conversations(ctx: NodeContext) -> ConversationStore:

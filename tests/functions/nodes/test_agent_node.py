@@ -343,3 +343,18 @@ def test_flow_tool_failure_is_a_tool_error(llm: FakeLlmServer, ctx: NodeContext)
         run_node(
             _task(_inline(tool_definitions=[{"name": "broken", "type": "flow", "flow_id": "broken"}])), ctx
         )
+
+
+def test_saved_agent_with_an_unknown_provider_is_an_agent_error(ctx: NodeContext) -> None:
+    ctx.stores.agents.create(
+        WS,
+        Agent(
+            workspace_id=WS,
+            agent_id="odd",
+            name="Odd",
+            llm=AgentModelConfig(provider="cohere", model="command"),
+        ),
+    )
+
+    with pytest.raises(AgentError, match=r"saved agent 'odd' is invalid: provider"):
+        run_node(_task({"agent_id": "odd", "prompt": "x"}), ctx)
