@@ -38,3 +38,14 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   "$VENV/bin/python" -m pip install -q -e '.[dev]'
   touch "$stamp"
 fi
+
+# The aws-cdk command line (cdk/package.json) for `cdk synth|deploy`, when Node.js is installed.
+if command -v npm >/dev/null; then
+  if [ ! -x cdk/node_modules/.bin/cdk ] || [ cdk/package-lock.json -nt cdk/node_modules/.package-lock.json ]; then
+    if [ -f cdk/package-lock.json ]; then
+      npm ci --prefix cdk --no-audit --no-fund --loglevel=error
+    else
+      npm install --prefix cdk --no-audit --no-fund --loglevel=error
+    fi
+  fi
+fi
