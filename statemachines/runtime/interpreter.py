@@ -183,9 +183,7 @@ class Interpreter(DataAccess, TaskPool):
                     break
                 self.wakeup.clear()
                 self.clock.sleep_until(when, self.wakeup)
-                if self.clock.now() < when:
-                    break  # woken early: let the caller see the news
-                continue
+                continue  # woken by the clock, a pooled handler ending or another thread
             _, fid = heapq.heappop(self.timers)
             frames[fid]["wake_at"] = None
             runnable.append(fid)

@@ -4,6 +4,7 @@ a task that was in flight again)."""
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -26,6 +27,7 @@ class TaskPool:
     inflight: dict[str, tuple[Future[Any], float | None]]
     outcomes: dict[str, tuple[bool, Any]]
     _pool: ThreadPoolExecutor | None
+    wakeup: threading.Event
 
     def can_run_in_pool(self, frame: Frame) -> bool:
         """True when a branch's blocking handler should run on the pool (other frames can progress)."""
@@ -36,7 +38,10 @@ class TaskPool:
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="asl-task")
         deadline = self.clock.now() + timeout if timeout is not None else None
-        self.inflight[frame["id"]] = (self._pool.submit(call), deadline)
+        future = self._pool.submit(call)
+        wakeup = self.wakeup
+        future.add_done_callback(lambda _: wakeup.set())  # a sleeping run collects the outcome
+        self.inflight[frame["id"]] = (future, deadline)
 
     def _collect(self) -> bool:
         """Wait for pooled handlers (until the next timer or task deadline); True if one ended."""
