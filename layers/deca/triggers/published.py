@@ -12,7 +12,8 @@ from deca.flow.models import Flow
 from deca.stores.base import MAX_LIMIT, FlowRepository
 from deca.triggers.event_dispatcher import EventSubscription, event_subscriptions
 from deca.triggers.local_scheduler import LocalScheduler
-from deca.triggers.schedules import FlowSchedule, flow_schedules
+from deca.triggers.schedules import FlowSchedule, ScheduleDelivery, ScheduledRun, flow_schedules
+from deca.triggers.starter import FlowStarter, from_schedule
 from deca.triggers.webhook_receiver import WebhookRoute, webhook_routes
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "flow_schedule",
     "publish_schedules",
     "published_flows",
+    "start_scheduled_run",
     "workspace_event_subscriptions",
 ]
 
@@ -101,3 +103,21 @@ def flow_schedule(flows: FlowRepository, workspace_id: str, flow_id: str, trigge
         resource="schedule",
         resource_id=f"{workspace_id}/{flow_id}/{trigger_index}",
     )
+
+
+def start_scheduled_run(
+    flows: FlowRepository, starter: FlowStarter, delivery: ScheduleDelivery
+) -> ScheduledRun | None:
+    """Start the run of one scheduled time; None (logged) when the flow or trigger is no longer published.
+
+    A schedule can fire once more while its flow is being unpublished: that delivery is dropped rather than
+    retried into the dead-letter queue.
+    """
+    try:
+        schedule = flow_schedule(flows, delivery.workspace_id, delivery.flow_id, delivery.trigger_index)
+    except NotFoundError:
+        logger.warning("schedule fired for an unpublished trigger", extra={"flow_id": delivery.flow_id})
+        return None
+    run = schedule.run(delivery.scheduled_time)
+    starter.start(from_schedule(run))
+    return run

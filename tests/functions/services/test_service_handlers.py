@@ -132,6 +132,19 @@ def test_schedule_delivery_starts_a_named_execution_once(
     ]
 
 
+def test_schedule_of_an_unpublished_flow_starts_nothing(
+    stores: Stores, lambda_context: LambdaContextStub
+) -> None:
+    delivery = {
+        "workspace_id": WORKSPACE,
+        "flow_id": "gone",
+        "trigger_index": 0,
+        "scheduled_time": "2024-05-01T08:00:00Z",
+    }
+    result = schedule_dispatcher.lambda_handler(delivery, lambda_context)
+    assert (result, published_flow_executes()) == ({"execution_name": None}, [])
+
+
 def test_schedule_delivery_starts_step_functions_when_configured(
     stores: Stores, lambda_context: LambdaContextStub, monkeypatch: Any
 ) -> None:
