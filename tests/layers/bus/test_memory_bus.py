@@ -82,3 +82,20 @@ def test_consumers_with_other_durables_each_get_the_message() -> None:
 
     asyncio.run(scenario())
     assert seen == ["a", "b"]
+
+
+def test_invalid_message_is_dead_lettered_without_retry() -> None:
+    bus = InMemoryBus(FakeClock())
+    seen: list[Message] = []
+
+    async def handler(message: Message, delivery: Delivery) -> None:
+        seen.append(message)
+
+    async def scenario() -> None:
+        await bus.publish(EXECUTE)
+        bus._streams["DECA_FLOWS"][0].data = b'{"type": "flow.execute"}'  # corrupted in transit
+        await bus.consume(SETTINGS, handler)
+
+    asyncio.run(scenario())
+    letters = asyncio.run(bus.dead_letters())
+    assert (seen, [(d.reason, d.deliveries) for d in letters]) == ([], [("terminated", 1)])

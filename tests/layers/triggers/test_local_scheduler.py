@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -141,3 +142,22 @@ def test_execution_name_fits_step_functions_limits() -> None:
     assert len(name) <= 80
     assert name.endswith("-3-20240101T000000Z")
     assert all(c.isalnum() or c in "-_" for c in name)
+
+
+def test_run_loop_ticks_until_stopped() -> None:
+    # Given a loop whose start callback stops it once the first run started
+    clock = FakeClock(START)
+    stop = threading.Event()
+    started: list[ScheduledRun] = []
+
+    def start(run: ScheduledRun) -> None:
+        started.append(run)
+        stop.set()
+
+    scheduler = LocalScheduler(clock, start)
+    scheduler.publish("ws", "f", flow_with({"type": "schedule", "cron": "0 * * * *"}))
+    clock.advance(31)
+    # When the loop runs
+    scheduler.run(stop, interval=0)
+    # Then it returned after starting the due run
+    assert len(started) == 1
