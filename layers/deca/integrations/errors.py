@@ -2,7 +2,8 @@
 
 One family for every service, so a flow can Catch `IntegrationRateLimited` whatever it called:
 `IntegrationError` is the base (and what an unexpected provider answer raises), the others say what
-went wrong. `HttpRequestFailed`, `HttpTimeout` and `HttpConnectionError` are the generic HTTP node's.
+went wrong. `HttpRequestFailed` (4xx), `HttpServerError` (5xx), `HttpTimeout` and `HttpConnectionError`
+are the generic HTTP node's. ASL matches error names exactly: a subclass is its own name to Catch.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from deca.errors import DecaError
 __all__ = [
     "HttpConnectionError",
     "HttpRequestFailed",
+    "HttpServerError",
     "HttpTimeout",
     "IntegrationAuthError",
     "IntegrationConfigError",
@@ -72,7 +74,7 @@ class IntegrationInProgress(IntegrationError):
 
 
 class HttpRequestFailed(IntegrationError):
-    """The HTTP node got an error status (4xx/5xx) and `fail_on_status` is on."""
+    """The HTTP node got a client error status (4xx) and `fail_on_status` is on."""
 
     code = "http_request_failed"
 
@@ -80,6 +82,13 @@ class HttpRequestFailed(IntegrationError):
         super().__init__(message, service="http", status=status)
         self.body = body
         self.url = url
+
+
+class HttpServerError(HttpRequestFailed):
+    """The HTTP node got a 5xx status (after its own retries) and `fail_on_status` is on; retrying later may work."""
+
+    code = "http_server_error"
+    retryable = True
 
 
 class HttpTimeout(IntegrationError):

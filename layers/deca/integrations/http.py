@@ -11,7 +11,12 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from deca.integrations.context import http_client, sleeper
-from deca.integrations.errors import HttpRequestFailed, IntegrationConfigError, IntegrationError
+from deca.integrations.errors import (
+    HttpRequestFailed,
+    HttpServerError,
+    IntegrationConfigError,
+    IntegrationError,
+)
 from deca.integrations.http_auth import auth_parts
 from deca.integrations.pagination import first_page_params, next_page_params, page_items
 from deca.integrations.rest import error_for_status, parse_retry_after, send_with_retries
@@ -143,7 +148,8 @@ def _send(
             raise error_for_status(
                 _SERVICE, 429, response.text[:300], parse_retry_after(response.headers.get("retry-after"))
             )
-        raise HttpRequestFailed(
+        failed = HttpServerError if response.status_code >= 500 else HttpRequestFailed
+        raise failed(
             f"{config.method} {response.url} answered {response.status_code}: {response.text[:300]}",
             status=response.status_code,
             body=response.text[:2000],

@@ -123,7 +123,8 @@ class HttpRequestConfig(NodeConfig):
     )
     follow_redirects: bool = Field(default=True, description="Follow 3xx redirects")
     fail_on_status: bool = Field(
-        default=True, description="Raise HttpRequestFailed for 4xx/5xx; false: output the status and go on"
+        default=True,
+        description="Raise HttpRequestFailed (4xx) or HttpServerError (5xx); false: output the status and go on",
     )
 
     @model_validator(mode="after")
@@ -171,6 +172,7 @@ SPEC = NodeSpec(
     icon="globe",
     errors=(
         "HttpRequestFailed",
+        "HttpServerError",
         "HttpTimeout",
         "HttpConnectionError",
         "IntegrationRateLimited",

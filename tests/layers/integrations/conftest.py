@@ -35,14 +35,15 @@ def make_context(sleeps: list[float]) -> MakeContext:
         *,
         secrets: Mapping[str, dict[str, str]] | None = None,
         base_urls: Mapping[str, str] | None = None,
+        workspace: str = WORKSPACE,
         **services: Any,
     ) -> NodeContext:
         return NodeContext(
-            workspace_id=WORKSPACE,
+            workspace_id=workspace,
             stores=fake_stores(),
             clock=FakeClock(),
             secrets=StaticSecrets(
-                {(WORKSPACE, cid): dict(fields) for cid, fields in (secrets or {}).items()}
+                {(workspace, cid): dict(fields) for cid, fields in (secrets or {}).items()}
             ),
             http_client=lambda: guarded_client(OutboundPolicy(allow=("127.0.0.1",))),
             services={"base_urls": dict(base_urls or {}), "sleep": sleeps.append, **services},

@@ -12,6 +12,7 @@ import pytest
 from deca.integrations.errors import (
     HttpConnectionError,
     HttpRequestFailed,
+    HttpServerError,
     HttpTimeout,
     IntegrationAuthError,
     IntegrationConfigError,
@@ -231,13 +232,19 @@ def test_long_retry_after_is_a_retryable_rate_limit(
     assert caught.value.retryable and caught.value.retry_after == 3600
 
 
-def test_error_status_after_the_last_attempt_is_http_request_failed(
+def test_server_error_after_the_last_attempt_is_retryable_http_server_error(
     server: FakeHttpServer, api: Api, make_context: MakeContext
 ) -> None:
     api.failures = [FakeResponse(500, "boom")] * 3
-    with pytest.raises(HttpRequestFailed, match="500") as caught:
+    with pytest.raises(HttpServerError, match="500") as caught:
         _run(make_context, {"url": f"{server.base_url}/echo"})
-    assert caught.value.status == 500 and caught.value.body == "boom"
+    assert caught.value.status == 500 and caught.value.body == "boom" and caught.value.retryable
+
+
+def test_client_error_is_http_request_failed(server: FakeHttpServer, make_context: MakeContext) -> None:
+    with pytest.raises(HttpRequestFailed, match="404") as caught:
+        _run(make_context, {"url": f"{server.base_url}/missing"})
+    assert type(caught.value) is HttpRequestFailed and not caught.value.retryable
 
 
 def test_error_status_is_output_when_fail_on_status_is_off(
