@@ -92,7 +92,7 @@ def read_paths(isolation: Isolation) -> tuple[str, ...]:
 
 
 @functools.cache
-def _bwrap_binds(isolation: Isolation) -> list[str]:
+def _bwrap_binds(isolation: Isolation) -> tuple[str, ...]:
     args: list[str] = ["--ro-bind", "/usr", "/usr"]
     for top in _SYSTEM_DIRS:
         if os.path.islink(top):
@@ -100,12 +100,12 @@ def _bwrap_binds(isolation: Isolation) -> list[str]:
         elif os.path.isdir(top):
             args += ["--ro-bind", top, top]
     for root in _python_roots(isolation):
-        if not root.startswith("/usr/"):
+        if root != "/usr" and not root.startswith("/usr/"):
             args += ["--ro-bind", root, root]
     args += ["--ro-bind", str(CHILD_ENTRY.parent), str(CHILD_ENTRY.parent)]
     if isolation.engine_path:
         args += ["--ro-bind", isolation.engine_path, isolation.engine_path]
-    return args
+    return tuple(args)
 
 
 def child_command(isolation: Isolation, workdir: Path) -> list[str]:
