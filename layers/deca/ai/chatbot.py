@@ -111,9 +111,14 @@ def _set_status(config: DecaChatbotConfig, ctx: NodeContext) -> DecaChatbotOutpu
 
 
 def run_chatbot(config: DecaChatbotConfig, task: NodeTask, ctx: NodeContext) -> DecaChatbotOutput:
-    """Run one operation of the deca_chatbot node."""
+    """Run one operation of the deca_chatbot node; a retried send or handoff replays its first output."""
+    from deca.integrations.idempotency import run_once
+    from deca.nodes.deca_chatbot import DecaChatbotOutput
+
     if config.operation == "send_message":
-        return _send(config, task, ctx)
+        return run_once(ctx, task, DecaChatbotOutput, lambda: _send(config, task, ctx))
+    if config.operation == "handoff":
+        return run_once(ctx, task, DecaChatbotOutput, lambda: _set_status(config, ctx))
     if config.operation == "get_history":
         return _history(config, ctx)
     return _set_status(config, ctx)

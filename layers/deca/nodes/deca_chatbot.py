@@ -83,6 +83,7 @@ SPEC = NodeSpec(
         "ChatbotNotFound",
         "SessionNotFound",
         "ChatbotError",
+        "IntegrationInProgress",
         "ProviderRateLimited",
         "ProviderError",
         "ProviderAuthError",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,7 +32,8 @@ def ctx(llm: FakeLlmServer, monkeypatch: pytest.MonkeyPatch) -> NodeContext:
     """A workspace with a saved `support-bot` agent on OpenAI (the key and URL from the environment)."""
     monkeypatch.setenv("OPENAI_API_KEY", "sk-env")
     monkeypatch.setenv("OPENAI_BASE_URL", llm.openai_base_url)
-    context = NodeContext(workspace_id=WS, stores=memory_stores(), clock=FakeClock(), secrets=StaticSecrets())
+    clock = FakeClock()
+    context = NodeContext(workspace_id=WS, stores=memory_stores(clock=clock), clock=clock, secrets=StaticSecrets())
     context.stores.agents.create(
         WS,
         Agent(
@@ -45,9 +47,12 @@ def ctx(llm: FakeLlmServer, monkeypatch: pytest.MonkeyPatch) -> NodeContext:
     return context
 
 
-def _run(ctx: NodeContext, execution: str = "e-1", **config: Any) -> Any:
+_EXECUTIONS = itertools.count(1)
+
+
+def _run(ctx: NodeContext, execution: str | None = None, **config: Any) -> Any:
     task = NodeTask(
-        execution=ExecutionInfo(id=execution),
+        execution=ExecutionInfo(id=execution or f"e-{next(_EXECUTIONS)}"),
         workspace_id=WS,
         flow_id="f",
         node_id="chat",
@@ -67,13 +72,16 @@ def test_send_message_answers_and_opens_a_session(llm: FakeLlmServer, ctx: NodeC
     assert llm.chat_requests()[0].body["stream"] is True
 
 
-def test_new_session_id_is_stable_for_a_retried_node(llm: FakeLlmServer, ctx: NodeContext) -> None:
+def test_retried_send_replays_its_first_answer(llm: FakeLlmServer, ctx: NodeContext) -> None:
     llm.queue(Reply(text="a"), Reply(text="b"))
 
-    first = _run(ctx, operation="send_message", message="Hi")
-    again = _run(ctx, operation="send_message", message="Hi")
+    first = _run(ctx, execution="e-retry", operation="send_message", message="Hi")
+    again = _run(ctx, execution="e-retry", operation="send_message", message="Hi")
 
-    assert first["session_id"] == again["session_id"]
+    assert again == first
+    assert len(llm.chat_requests()) == 1
+    history = _run(ctx, operation="get_history", session_id=first["session_id"])["messages"]
+    assert [m["content"] for m in history] == ["Hi", "a"]
 
 
 def test_follow_up_message_carries_the_conversation(llm: FakeLlmServer, ctx: NodeContext) -> None:
