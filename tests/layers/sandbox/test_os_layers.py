@@ -130,10 +130,12 @@ def test_unguarded_code_cannot_leave_files_outside_its_directory(
     assert not target.exists()
 
 
-def test_reported_layers_match_the_isolation(run: Callable[..., CodeResult], isolation: Isolation) -> None:
+def test_reported_layers_match_the_isolation(
+    run: Callable[..., CodeResult], run_isolation: Isolation
+) -> None:
     layers = run("python", "def main(input):\n    return 1").layers
-    assert ("bubblewrap" in layers) is (isolation.bubblewrap is not None)
-    assert ("unprivileged_user" in layers) is (isolation.user is not None)
+    assert ("bubblewrap" in layers) is (run_isolation.bubblewrap is not None)
+    assert ("unprivileged_user" in layers) is (run_isolation.user is not None)
     assert ("seccomp" in layers) is seccomp.supported()
     assert {"python_guard", "rlimits"} <= set(layers)
 
