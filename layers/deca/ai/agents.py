@@ -270,7 +270,10 @@ def stream_agent_node(config: AgentConfig, ctx: NodeContext) -> Iterator[StreamC
         session_id=config.session_id,
         timeout_seconds=config.timeout_seconds,
     )
-    for chunk in stream_agent(run, config.prompt):
-        if chunk["type"] == "done" and config.session_id:
-            remember(ctx, config.session_id, chunk["result"].new_messages, owner=definition.agent_id)
-        yield chunk
+    session_id = config.session_id
+
+    def keep(result: AgentResult) -> None:
+        if session_id:
+            remember(ctx, session_id, result.new_messages, owner=definition.agent_id)
+
+    yield from stream_agent(run, config.prompt, on_result=keep)

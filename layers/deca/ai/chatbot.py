@@ -61,7 +61,7 @@ def _send(config: DecaChatbotConfig, task: NodeTask, ctx: NodeContext) -> DecaCh
             if sink is not None:
                 sink(chunk)
             if chunk["type"] == "done":
-                reply = chunk["result"].text
+                reply = chunk["result"]["text"]
     except AgentError as exc:
         if exc.field == "agent_id":
             raise ChatbotNotFound(

@@ -162,14 +162,23 @@ def run_agent(run: AgentRun, prompt: str) -> AgentResult:
     raise AgentError("the agent loop ended without an answer")  # pragma: no cover - _loop always ends so
 
 
-def stream_agent(run: AgentRun, prompt: str) -> Iterator[StreamChunk]:
-    """Run the loop with streamed model calls; the last chunk is `{"type": "done", "result": AgentResult}`."""
-    return _loop(run, prompt, streaming=True)
+def stream_agent(
+    run: AgentRun, prompt: str, *, on_result: Callable[[AgentResult], None] | None = None
+) -> Iterator[StreamChunk]:
+    """Run the loop with streamed model calls, yielding JSON-ready chunks.
+
+    The last chunk is `{"type": "done", "result": {...}}` (the AgentResult as JSON, without the turns);
+    `on_result` receives the full AgentResult just before it (e.g. to remember the turns).
+    """
+    for chunk in _loop(run, prompt, streaming=True):
+        if chunk["type"] == "done":
+            result: AgentResult = chunk["result"]
+            if on_result is not None:
+                on_result(result)
+            chunk = {"type": "done", "result": result.model_dump(mode="json", exclude={"new_messages"})}
+        yield chunk
 
 
 def sse_event(chunk: StreamChunk) -> str:
-    """One chunk as a server-sent event (`data: {...}\\n\\n`), the `done` chunk's result as JSON."""
-    payload = dict(chunk)
-    if isinstance(payload.get("result"), BaseModel):
-        payload["result"] = payload["result"].model_dump(mode="json", exclude={"new_messages"})
-    return f"data: {json.dumps(payload, ensure_ascii=False, default=str)}\n\n"
+    """One chunk as a server-sent event: `data: {...}\n\n`."""
+    return f"data: {json.dumps(chunk, ensure_ascii=False, default=str)}\n\n"

@@ -239,7 +239,7 @@ def test_streamed_run_remembers_the_turns(llm: FakeLlmServer, ctx: NodeContext) 
 
     chunks = list(stream_agent_node(AgentConfig.model_validate(_inline(session_id="s-9")), ctx))
 
-    assert chunks[-1]["result"].text == "streamed answer"
+    assert chunks[-1]["result"]["text"] == "streamed answer"
     from deca.ai.agents import conversations
 
     stored = conversations(ctx).get(WS, "s-9")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from typing import Any
 
 import pytest
@@ -178,7 +179,7 @@ def test_stream_yields_text_tool_calls_results_usage_and_done(llm: FakeLlmServer
     assert kinds[:2] == ["tool_call", "tool_result"] and kinds[-2:] == ["usage", "done"]
     assert "".join(c["text"] for c in chunks if c["type"] == "text") == "You have one order."
     assert kinds.count("text") > 1
-    assert chunks[-1]["result"].text == "You have one order."
+    assert chunks[-1]["result"]["text"] == "You have one order."
 
 
 def test_chunks_render_as_server_sent_events(llm: FakeLlmServer) -> None:
@@ -187,4 +188,5 @@ def test_chunks_render_as_server_sent_events(llm: FakeLlmServer) -> None:
     events = [sse_event(c) for c in stream_agent(_run(_client(llm, "openai"), _Recorder({})), "q")]
 
     assert all(e.startswith("data: {") and e.endswith("}\n\n") for e in events)
+    assert json.loads(events[-1].removeprefix("data: "))["result"]["text"] == "Hi"
     assert '"type": "done"' in events[-1] and '"text": "Hi"' in events[-1]
