@@ -34,7 +34,13 @@ class CodeRequest(BaseModel):
     @classmethod
     def from_config(cls, config: CodeConfig) -> CodeRequest:
         """The request a `code` node's (resolved) config describes."""
-        return cls.model_validate(config.model_dump(mode="json"))
+        return cls(
+            language=config.language,
+            source=config.source,
+            input=config.input,
+            timeout=config.timeout,
+            memory_mb=config.memory_mb,
+        )
 
 
 class CodeRunEvent(BaseModel):
