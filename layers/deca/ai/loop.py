@@ -24,7 +24,10 @@ from deca.ai.pricing import estimate_cost
 from deca.ai.structured import parse_structured, validation_problem
 from deca.ai.tools import ToolRunner, tool_spec
 
-__all__ = ["AgentResult", "AgentRun", "run_agent", "sse_event", "stream_agent"]
+__all__ = ["MAX_TOOL_RESULT_CHARS", "AgentResult", "AgentRun", "run_agent", "sse_event", "stream_agent"]
+
+MAX_TOOL_RESULT_CHARS = 50_000
+"""Longest tool result (as JSON text) sent back to the model; the node output keeps the whole value."""
 
 
 class AgentResult(BaseModel):
@@ -146,6 +149,8 @@ def _loop(run: AgentRun, prompt: str, *, streaming: bool) -> Iterator[StreamChun
                 **({"error": error} if error else {}),
             }
             content = json.dumps({"error": error} if error else result_value, ensure_ascii=False, default=str)
+            if len(content) > MAX_TOOL_RESULT_CHARS:  # keep one big result from filling the context window
+                content = content[:MAX_TOOL_RESULT_CHARS] + " …(truncated)"
             new.append(Message(role="tool", content=content, tool_call_id=call.id, name=call.name))
     raise AgentError(
         f"the agent gave no final answer within max_iterations={agent.max_iterations} model calls",

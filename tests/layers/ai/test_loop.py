@@ -190,3 +190,13 @@ def test_chunks_render_as_server_sent_events(llm: FakeLlmServer) -> None:
     assert all(e.startswith("data: {") and e.endswith("}\n\n") for e in events)
     assert json.loads(events[-1].removeprefix("data: "))["result"]["text"] == "Hi"
     assert '"type": "done"' in events[-1] and '"text": "Hi"' in events[-1]
+
+
+def test_huge_tool_result_is_truncated_for_the_model(llm: FakeLlmServer) -> None:
+    llm.queue(Reply(tool_calls=[("orders", {"customer": "c"})]), Reply(text="ok"))
+
+    result = run_agent(_run(_client(llm, "openai"), _Recorder({"orders": "x" * 60_000})), "q")
+
+    sent = llm.chat_requests()[1].body["messages"][-1]["content"]
+    assert sent.endswith("…(truncated)") and len(sent) < 50_100
+    assert len(result.tool_calls[0]["result"]) == 60_000
