@@ -20,6 +20,10 @@ VIOLATIONS = {
     "import_os": "import os\ndef main(input):\n    return os.environ",
     "import_subprocess": "import subprocess\ndef main(input):\n    return subprocess.run(['id'])",
     "import_socket": "import socket\ndef main(input):\n    socket.create_connection(('127.0.0.1', 80))",
+    "metadata_service_via_urllib": (
+        "import urllib.request\ndef main(input):\n"
+        "    return urllib.request.urlopen('http://169.254.169.254/latest/meta-data/').read()"
+    ),
     "dunder_import": "def main(input):\n    return __import__('os').environ",
     "subclasses_walk": "def main(input):\n    return [c.__name__ for c in ().__class__.__base__.__subclasses__()]",
     "getattr_dunder_by_string": "def main(input):\n    return getattr((), '__cl' + 'ass__')",
