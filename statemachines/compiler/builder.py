@@ -20,7 +20,7 @@ from statemachines.compiler.emitters import EMITTERS, TYPE_EMITTERS, States, jso
 from statemachines.compiler.graph import EXIT, FlowGraph, postdominators, variable_name
 from statemachines.compiler.references import FlowTemplates
 from statemachines.compiler.rendering import BuildSettings, Rendering
-from statemachines.compiler.scopes import Region, Scope, field_name, literal, reachable
+from statemachines.compiler.scopes import Region, Scope, Unstructured, field_name, literal, reachable
 
 __all__ = ["BuildSettings", "Builder"]
 
@@ -197,17 +197,30 @@ class Builder(Rendering):
     def _compile_region(
         self, scope: Scope, members: set[str], entries: list[str], exit_state: str, fork_name: str = ""
     ) -> tuple[str, States]:
-        """Compile `members` into one States map; returns the start state and the states."""
+        """Compile `members` into one States map; returns the start state and the states.
+
+        Fan-outs become Parallel states; when paths cross fan-out branches (no Parallel can express
+        them), the whole region runs as one guarded sequence instead (see `_compile_sequence`).
+        """
         region = self._region_for(scope, members, exit_state)
         self._regions.append(region)
         saved = self._scope
+        snapshot = (set(scope.assigned), dict(scope.imports), scope.error)
         self._scope = scope
         try:
             start = self._goto(region, entries, fork_name or f"{entries[0]}.start")
             self._drain(region)
-        finally:
+        except Unstructured as problem:
+            if not all(self._can_interleave(n) for n in members):
+                raise CompileErrors(problem.errors) from None
+            scope.assigned, scope.imports, scope.error = set(snapshot[0]), dict(snapshot[1]), snapshot[2]
             self._scope = saved
             self._regions.pop()
+            return self._compile_sequence(scope, entries, members, exit_state)
+        finally:
+            if self._regions and self._regions[-1] is region:
+                self._scope = saved
+                self._regions.pop()
         return start, region.states
 
     def _drain(self, region: Region) -> None:
@@ -236,29 +249,14 @@ class Builder(Rendering):
         graph = self.graph
         join = region.lca(targets)
         stop = join if join != EXIT else None
-        branches: list[tuple[str, set[str]]] = []
-        taken: dict[str, str] = {}
-        for target in targets:
-            if target == stop:
-                continue
-            members = self._reach(region, target, stop)
+        branches = self._branches(region, [t for t in targets if t != stop], stop)
+        for _entries, members in branches:
             for member in members:
-                if member in taken:
-                    raise CompileErrors(
-                        [
-                            CompileError(
-                                f"fan-out branches starting at '{taken[member]}' and '{target}' share node "
-                                f"'{member}' before they join; join them in one node (e.g. a merge) first",
-                                node_id=member,
-                                position=graph.where(member),
-                            )
-                        ]
-                    )
+                if member in region.claimed:
+                    raise self._crossing(member, region.claimed[member])
                 if member in region.scheduled:
                     raise self._crossing(member, name)
-                taken[member] = target
-            branches.append((target, members))
-        for _target, members in branches:
+        for _entries, members in branches:
             region.claimed.update(dict.fromkeys(members, name))
         after = self._goto(region, [join], "") if join != EXIT else region.exit_state
         if not branches:
@@ -267,10 +265,13 @@ class Builder(Rendering):
         parent = self._scope
         asl_branches: list[dict[str, Any]] = []
         reassign: dict[str, Any] = {}
-        for index, (target, members) in enumerate(branches, start=1):
+        for index, (entries, members) in enumerate(branches, start=1):
             scope = Scope(parent.depth + 1, parent)
             prefix = f"{name}.branch{index}"
-            start, states = self._compile_region(scope, members, [target], f"{prefix}.end")
+            if len(entries) == 1:
+                start, states = self._compile_region(scope, members, entries, f"{prefix}.end")
+            else:
+                start, states = self._compile_sequence(scope, entries, members, f"{prefix}.end")
             carried = [n for n in sorted(members, key=graph.topo_index.__getitem__) if graph.kind(n) != "fail"]
             self._scope = scope
             outputs = ", ".join(f"{literal(n)}: {self.var(n)}" for n in carried)
@@ -292,6 +293,109 @@ class Builder(Rendering):
         region.states[name] = state
         return name
 
+    def _branches(
+        self, region: Region, targets: list[str], stop: str | None
+    ) -> list[tuple[list[str], set[str]]]:
+        """The branches of a fan-out: (entries, members); branches sharing nodes become one group.
+
+        A group of several entries runs its nodes one after the other in topological order, which
+        keeps every "from before to" constraint; that is only sound without routing (conditions,
+        error routes, Fail), so otherwise sharing is a compile error.
+        """
+        groups: list[tuple[list[str], set[str]]] = []
+        for target in targets:
+            members = self._reach(region, target, stop)
+            entries = [target]
+            for group in [g for g in groups if g[1] & members]:
+                groups.remove(group)
+                entries = [*group[0], *entries]
+                members |= group[1]
+            groups.append((entries, members))
+        groups.sort(key=lambda g: targets.index(g[0][0]))
+        for entries, members in groups:
+            if len(entries) > 1 and not all(self._can_interleave(n) for n in members):
+                shared = min(
+                    (m for m in members if sum(m in self._reach(region, e, stop) for e in entries) > 1),
+                    key=self.graph.topo_index.__getitem__,
+                )
+                raise Unstructured(
+                    [
+                        CompileError(
+                            f"fan-out branches starting at {', '.join(repr(e) for e in entries)} share node "
+                            f"'{shared}' before they join, and error routes cannot be interleaved; "
+                            "join them in one node (e.g. a merge) first",
+                            node_id=shared,
+                            position=self.graph.where(shared),
+                        )
+                    ]
+                )
+        return groups
+
+    def _can_interleave(self, node_id: str) -> bool:
+        """Error routes and error handlers cannot be interleaved (their guard is not observable)."""
+        graph = self.graph
+        return node_id not in graph.error_targets and node_id not in graph.error_targets.values()
+
+    def _compile_sequence(
+        self, scope: Scope, entries: list[str], members: set[str], exit_state: str
+    ) -> tuple[str, States]:
+        """Compile interleaved fan-out branches one node after the other, in topological order.
+
+        Each node that is not a branch start first passes a guard Choice `<id>.guard`: it runs when
+        one of its incoming edges is active (its source ran, with the label / condition / default
+        that routes to it), else it is skipped; this keeps every "from before to" constraint.
+        """
+        region = self._region_for(scope, members, exit_state)
+        self._regions.append(region)
+        saved = self._scope
+        self._scope = scope
+        ordered = sorted(members, key=self.graph.topo_index.__getitem__)
+        guarded = [n not in entries for n in ordered]
+        firsts = [f"{n}.guard" if g else n for n, g in zip(ordered, guarded, strict=True)]
+        try:
+            for index, node_id in enumerate(ordered):
+                region.scheduled.add(node_id)
+                following = firsts[index + 1] if index + 1 < len(ordered) else exit_state
+                if guarded[index]:
+                    self._check_name(firsts[index])
+                    region.states[firsts[index]] = {
+                        "Type": "Choice",
+                        "Choices": [{"Condition": jsonata(self._guard(node_id, members)), "Next": node_id}],
+                        "Default": following,
+                    }
+                self._emit_node(region, node_id, following)
+        finally:
+            self._scope = saved
+            self._regions.pop()
+        return firsts[0], region.states
+
+    def _guard(self, node_id: str, members: set[str]) -> str:
+        """JSONata: true when an edge into `node_id` from the group is active."""
+        graph = self.graph
+        terms: list[str] = []
+        for source in dict.fromkeys(e.source for e in graph.in_edges[node_id] if e.source in members):
+            routing = graph.routing(source)
+            taken: list[str] = []
+            previous: list[str] = []
+            for rule in routing.rules:
+                condition = self._rule_condition(source, rule.when, rule.key)
+                if node_id in rule.targets:
+                    taken.append(" and ".join([*(f"$not({p})" for p in previous), condition]))
+                previous.append(condition)
+            if node_id in routing.default:
+                taken.append(" and ".join(f"$not({p})" for p in previous) or "true")
+            if taken:
+                alternatives = " or ".join(f"({t})" for t in taken)
+                terms.append(f"({self.var(source)} != null and ({alternatives}))")
+        return "(" + (" or ".join(terms) or "false") + ") ? true : false"
+
+    def _rule_condition(self, node_id: str, when: str, key: str) -> str:
+        if when == "result":
+            return f"{self.var(node_id)}.result = true"
+        if when == "case":
+            return f"{self.var(node_id)}.case = {literal(key)}"
+        return f"({self.condition(self.graph.nodes[node_id], key)} ? true : false)"
+
     def _crossing(self, node_id: str, fork: str) -> CompileErrors:
         owner = fork.split(".", 1)[0]
         where = "the parallel start nodes" if owner == "_roots" else f"'{owner}'"
@@ -299,7 +403,7 @@ class Builder(Rendering):
             f"node runs in a fan-out branch of {where} but is also reached from outside that fan-out; "
             "connect it after the join or only from inside the branch"
         )
-        return CompileErrors([CompileError(message, node_id=node_id, position=self.graph.where(node_id))])
+        return Unstructured([CompileError(message, node_id=node_id, position=self.graph.where(node_id))])
 
     def _reach(self, region: Region, start: str, stop: str | None) -> set[str]:
         graph = self.graph
@@ -320,7 +424,7 @@ class Builder(Rendering):
 
     # --- nodes ---------------------------------------------------------------------------------
 
-    def _emit_node(self, region: Region, node_id: str) -> None:
+    def _emit_node(self, region: Region, node_id: str, next_state: str | None = None) -> None:
         graph = self.graph
         node = graph.nodes[node_id]
         spec = graph.spec(node_id)
@@ -331,7 +435,8 @@ class Builder(Rendering):
         self.emitting = node_id
         if spec.kind != "fail":
             self.assign_name(node_id)
-        next_state = self._routing(region, node_id)
+        if next_state is None:
+            next_state = self._routing(region, node_id)
         self.emitting = node_id  # routing may have built nested regions for other nodes
         states = emitter(self, node, next_state)
         for name in states:

@@ -11,7 +11,7 @@ from statemachines.compiler.emitters import LAMBDA_SERVICE_ERRORS, jsonata
 from statemachines.compiler.graph import FlowGraph, variable_name
 from statemachines.compiler.references import FlowTemplates
 from statemachines.compiler.retryable import retryable_errors
-from statemachines.compiler.scopes import Scope, literal, null_if_missing
+from statemachines.compiler.scopes import Scope, Unstructured, literal, null_if_missing
 from statemachines.compiler.templates import RootRef, Template, TemplateSyntaxError
 
 __all__ = ["BuildSettings", "Rendering"]
@@ -140,7 +140,7 @@ class Rendering:
         except KeyError:
             message = f"'{target}' is not visible from this node (it runs in another parallel branch or loop body)"
             position = self.graph.where(node_id) if node_id is not None else None
-            raise CompileErrors([CompileError(message, node_id=node_id, position=position)]) from None
+            raise Unstructured([CompileError(message, node_id=node_id, position=position)]) from None
 
     def _render(self, node: NodeBase, template: Template) -> str:
         return template.render(self._resolve(node))

@@ -7,12 +7,17 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from deca.errors import CompileErrors
 from statemachines.compiler.emitters import States
 from statemachines.compiler.graph import variable_name
 
-__all__ = ["Region", "Scope", "field_name", "literal", "null_if_missing", "reachable"]
+__all__ = ["Region", "Scope", "Unstructured", "field_name", "literal", "null_if_missing", "reachable"]
 
 _SAFE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class Unstructured(CompileErrors):
+    """Paths cross fan-out branches: no Parallel layout exists (the region may run as a sequence)."""
 
 
 def field_name(name: str) -> str:

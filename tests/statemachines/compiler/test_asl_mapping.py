@@ -218,3 +218,28 @@ def test_node_retry_takes_over_the_errors_it_names() -> None:
     retry = _asl(document)["States"]["ask"]["Retry"]
     assert [r["ErrorEquals"] for r in retry[1:]] == [["ProviderRateLimited"]]
     assert retry[1]["MaxAttempts"] == 9
+
+
+def test_fan_out_branches_sharing_nodes_run_in_topological_order_behind_guards() -> None:
+    document = flow(
+        [node("f"), node("a"), node("b"), node("shared"), node("x"), node("c"), node("j", "merge", config={})],
+        [
+            edge("f", "a"),
+            edge("f", "b"),
+            edge("f", "c"),
+            edge("a", "shared"),
+            edge("b", "shared"),
+            edge("a", "x"),
+            edge("shared", "j"),
+            edge("x", "j"),
+            edge("c", "j"),
+        ],
+    )
+    fork = _asl(document)["States"]["f.fork"]
+    assert len(fork["Branches"]) == 2
+    grouped = fork["Branches"][0]["States"]
+    order = [name for name in grouped if not name.startswith("f.fork")]
+    assert order == ["a", "b", "shared.guard", "shared", "x.guard", "x"]
+    assert [grouped[n]["Next"] for n in ("a", "b", "shared", "x")] == ["b", "shared.guard", "x.guard", "f.fork.branch1.end"]
+    assert grouped["x.guard"]["Choices"][0]["Condition"] == "{% (($n1_a != null and ((true)))) ? true : false %}"
+    assert list(fork["Branches"][1]["States"]) == ["f.fork.branch2", "c", "f.fork.branch2.end"]

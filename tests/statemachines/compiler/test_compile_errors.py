@@ -218,26 +218,19 @@ def test_states_all_with_other_errors_is_a_compile_error() -> None:
     )
 
 
-def test_edge_into_a_fan_out_branch_from_outside_is_a_compile_error() -> None:
+def test_crossing_branches_with_an_error_route_are_a_compile_error() -> None:
     document = flow(
-        [node("check", "condition", config={"condition": "{{ input.x }}"}), node("f"), node("a"), node("b"), node("j", "merge", config={})],
         [
-            edge("check", "f", label="true"),
-            edge("check", "b", label="false"),
-            edge("f", "a"),
-            edge("f", "b"),
-            edge("a", "j"),
-            edge("b", "j"),
+            node("f"),
+            node("a", on_error={"action": "route", "route_to": "fix"}),
+            node("b"),
+            node("shared"),
+            node("x"),
+            node("fix"),
+            node("j", "merge", config={}),
         ],
-    )
-    error = _only(document)
-    assert (error.node_id, error.position) == ("b", "nodes[3]")
-    assert "fan-out branch of 'f' but is also reached from outside" in error.message
-
-
-def test_branches_sharing_a_node_before_the_join_are_a_compile_error() -> None:
-    document = flow(
-        [node("f"), node("a"), node("b"), node("shared"), node("x"), node("j", "merge", config={})],
         [edge("f", "a"), edge("f", "b"), edge("a", "shared"), edge("b", "shared"), edge("a", "x"), edge("shared", "j"), edge("x", "j")],
     )
-    assert "share node" in _only(document).message
+    error = _only(document)
+    assert error.node_id == "shared"
+    assert "share node 'shared' before they join, and error routes cannot be interleaved" in error.message

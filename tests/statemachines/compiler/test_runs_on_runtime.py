@@ -161,3 +161,33 @@ def test_every_example_runs_with_generic_stubs(path: Path) -> None:
     result = runtime.run_definition(asl, {}, tasks=stubs.registry(), clock=runtime.FakeClock())
     assert result.status in ("SUCCEEDED", "FAILED")
     assert result.error != "States.Runtime"
+
+
+def _run_document(document: dict[str, Any], flow_input: Any, stubs: StubNodes) -> Any:
+    asl = compile_checked(validate_document(document))
+    runtime.validate_definition(asl)
+    return runtime.run_definition(asl, flow_input, tasks=stubs.registry(), clock=runtime.FakeClock())
+
+
+@pytest.mark.parametrize(("x", "ran"), [(1, ["f", "a", "b", "j"]), (0, ["b", "j"])], ids=["true", "false"])
+def test_paths_crossing_a_fan_out_run_as_a_guarded_sequence(x: int, ran: list[str]) -> None:
+    document = {
+        "id": "crossing",
+        "name": "Crossing",
+        "nodes": [
+            {"id": "check", "type": "condition", "config": {"condition": "{{ input.x = 1 }}"}},
+            *({"id": n, "type": "function", "config": {"function_id": n}} for n in ("f", "a", "b", "j")),
+        ],
+        "connections": [
+            {"from": "check", "to": "f", "label": "true"},
+            {"from": "check", "to": "b", "label": "false"},
+            {"from": "f", "to": "a"},
+            {"from": "f", "to": "b"},
+            {"from": "a", "to": "j"},
+            {"from": "b", "to": "j"},
+        ],
+    }
+    stubs = StubNodes({"function": {"success": True}})
+    result = _run_document(document, {"x": x}, stubs)
+    assert result.status == "SUCCEEDED"
+    assert stubs.ran() == ran
