@@ -40,7 +40,7 @@ def _new_session_id(config: DecaChatbotConfig, task: NodeTask) -> str:
 
 
 def _send(config: DecaChatbotConfig, task: NodeTask, ctx: NodeContext) -> DecaChatbotOutput:
-    from deca.nodes.agent import AgentConfig
+    from deca.nodes.agent import AgentConfig, AgentUsage
     from deca.nodes.deca_chatbot import DecaChatbotOutput
 
     session_id = config.session_id or _new_session_id(config, task)
@@ -55,13 +55,13 @@ def _send(config: DecaChatbotConfig, task: NodeTask, ctx: NodeContext) -> DecaCh
         prompt = f"{prompt}\n\nContext:\n{json.dumps(config.context, ensure_ascii=False)}"
     agent = AgentConfig(agent_id=config.chatbot_id, prompt=prompt, session_id=session_id)
     sink: Callable[[StreamChunk], Any] | None = ctx.services.get("stream")
-    reply = ""
+    result: dict[str, Any] = {}
     try:
         for chunk in stream_agent_node(agent, ctx):
             if sink is not None:
                 sink(chunk)
             if chunk["type"] == "done":
-                reply = chunk["result"]["text"]
+                result = chunk["result"]
     except AgentError as exc:
         if exc.field == "agent_id":
             raise ChatbotNotFound(
@@ -71,7 +71,14 @@ def _send(config: DecaChatbotConfig, task: NodeTask, ctx: NodeContext) -> DecaCh
     if existing is None and config.user_id:
         stored = _session(ctx, session_id)
         conversations(ctx).put(ctx.workspace_id, stored.model_copy(update={"user_id": config.user_id}))
-    return DecaChatbotOutput(session_id=session_id, reply=reply, status="active")
+    usage = AgentUsage(
+        **result["usage"],
+        total_tokens=result["usage"]["input_tokens"] + result["usage"]["output_tokens"],
+        cost_usd=result["cost_usd"],
+    )
+    return DecaChatbotOutput(
+        session_id=session_id, reply=result["text"], status="active", usage=usage, model=result["model"]
+    )
 
 
 def _history(config: DecaChatbotConfig, ctx: NodeContext) -> DecaChatbotOutput:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
 
+from deca.nodes.agent import AgentUsage
 from deca.nodes.base import NodeOutput, NodeSpec
 from deca.nodes.common import OPERATION_HELP, Operation, OperationConfig
 
@@ -62,6 +63,10 @@ class DecaChatbotOutput(NodeOutput):
     status: Literal["active", "ended", "handed_off"] = Field(
         default="active", description="State of the conversation after the operation"
     )
+    usage: AgentUsage = Field(
+        default_factory=AgentUsage, description="Tokens used and estimated cost of the answer (send_message)"
+    )
+    model: str = Field(default="", description="The model that answered (send_message)")
 
 
 def run(config: DecaChatbotConfig, task: NodeTask, ctx: NodeContext) -> DecaChatbotOutput:

@@ -33,7 +33,9 @@ def ctx(llm: FakeLlmServer, monkeypatch: pytest.MonkeyPatch) -> NodeContext:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-env")
     monkeypatch.setenv("OPENAI_BASE_URL", llm.openai_base_url)
     clock = FakeClock()
-    context = NodeContext(workspace_id=WS, stores=memory_stores(clock=clock), clock=clock, secrets=StaticSecrets())
+    context = NodeContext(
+        workspace_id=WS, stores=memory_stores(clock=clock), clock=clock, secrets=StaticSecrets()
+    )
     context.stores.agents.create(
         WS,
         Agent(
@@ -63,11 +65,18 @@ def _run(ctx: NodeContext, execution: str | None = None, **config: Any) -> Any:
 
 
 def test_send_message_answers_and_opens_a_session(llm: FakeLlmServer, ctx: NodeContext) -> None:
-    llm.queue(Reply(text="Hello! How can I help?"))
+    llm.queue(Reply(text="Hello! How can I help?", input_tokens=1000, output_tokens=1000))
 
     out = _run(ctx, operation="send_message", message="Hi")
 
     assert out["reply"] == "Hello! How can I help?" and out["status"] == "active"
+    assert out["usage"] == {
+        "input_tokens": 1000,
+        "output_tokens": 1000,
+        "total_tokens": 2000,
+        "cost_usd": 0.00075,
+    }
+    assert out["model"] == "gpt-4o-mini"
     assert out["session_id"].startswith("support-bot-")
     assert llm.chat_requests()[0].body["stream"] is True
 
