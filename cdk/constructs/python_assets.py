@@ -13,7 +13,7 @@ import re
 import subprocess
 import sys
 import tomllib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,14 @@ import aws_cdk as cdk
 import jsii
 from aws_cdk import aws_lambda as lambda_
 
-__all__ = ["LambdaPackaging", "layer_requirements", "source_files"]
+__all__ = [
+    "LambdaPackaging",
+    "LocalBundling",
+    "layer_requirements",
+    "pip_install_command",
+    "snapshot",
+    "source_files",
+]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 LAYER_PACKAGES = ("statemachines",)
@@ -88,27 +95,48 @@ def _write(files: Sequence[tuple[str, bytes]], output: Path) -> None:
         target.write_bytes(content)
 
 
-@jsii.implements(cdk.ILocalBundling)
-class _LocalBundling:
-    """Copies the asset's files and optionally pip-installs requirements into `<output>/<target>`."""
+def pip_install_command(requirements: Sequence[str], target: Path) -> list[str]:
+    """The pip command installing `requirements` as Lambda (arm64, CPython 3.12) wheels into `target`."""
+    return [
+        sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+        "--target", str(target), "--platform", PIP_PLATFORM,
+        "--implementation", "cp", "--python-version", PIP_PYTHON_VERSION,
+        "--only-binary=:all:", *requirements,
+    ]  # fmt: skip
 
-    def __init__(self, files: list[tuple[str, bytes]], requirements: list[str], target: str) -> None:
+
+def _run_checked(command: list[str]) -> None:
+    subprocess.run(command, check=True)
+
+
+@jsii.implements(cdk.ILocalBundling)
+class LocalBundling:
+    """Writes the asset's files and, if any, pip-installs requirements into `<output>/<target>`."""
+
+    def __init__(
+        self,
+        files: list[tuple[str, bytes]],
+        requirements: list[str],
+        target: str,
+        run: Callable[[list[str]], object] | None = None,
+    ) -> None:
         self._files = files
         self._requirements = requirements
         self._target = target
+        self._run = run or _run_checked
 
     def try_bundle(self, output_dir: str, _options: Any = None, **_kwargs: Any) -> bool:
         """Write the asset into `output_dir`; always succeeds locally, so Docker is never used."""
         output = Path(output_dir)
         _write(self._files, output)
         if self._requirements:
-            command = [
-                sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                "--target", str(output / self._target), "--platform", PIP_PLATFORM,
-                "--implementation", "cp", "--python-version", PIP_PYTHON_VERSION,
-                "--only-binary=:all:", *self._requirements,
-            ]  # fmt: skip
-            subprocess.run(command, check=True)
+            try:
+                self._run(pip_install_command(self._requirements, output / self._target))
+            except subprocess.CalledProcessError as exc:
+                raise RuntimeError(
+                    f"pip could not install the layer dependencies as {PIP_PLATFORM} wheels for CPython "
+                    f"{PIP_PYTHON_VERSION} (a dependency without such a wheel?); see pip's output above"
+                ) from exc
         return True
 
 
@@ -153,7 +181,7 @@ class LambdaPackaging:
         bundling = cdk.BundlingOptions(
             # The image is never pulled: local bundling always succeeds (required by the API only).
             image=cdk.DockerImage.from_registry("public.ecr.aws/sam/build-python3.12"),
-            local=_LocalBundling(files, requirements, target),
+            local=LocalBundling(files, requirements, target),
         )
         return lambda_.Code.from_asset(
             str(self.root / "layers"),

@@ -132,3 +132,10 @@ def test_every_function_has_error_and_throttle_alarms(dev: Synthesis) -> None:
 
 def _list(value: str | list[str]) -> list[str]:
     return [value] if isinstance(value, str) else value
+
+
+def test_code_runner_runs_in_the_sandbox_subnets_and_group(dev: Synthesis) -> None:
+    vpc = _functions(dev, "nodes")["deca-dev-code-runner"]["VpcConfig"]
+
+    assert all("sandboxSubnet" in subnet["Fn::ImportValue"] for subnet in vpc["SubnetIds"])
+    assert all("SandboxSecurityGroup" in group["Fn::ImportValue"] for group in vpc["SecurityGroupIds"])

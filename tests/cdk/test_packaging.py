@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cdk.constructs.node_types import lambda_node_types
-from cdk.constructs.python_assets import LambdaPackaging, _LocalBundling, layer_requirements
+from cdk.constructs.python_assets import LambdaPackaging, LocalBundling, layer_requirements
 from deca.nodes.registry import NODE_TYPES
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -48,7 +48,26 @@ def test_layer_requirements_leave_out_what_lambda_provides_or_only_local_runs_us
 
 
 def test_local_bundling_writes_the_files_without_docker(tmp_path: Path) -> None:
-    bundler = _LocalBundling([("python/pkg/__init__.py", b"VALUE = 1\n")], [], "python")
+    bundler = LocalBundling([("python/pkg/__init__.py", b"VALUE = 1\n")], [], "python", run=_no_run)
 
     assert bundler.try_bundle(str(tmp_path)) is True
     assert (tmp_path / "python/pkg/__init__.py").read_bytes() == b"VALUE = 1\n"
+
+
+def test_local_bundling_installs_arm64_cpython312_wheels_into_the_layer_folder(tmp_path: Path) -> None:
+    commands: list[list[str]] = []
+    bundler = LocalBundling([], ["pydantic>=2"], "python", run=commands.append)
+
+    bundler.try_bundle(str(tmp_path))
+
+    (command,) = commands
+    assert command[-1] == "pydantic>=2"
+    options = " ".join(command)
+    assert f"--target {tmp_path / 'python'}" in options
+    assert "--platform manylinux2014_aarch64" in options
+    assert "--python-version 3.12" in options
+    assert "--only-binary=:all:" in options
+
+
+def _no_run(command: list[str]) -> None:
+    raise AssertionError(f"nothing to install, yet ran {command}")
