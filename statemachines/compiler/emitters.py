@@ -151,9 +151,8 @@ def _lambda_task(ctx: EmitContext, node: NodeBase, next_state: str, *, callback:
         "Resource": resource,
         "Arguments": {"FunctionName": f"{ctx.function_prefix}{node_type(node)}", "Payload": payload},
     }
-    full = ctx.full_config(node)
-    timeout = full.get("timeout_seconds")
-    if callback and isinstance(timeout, int) and timeout > 0:
+    timeout = ctx.full_config(node).get("timeout_seconds") if callback else None
+    if isinstance(timeout, int) and timeout > 0:
         state["TimeoutSeconds"] = timeout
     state["Retry"] = ctx.retry(node, lambda_task=True)
     state["Assign"] = {ctx.assign_name(node.id): jsonata(result)}

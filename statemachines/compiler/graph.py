@@ -6,6 +6,7 @@ is analysed in a few milliseconds.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import re
 from collections.abc import Iterable
@@ -23,6 +24,7 @@ __all__ = ["EXIT", "Edge", "FlowGraph", "postdominators", "variable_name"]
 _NOT_ALNUM = re.compile(r"[^A-Za-z0-9_]")
 
 
+@functools.lru_cache(maxsize=65_536)
 def variable_name(node_id: str, depth: int = 0) -> str:
     """The ASL variable holding a node's output in a scope `depth` levels deep (`n_`, `n1_`, ...)."""
     return f"n{depth or ''}_{_NOT_ALNUM.sub('_', node_id)}"

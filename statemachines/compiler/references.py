@@ -165,10 +165,10 @@ class FlowTemplates:
             conditions = condition_paths(graph.kind(node_id), node_type)
             for path, text in walk_strings(dumped):
                 position = graph.where(node_id, "config." + _dotted(path))
-                is_condition = _pattern(path) in conditions
+                is_condition = bool(conditions) and _pattern(path) in conditions
                 if not is_condition and "{{" not in text and "}}" not in text:
                     continue
-                per_item = ITEM_CONDITIONS.get(node_type) == _pattern(path)
+                per_item = is_condition and ITEM_CONDITIONS.get(node_type) == _pattern(path)
                 self._check_text(node_id, node_id, text, position, is_condition, self_allowed=False, per_item=per_item)
             for index, ref in enumerate(getattr(config, "inputs", None) or []):
                 if node_type == "merge" and isinstance(ref, str):
