@@ -334,7 +334,7 @@ class Builder(Rendering):
     def _can_interleave(self, node_id: str) -> bool:
         """Error routes and error handlers cannot be interleaved (their guard is not observable)."""
         graph = self.graph
-        return node_id not in graph.error_targets and node_id not in graph.error_targets.values()
+        return node_id not in graph.error_targets and node_id not in graph.error_path_nodes
 
     def _compile_sequence(
         self, scope: Scope, entries: list[str], members: set[str], exit_state: str

@@ -234,3 +234,13 @@ def test_crossing_branches_with_an_error_route_are_a_compile_error() -> None:
     error = _only(document)
     assert error.node_id == "shared"
     assert "share node 'shared' before they join, and error routes cannot be interleaved" in error.message
+
+
+def test_crossing_paths_in_a_flow_with_an_error_path_are_a_compile_error() -> None:
+    document = flow(
+        [node("check", "condition", config={"condition": "{{ input.x }}"}), node("f"), node("a"), node("b"), node("j"), node("oops")],
+        [edge("check", "f", label="true"), edge("check", "b", label="false"), edge("f", "a"), edge("f", "b"), edge("a", "j"), edge("b", "j")],
+        settings={"error_strategy": "route_to_error_path", "error_path": "oops"},
+    )
+    error = _only(document)
+    assert "fan-out branch of 'f' but is also reached from outside" in error.message
