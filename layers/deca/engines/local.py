@@ -1,0 +1,518 @@
+"""The local engine: compiled flows on the in-process runtime, in a worker pool, checkpointed.
+
+Each execution gets its own `Runtime` (so its listener knows which execution an event belongs to), all
+sharing one checkpoint store. Jobs (start, continue, answer a paused step, redrive, resume) run on a
+`ThreadPoolExecutor`; a job for one execution holds that execution's lock, so two never step it at
+once. A long Wait (or a paused step's timeout) does not hold a worker: the clock "parks" the job and a
+timer submits it again when the time comes. `resume_running()` continues every execution a previous
+process left running; one that never reached its first checkpoint is marked failed, never lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import JsonValue
+
+from deca.engines.base import (
+    TERMINAL_STATUSES,
+    ExecutionNotRedrivable,
+    PendingTask,
+    TaskNotFound,
+    state_machine_name,
+)
+from deca.engines.local_checkpoints import CheckpointEntry, LocalCheckpoints
+from deca.engines.recorder import ExecutionRecorder
+from deca.errors import ConflictError, NotFoundError
+from deca.flow import Flow
+from deca.nodes.context import NodeContext
+from deca.nodes.registry import NODE_TYPES
+from deca.stores import MAX_LIMIT, Stores
+from deca.stores.models import (
+    ExecutionMetrics,
+    ExecutionRecord,
+    ExecutionStatus,
+    FlowRecord,
+    FlowVersion,
+    HistoryEvent,
+    Trigger,
+)
+from statemachines.compiler import CompileOptions, compile_flow
+from statemachines.runtime import Clock, ExecutionResult, Runtime, StatesError, TaskRegistry, WallClock
+
+__all__ = ["LocalEngine"]
+
+logger = logging.getLogger(__name__)
+
+_STATUSES: dict[str, ExecutionStatus] = {
+    "SUCCEEDED": "succeeded",
+    "FAILED": "failed",
+    "TIMED_OUT": "timed_out",
+    "ABORTED": "cancelled",
+    "RUNNING": "running",
+}
+_REDRIVABLE: frozenset[ExecutionStatus] = frozenset({"failed", "timed_out", "cancelled"})
+
+
+class _Parked(Exception):
+    """Raised by the clock instead of a long sleep: the job ends, a timer continues it at `when`."""
+
+    def __init__(self, when: float) -> None:
+        super().__init__(when)
+        self.when = when
+
+
+class _Closing(Exception):
+    """Raised by the clock when the engine closes: the execution stays checkpointed as it is."""
+
+
+class _ParkingClock:
+    """The runtime's clock: short sleeps happen, long ones park the job; closing interrupts both."""
+
+    def __init__(self, inner: Clock, park_after: float | None, closing: threading.Event) -> None:
+        self._inner = inner
+        self._park_after = park_after
+        self._closing = closing
+
+    def now(self) -> float:
+        """The inner clock's time."""
+        return self._inner.now()
+
+    def sleep_until(self, when: float, interrupt: threading.Event | None = None) -> None:
+        """Sleep briefly, or raise `_Parked` for a long wait, or `_Closing` when the engine stops."""
+        if self._closing.is_set():
+            raise _Closing
+        if self._park_after is not None and when - self._inner.now() > self._park_after:
+            raise _Parked(when)
+        self._inner.sleep_until(when, interrupt)
+        if self._closing.is_set():
+            raise _Closing
+
+
+@dataclass
+class _Live:
+    """An execution this process drives."""
+
+    workspace_id: str
+    execution_id: str
+    arn: str
+    runtime: Runtime
+    recorder: ExecutionRecorder
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    settled: threading.Event = field(default_factory=threading.Event)
+    timer: threading.Timer | None = None
+
+
+def _callback_handler(event: dict[str, Any]) -> None:
+    """A paused step's Lambda: nothing to do locally (its token is in the recorded node input)."""
+    return None
+
+
+class LocalEngine:
+    """`ExecutionEngine` over the in-process ASL runtime, with node logic routed in-process."""
+
+    name = "local"
+
+    def __init__(
+        self,
+        stores: Stores,
+        *,
+        checkpoints: LocalCheckpoints | None = None,
+        clock: Clock | None = None,
+        max_workers: int = 8,
+        park_after_seconds: float | None = 1.0,
+        context: Callable[[str], NodeContext] | None = None,
+        tasks: Callable[[str], TaskRegistry] | None = None,
+        environment: str = "local",
+    ) -> None:
+        self.stores = stores
+        self.checkpoints = checkpoints or LocalCheckpoints.in_memory()
+        self._inner_clock: Clock = clock or WallClock()
+        self._closing = threading.Event()
+        self.clock = _ParkingClock(self._inner_clock, park_after_seconds, self._closing)
+        self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="deca-engine")
+        self._context = context or self._default_context
+        self._tasks_factory = tasks or self._default_tasks
+        self._environment = environment
+        self._lock = threading.RLock()
+        self._live: dict[tuple[str, str], _Live] = {}
+        self._registries: dict[str, TaskRegistry] = {}
+        self._definitions: dict[tuple[str, str, int], dict[str, Any]] = {}
+
+    # ---- wiring --------------------------------------------------------------------------------
+
+    def _default_context(self, workspace_id: str) -> NodeContext:
+        from deca.clock import SystemClock
+
+        return NodeContext(workspace_id=workspace_id, stores=self.stores, clock=SystemClock())
+
+    def _default_tasks(self, workspace_id: str) -> TaskRegistry:
+        from deca.local.node_tasks import node_task_registry
+
+        registry = node_task_registry(context=self._context(workspace_id))
+        for node_type, spec in NODE_TYPES.items():
+            if spec.kind == "callback":
+                registry.register_lambda(f"deca-node-{node_type}", _callback_handler)
+        return registry
+
+    def _registry(self, workspace_id: str) -> TaskRegistry:
+        with self._lock:
+            registry = self._registries.get(workspace_id)
+            if registry is None:
+                registry = self._registries[workspace_id] = self._tasks_factory(workspace_id)
+            return registry
+
+    def _now(self) -> datetime:
+        return datetime.fromtimestamp(self._inner_clock.now(), UTC)
+
+    def _machine(self, workspace_id: str, flow_id: str, version: int) -> str:
+        return state_machine_name(self._environment, workspace_id, flow_id, version)
+
+    def _flow(self, workspace_id: str, flow_id: str, version: int) -> FlowVersion:
+        return self.stores.flows.get_version(workspace_id, flow_id, version)
+
+    def _definition(self, workspace_id: str, flow_id: str, version: int) -> dict[str, Any]:
+        key = (workspace_id, flow_id, version)
+        with self._lock:
+            cached = self._definitions.get(key)
+        if cached is not None:
+            return cached
+        flow = Flow.model_validate(self._flow(workspace_id, flow_id, version).definition)
+        asl = compile_flow(flow, CompileOptions(workspace_id=workspace_id))
+        with self._lock:
+            self._definitions[key] = asl
+        return asl
+
+    # ---- deployment ----------------------------------------------------------------------------
+
+    def deploy(self, record: FlowRecord, version: FlowVersion, asl: dict[str, Any]) -> str:
+        """Keep the compiled definition of the version; returns a local state machine ARN."""
+        with self._lock:
+            self._definitions[(record.workspace_id, record.flow_id, version.version)] = asl
+        name = self._machine(record.workspace_id, record.flow_id, version.version)
+        return f"arn:aws:states:local:000000000000:stateMachine:{name}"
+
+    def undeploy(self, workspace_id: str, flow_id: str, version: int) -> None:
+        """Drop the cached definition (a later start compiles the stored version again)."""
+        with self._lock:
+            self._definitions.pop((workspace_id, flow_id, version), None)
+
+    # ---- executions ----------------------------------------------------------------------------
+
+    def start(
+        self,
+        workspace_id: str,
+        flow_id: str,
+        version: int,
+        input: JsonValue,
+        *,
+        name: str | None = None,
+        trigger: Trigger | None = None,
+    ) -> str:
+        """Record the execution and queue it; a repeated `name` returns the first execution's id."""
+        definition = self._definition(workspace_id, flow_id, version)
+        execution_id = uuid.uuid4().hex
+        record = ExecutionRecord(
+            workspace_id=workspace_id,
+            execution_id=execution_id,
+            flow_id=flow_id,
+            flow_version=version,
+            start_time=self._now(),
+            trigger=trigger or Trigger(),
+            input={} if input is None else input,
+            name=name,
+        )
+        stored = self.stores.executions.create(workspace_id, record)
+        if stored.execution_id != execution_id:
+            return stored.execution_id
+        machine = self._machine(workspace_id, flow_id, version)
+        live = self._attach(workspace_id, execution_id, flow_id, version, machine)
+        self.checkpoints.register(CheckpointEntry(live.arn, workspace_id, execution_id))
+        self._submit(
+            live,
+            lambda: live.runtime.start(
+                definition, record.input, name=execution_id, state_machine_name=machine, wait=True
+            ),
+        )
+        return execution_id
+
+    def _attach(
+        self, workspace_id: str, execution_id: str, flow_id: str, version: int, machine: str
+    ) -> _Live:
+        flow = Flow.model_validate(self._flow(workspace_id, flow_id, version).definition)
+        recorder = ExecutionRecorder(
+            self.stores.executions,
+            workspace_id,
+            execution_id,
+            {node.id: node.type for node in flow.nodes},
+            self._now,
+        )
+        runtime = Runtime(
+            tasks=self._registry(workspace_id),
+            clock=self.clock,
+            store=self.checkpoints.store,
+            listeners=[recorder],
+        )
+        arn = f"arn:aws:states:{runtime.region}:{runtime.account}:execution:{machine}:{execution_id}"
+        live = _Live(workspace_id, execution_id, arn, runtime, recorder)
+        with self._lock:
+            self._live[(workspace_id, execution_id)] = live
+        return live
+
+    def _live_for(self, workspace_id: str, execution_id: str) -> _Live:
+        with self._lock:
+            live = self._live.get((workspace_id, execution_id))
+        if live is not None:
+            return live
+        record = self.stores.executions.get(workspace_id, execution_id)
+        machine = self._machine(workspace_id, record.flow_id, record.flow_version)
+        return self._attach(workspace_id, execution_id, record.flow_id, record.flow_version, machine)
+
+    def _submit(self, live: _Live, action: Callable[[], ExecutionResult]) -> None:
+        live.settled.clear()
+        if live.timer is not None:
+            live.timer.cancel()
+            live.timer = None
+        self._pool.submit(self._job, live, action)
+
+    def _job(self, live: _Live, action: Callable[[], ExecutionResult]) -> None:
+        with live.lock:
+            if self._closing.is_set():
+                return
+            try:
+                current = self.stores.executions.get(live.workspace_id, live.execution_id)
+                if current.status in TERMINAL_STATUSES:
+                    live.settled.set()
+                    return
+                result = action()
+            except _Parked as parked:
+                self._park(live, parked.when)
+                return
+            except _Closing:
+                return
+            except StatesError as exc:
+                logger.warning("execution could not continue", extra={"execution_id": live.execution_id})
+                self._fail(live, exc.error, exc.cause)
+                return
+            except Exception as exc:  # a bug must not leave the execution silently running
+                logger.exception("local engine job failed", extra={"execution_id": live.execution_id})
+                self._fail(live, "Engine.InternalError", f"{type(exc).__name__}: {exc}")
+                return
+            self._settle(live, result)
+
+    def _park(self, live: _Live, when: float) -> None:
+        self._update(live, "waiting" if live.runtime.tokens(live.arn) else "running")
+        delay = max(when - self._inner_clock.now(), 0.0)
+        timer = threading.Timer(delay, lambda: self._submit(live, lambda: live.runtime.run(live.arn)))
+        timer.daemon = True
+        live.timer = timer
+        live.settled.set()
+        if not self._closing.is_set():
+            timer.start()
+
+    def _settle(self, live: _Live, result: ExecutionResult) -> None:
+        status = _STATUSES.get(result.status, "failed")
+        if status == "running":
+            waiting = bool(live.runtime.tokens(live.arn))
+            self._update(live, "waiting" if waiting else "running")
+            live.settled.set()
+            return
+        live.recorder.finish(result.status, result.output)
+        error: dict[str, JsonValue] | None = (
+            None if status == "succeeded" else {"error": result.error, "cause": result.cause}
+        )
+        self._update(live, status, output=result.output if status == "succeeded" else None, error=error)
+        live.settled.set()
+
+    def _fail(self, live: _Live, error: str | None, cause: str | None) -> None:
+        live.recorder.finish("FAILED", None)
+        self._update(live, "failed", error={"error": error, "cause": cause})
+        live.settled.set()
+
+    def _update(
+        self,
+        live: _Live,
+        status: ExecutionStatus,
+        *,
+        output: JsonValue = None,
+        error: dict[str, JsonValue] | None = None,
+    ) -> ExecutionRecord:
+        executions = self.stores.executions
+        current = executions.get(live.workspace_id, live.execution_id)
+        if current.status in TERMINAL_STATUSES and (
+            status not in TERMINAL_STATUSES or status == current.status
+        ):
+            return current  # stopped meanwhile: a late "still running" must not revive it
+        end = self._now() if status in TERMINAL_STATUSES else None
+        metrics = ExecutionMetrics(
+            duration_ms=int((end - current.start_time).total_seconds() * 1000) if end else None,
+            nodes_executed=live.recorder.node_count(),
+        )
+        try:
+            return executions.update_status(
+                live.workspace_id,
+                live.execution_id,
+                status,
+                end_time=end,
+                output=output,
+                error_details=error,
+                metrics=metrics,
+                expected_status=current.status,
+            )
+        except ConflictError:  # changed between read and write (a stop): the other writer wins
+            return executions.get(live.workspace_id, live.execution_id)
+
+    def wait(self, workspace_id: str, execution_id: str, timeout_seconds: float) -> ExecutionRecord:
+        """The execution once it ended, paused or parked on a long wait, or after `timeout_seconds`."""
+        with self._lock:
+            live = self._live.get((workspace_id, execution_id))
+        if live is not None:
+            live.settled.wait(timeout_seconds)
+        return self.describe(workspace_id, execution_id)
+
+    def describe(self, workspace_id: str, execution_id: str) -> ExecutionRecord:
+        """The stored execution record."""
+        return self.stores.executions.get(workspace_id, execution_id)
+
+    def history(self, workspace_id: str, execution_id: str) -> list[HistoryEvent]:
+        """Every recorded history event, oldest first."""
+        self.describe(workspace_id, execution_id)
+        events: list[HistoryEvent] = []
+        cursor: str | None = None
+        while True:
+            page = self.stores.executions.get_history(
+                workspace_id, execution_id, limit=MAX_LIMIT, cursor=cursor
+            )
+            events += page.items
+            if page.next_cursor is None:
+                return events
+            cursor = page.next_cursor
+
+    def stop(
+        self, workspace_id: str, execution_id: str, *, error: str | None = None, cause: str | None = None
+    ) -> ExecutionRecord:
+        """Abort the execution (it is checkpointed as ABORTED); a finished one is returned as it is."""
+        record = self.describe(workspace_id, execution_id)
+        if record.status in TERMINAL_STATUSES:
+            return record
+        live = self._live_for(workspace_id, execution_id)
+        if live.timer is not None:
+            live.timer.cancel()
+        try:
+            result = live.runtime.stop(live.arn, error=error, cause=cause)
+        except StatesError:  # queued, never checkpointed: the job will see the record and skip
+            live.recorder.finish("ABORTED", None)
+            return self._update(live, "cancelled", error={"error": error, "cause": cause})
+        self._settle(live, result)
+        return self.describe(workspace_id, execution_id)
+
+    def redrive(self, workspace_id: str, execution_id: str) -> ExecutionRecord:
+        """Continue a failed, timed-out or cancelled execution from the step that did not finish."""
+        record = self.describe(workspace_id, execution_id)
+        if record.status not in _REDRIVABLE:
+            raise ExecutionNotRedrivable(execution_id, record.status)
+        live = self._live_for(workspace_id, execution_id)
+        if not self.checkpoints.has_checkpoint(live.arn):
+            raise ExecutionNotRedrivable(execution_id, f"{record.status} before its first step")
+        self.stores.executions.update_status(
+            workspace_id, execution_id, "running", expected_status=record.status
+        )
+        self._submit(live, lambda: live.runtime.redrive(live.arn, wait=True))
+        return self.describe(workspace_id, execution_id)
+
+    # ---- paused steps --------------------------------------------------------------------------
+
+    def pending_tasks(self, workspace_id: str, execution_id: str) -> list[PendingTask]:
+        """Paused steps waiting for an answer, with the node each belongs to."""
+        record = self.describe(workspace_id, execution_id)
+        if record.status in TERMINAL_STATUSES:
+            return []
+        live = self._live_for(workspace_id, execution_id)
+        try:
+            tokens = set(live.runtime.tokens(live.arn))
+        except StatesError:
+            return []
+        found: list[PendingTask] = []
+        page = self.stores.executions.list_node_results(workspace_id, execution_id)
+        for result in page.items:
+            task = result.input if isinstance(result.input, dict) else {}
+            token = task.get("task_token")
+            if result.status == "running" and isinstance(token, str) and token in tokens:
+                config = task.get("config")
+                found.append(
+                    PendingTask(
+                        execution_id=execution_id,
+                        node_id=result.node_id,
+                        node_type=str(task.get("node_type", "")),
+                        task_token=token,
+                        config=config if isinstance(config, dict) else {},
+                    )
+                )
+        return found
+
+    def _holder(self, workspace_id: str, task_token: str) -> _Live:
+        with self._lock:
+            candidates = [live for (ws, _), live in self._live.items() if ws == workspace_id]
+        for live in candidates:
+            try:
+                if task_token in live.runtime.tokens(live.arn):
+                    return live
+            except StatesError:
+                continue
+        raise TaskNotFound(task_token)
+
+    def send_task_success(self, workspace_id: str, task_token: str, output: JsonValue) -> None:
+        """Answer a paused step; the execution continues in the worker pool."""
+        live = self._holder(workspace_id, task_token)
+        self._update(live, "running")
+        self._submit(live, lambda: live.runtime.send_task_success(task_token, output, wait=True))
+
+    def send_task_failure(self, workspace_id: str, task_token: str, *, error: str, cause: str = "") -> None:
+        """Fail a paused step; its Retry/Catch decide what happens next."""
+        live = self._holder(workspace_id, task_token)
+        self._update(live, "running")
+        self._submit(live, lambda: live.runtime.send_task_failure(task_token, error, cause, wait=True))
+
+    def send_task_heartbeat(self, workspace_id: str, task_token: str) -> None:
+        """Restart a paused step's heartbeat timeout."""
+        live = self._holder(workspace_id, task_token)
+        live.runtime.send_task_heartbeat(task_token)
+
+    # ---- durability ----------------------------------------------------------------------------
+
+    def resume_running(self) -> int:
+        """Continue executions a previous process left running; mark unstarted ones failed. Returns how many resumed."""
+        running = self.checkpoints.running()
+        resumed = 0
+        for entry in self.checkpoints.entries():
+            try:
+                record = self.describe(entry.workspace_id, entry.execution_id)
+            except NotFoundError:
+                continue
+            if record.status in TERMINAL_STATUSES:
+                continue
+            live = self._live_for(entry.workspace_id, entry.execution_id)
+            if entry.execution_arn in running:
+                self._submit(live, lambda live=live: live.runtime.resume(live.arn, wait=True))  # type: ignore[misc]
+                resumed += 1
+            elif not self.checkpoints.has_checkpoint(entry.execution_arn):
+                self._fail(live, "Engine.Lost", "the studio stopped before the execution's first step")
+        return resumed
+
+    def close(self) -> None:
+        """Stop: no new steps; executions stay checkpointed where they are."""
+        self._closing.set()
+        with self._lock:
+            lives = list(self._live.values())
+        for live in lives:
+            if live.timer is not None:
+                live.timer.cancel()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self.checkpoints.close()

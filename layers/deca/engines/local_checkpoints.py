@@ -1,0 +1,92 @@
+"""Where the local engine keeps its executions durable: runtime checkpoints plus an index of their owners.
+
+The runtime's checkpoint store knows executions by ARN only; the index maps each ARN to the workspace
+and execution id it belongs to, so a restarted studio can resume them into the right records.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from statemachines.runtime import CheckpointStore, MemoryCheckpointStore, SqliteCheckpointStore
+
+__all__ = ["CheckpointEntry", "LocalCheckpoints"]
+
+
+@dataclass(frozen=True)
+class CheckpointEntry:
+    """Who an execution ARN belongs to."""
+
+    execution_arn: str
+    workspace_id: str
+    execution_id: str
+
+
+class LocalCheckpoints:
+    """Runtime checkpoints and the ARN index, in memory or in one SQLite file."""
+
+    def __init__(self, store: CheckpointStore, index_path: Path | None = None) -> None:
+        self.store = store
+        self._lock = threading.Lock()
+        self._memory: dict[str, CheckpointEntry] = {}
+        self._db: sqlite3.Connection | None = None
+        if index_path is not None:
+            self._db = sqlite3.connect(str(index_path), check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS engine_executions (arn TEXT PRIMARY KEY, "
+                "workspace_id TEXT NOT NULL, execution_id TEXT NOT NULL)"
+            )
+
+    @classmethod
+    def in_memory(cls) -> LocalCheckpoints:
+        """Checkpoints that live as long as the process (tests, throwaway runs)."""
+        return cls(MemoryCheckpointStore())
+
+    @classmethod
+    def at(cls, path: Path) -> LocalCheckpoints:
+        """Durable checkpoints in the SQLite file `path` (created if missing)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return cls(SqliteCheckpointStore(path), index_path=path)
+
+    def register(self, entry: CheckpointEntry) -> None:
+        """Remember who an execution ARN belongs to (before it first runs)."""
+        with self._lock:
+            if self._db is None:
+                self._memory[entry.execution_arn] = entry
+                return
+            self._db.execute(
+                "INSERT OR REPLACE INTO engine_executions (arn, workspace_id, execution_id) VALUES (?, ?, ?)",
+                (entry.execution_arn, entry.workspace_id, entry.execution_id),
+            )
+
+    def entries(self) -> list[CheckpointEntry]:
+        """Every registered execution."""
+        with self._lock:
+            if self._db is None:
+                return list(self._memory.values())
+            rows = self._db.execute(
+                "SELECT arn, workspace_id, execution_id FROM engine_executions"
+            ).fetchall()
+        return [CheckpointEntry(arn, ws, eid) for arn, ws, eid in rows]
+
+    def has_checkpoint(self, execution_arn: str) -> bool:
+        """Whether the runtime saved the execution at least once."""
+        return self.store.load(execution_arn) is not None
+
+    def running(self) -> set[str]:
+        """ARNs the runtime saved as RUNNING (including paused ones)."""
+        return set(self.store.running())
+
+    def close(self) -> None:
+        """Close the files."""
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+        close = getattr(self.store, "close", None)
+        if callable(close):
+            close()

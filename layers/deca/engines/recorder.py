@@ -1,0 +1,168 @@
+"""A runtime listener that writes an execution's history and per-node results into the stores as it runs.
+
+State names are node ids (the compiler keeps them), so a state event of a known node id opens, updates
+or closes that node's `NodeResult`. Task events carry the resolved node task (its input) and the
+handler's output; the outputs of Pass-like nodes are taken from the execution's final output, which
+maps node ids to outputs.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from pydantic import JsonValue
+
+from deca.stores.base import ExecutionRepository
+from deca.stores.models import HistoryEvent, NodeResult, NodeStatus
+
+__all__ = ["ExecutionRecorder"]
+
+_TASK_SCHEDULED = ("TaskScheduled", "LambdaFunctionScheduled")
+_TASK_SUCCEEDED = ("TaskSucceeded", "LambdaFunctionSucceeded")
+_TASK_FAILED = ("TaskFailed", "LambdaFunctionFailed", "TaskTimedOut", "LambdaFunctionTimedOut")
+
+
+def _parse(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _json(value: Any) -> Any:
+    """A JSON-safe copy (the runtime's details may hold non-JSON leaves such as floats of timestamps)."""
+    return json.loads(json.dumps(value, default=str))
+
+
+class ExecutionRecorder:
+    """Listener for one execution: history events and node results go to `executions` as they happen."""
+
+    def __init__(
+        self,
+        executions: ExecutionRepository,
+        workspace_id: str,
+        execution_id: str,
+        node_types: dict[str, str],
+        now: Callable[[], datetime],
+    ) -> None:
+        self._executions = executions
+        self._ws = workspace_id
+        self._id = execution_id
+        self._types = node_types
+        self._now = now
+        self._lock = threading.Lock()
+        self._open: dict[str, NodeResult] = {}
+        self._attempts: dict[str, int] = {}
+        self._current: str | None = None
+        for stored in self._stored_results():  # a resumed execution continues its numbering
+            self._attempts[stored.node_id] = max(self._attempts.get(stored.node_id, 0), stored.attempt)
+            if stored.status == "running":
+                self._open[stored.node_id] = stored
+                self._current = stored.node_id
+
+    def _stored_results(self) -> list[NodeResult]:
+        results: list[NodeResult] = []
+        cursor: str | None = None
+        while True:
+            page = self._executions.list_node_results(self._ws, self._id, cursor=cursor)
+            results += page.items
+            if page.next_cursor is None:
+                return results
+            cursor = page.next_cursor
+
+    def __call__(self, event_type: str, details: dict[str, Any]) -> None:
+        """Receive one history event of the execution."""
+        with self._lock:
+            safe = _json(details)
+            self._executions.append_history(
+                self._ws,
+                HistoryEvent(
+                    workspace_id=self._ws,
+                    execution_id=self._id,
+                    type=event_type,
+                    timestamp=self._now(),
+                    details=safe if isinstance(safe, dict) else {},
+                ),
+            )
+            self._on_node_event(event_type, safe if isinstance(safe, dict) else {})
+
+    def _on_node_event(self, event_type: str, details: dict[str, Any]) -> None:
+        name = details.get("name")
+        if event_type.endswith("StateEntered") and name in self._types:
+            self._enter(str(name), _parse(details.get("input")))
+        elif event_type in _TASK_SCHEDULED and self._current in self._open:
+            self._task_scheduled(self._current, details)
+        elif event_type in _TASK_SUCCEEDED and self._current in self._open:
+            result = _parse(details.get("output"))
+            if isinstance(result, dict) and "Payload" in result:
+                result = result["Payload"]
+            self._put(self._open[self._current].model_copy(update={"output": result}))
+        elif event_type in _TASK_FAILED and self._current in self._open:
+            error = {"error": details.get("error"), "cause": _parse(details.get("cause"))}
+            self._put(self._open[self._current].model_copy(update={"error": error}))
+        elif event_type.endswith("StateExited") and name in self._open:
+            self._close(str(name), "succeeded")
+
+    def _enter(self, node_id: str, state_input: Any) -> None:
+        attempt = self._attempts.get(node_id, 0) + 1
+        self._attempts[node_id] = attempt
+        self._current = node_id
+        self._put(
+            NodeResult(
+                workspace_id=self._ws,
+                execution_id=self._id,
+                node_id=node_id,
+                attempt=attempt,
+                status="running",
+                input=state_input,
+                started_at=self._now(),
+            )
+        )
+
+    def _task_scheduled(self, node_id: str, details: dict[str, Any]) -> None:
+        parameters = _parse(details.get("parameters", details.get("input")))
+        payload = parameters.get("Payload", parameters) if isinstance(parameters, dict) else parameters
+        self._put(self._open[node_id].model_copy(update={"input": payload}))
+
+    def _put(self, result: NodeResult) -> None:
+        stored = self._executions.put_node_result(self._ws, result)
+        if stored.status == "running":
+            self._open[stored.node_id] = stored
+        else:
+            self._open.pop(stored.node_id, None)
+
+    def _close(self, node_id: str, status: NodeStatus, output: JsonValue = None) -> None:
+        result = self._open[node_id]
+        ended = self._now()
+        update: dict[str, Any] = {
+            "status": "failed" if status == "succeeded" and result.error else status,
+            "ended_at": ended,
+            "duration_ms": max(int((ended - result.started_at).total_seconds() * 1000), 0),
+        }
+        if output is not None:
+            update["output"] = output
+        self._put(result.model_copy(update=update))
+
+    def finish(self, status: str, output: Any) -> None:
+        """Close the execution: fill node outputs from the final output; nodes still open failed or stopped."""
+        with self._lock:
+            closing: NodeStatus = {"ABORTED": "cancelled", "TIMED_OUT": "timed_out"}.get(status, "failed")  # type: ignore[assignment]
+            for node_id in list(self._open):
+                self._close(node_id, closing)
+            if status != "SUCCEEDED" or not isinstance(output, dict):
+                return
+            for stored in self._stored_results():
+                value = output.get(stored.node_id)
+                if stored.output is None and value is not None and stored.status == "succeeded":
+                    self._executions.put_node_result(self._ws, stored.model_copy(update={"output": value}))
+
+    def node_count(self) -> int:
+        """How many node attempts ran."""
+        with self._lock:
+            return sum(self._attempts.values())
