@@ -38,13 +38,22 @@ class GuardedTransport(httpx.BaseTransport):
         address = self.policy.resolve(host, port)
         pinned = str(address)
         literal = parse_ip_literal(host)
-        if literal is None or str(literal) != host:
-            request.url = url.copy_with(host=pinned)
-            if url.scheme == "https":
-                # TLS must still name (SNI) and verify the certificate of the host the caller asked for.
-                request.extensions = {**request.extensions, "sni_hostname": host}
-        request.headers.setdefault("Host", url.netloc.decode("ascii"))
-        return self._inner.handle_request(request)
+        if literal is not None and str(literal) == host:
+            return self._inner.handle_request(request)
+        # Send a copy aimed at the checked address; the caller's request (and so `response.url`,
+        # redirects and relative links) keeps the host name, and `Host` was set from it.
+        extensions = dict(request.extensions)
+        if url.scheme == "https":
+            # TLS must still name (SNI) and verify the certificate of the host the caller asked for.
+            extensions["sni_hostname"] = host
+        pinned_request = httpx.Request(
+            request.method,
+            url.copy_with(host=pinned),
+            headers=request.headers,
+            stream=request.stream,
+            extensions=extensions,
+        )
+        return self._inner.handle_request(pinned_request)
 
     def close(self) -> None:
         """Close the wrapped transport."""

@@ -38,10 +38,11 @@ def make_context(sleeps: list[float]) -> MakeContext:
         workspace: str = WORKSPACE,
         **services: Any,
     ) -> NodeContext:
+        clock = FakeClock()  # the stores judge idempotency expiry by the same clock
         return NodeContext(
             workspace_id=workspace,
-            stores=fake_stores(),
-            clock=FakeClock(),
+            stores=fake_stores(clock),
+            clock=clock,
             secrets=StaticSecrets(
                 {(workspace, cid): dict(fields) for cid, fields in (secrets or {}).items()}
             ),

@@ -136,6 +136,7 @@ def test_host_is_resolved_once_and_the_checked_address_is_used(server: FakeHttpS
     assert response.status_code == 200
     assert resolver.calls == ["api.rebind.test"]
     assert server.requests[-1].headers["host"] == f"api.rebind.test:{port}"
+    assert response.url.host == "api.rebind.test"
 
 
 def test_tls_request_keeps_the_host_name_for_sni_and_host_header() -> None:
