@@ -9,7 +9,14 @@ import pytest
 from moto import mock_aws
 
 from statemachines.compiler import compile_checked, dumps_asl, validate_document
-from tests.statemachines.compiler.conftest import GOLDEN_DIR, example_paths, golden_flow_paths, load
+from tests.statemachines.compiler.conftest import (
+    EXAMPLES_DIR,
+    GOLDEN_DIR,
+    REPO_ROOT,
+    example_paths,
+    golden_flow_paths,
+    load,
+)
 
 EXAMPLES = example_paths()
 GOLDEN_FLOWS = golden_flow_paths()
@@ -72,3 +79,10 @@ def test_compiled_asl_passes_the_runtime_validator(path: Path) -> None:
     if validate is None:
         pytest.skip("statemachines.runtime.validate_definition is not available")
     validate(compile_checked(validate_document(load(path))))
+
+
+def test_seed_example_is_byte_identical_to_the_shared_seed_document() -> None:
+    shared = REPO_ROOT.parent / "shared" / "checks" / "data" / "seed-onboarding.json"
+    if not shared.exists():
+        pytest.skip("the shared seed document is not next to this checkout")
+    assert (EXAMPLES_DIR / "customer-onboarding.json").read_bytes() == shared.read_bytes()
