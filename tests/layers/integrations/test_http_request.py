@@ -49,6 +49,12 @@ class Api:
             {"X-Trace": "abc"},
         )
 
+    def token(self, request: FakeRequest, _m: Any) -> FakeResponse:
+        form = dict(pair.split("=", 1) for pair in request.body.decode().split("&"))
+        if form.get("grant_type") == "refresh_token" and form.get("refresh_token") == "r-1":
+            return FakeResponse(200, {"access_token": "fresh-1", "token_type": "Bearer", "expires_in": 3600})
+        return FakeResponse(400, {"error": "invalid_grant"})
+
     def slow(self, _r: FakeRequest, _m: Any) -> FakeResponse:
         self.release.wait(timeout=5)
         return FakeResponse(200, "late")
@@ -88,6 +94,7 @@ def server(api: Api) -> Iterator[FakeHttpServer]:
     fake.route("GET", "/pages", api.pages)
     fake.route("GET", "/offset", api.offset)
     fake.route("GET", "/linked", api.linked)
+    fake.route("POST", "/token", api.token)
     fake.route(
         "GET", "/binary", lambda _r, _m: FakeResponse(200, b"\x00\x01\xff", {"Content-Type": "image/png"})
     )
@@ -138,6 +145,19 @@ def test_auth_comes_from_the_credential(
 ) -> None:
     out = _run(make_context, {"url": f"{server.base_url}/echo", "auth": auth})
     assert out["body"]["authorization"] == expected
+
+
+def test_oauth2_refresh_token_is_exchanged_first(server: FakeHttpServer, make_context: MakeContext) -> None:
+    fields = {
+        "refresh_token": "r-1",
+        "client_id": "c",
+        "client_secret": "s",
+        "token_url": f"{server.base_url}/token",
+    }
+    ctx = make_context(secrets={"oauth": fields})
+    config = {"url": f"{server.base_url}/echo", "auth": {"type": "oauth2", "credential_id": "oauth"}}
+    out = run_node(node_task("http_request", config), ctx)
+    assert out["body"]["authorization"] == "Bearer fresh-1"
 
 
 def test_api_key_in_query(server: FakeHttpServer, make_context: MakeContext) -> None:
