@@ -352,7 +352,7 @@ class LocalEngine:
             return current  # stopped meanwhile: a late "still running" must not revive it
         end = self._now() if status in TERMINAL_STATUSES else None
         metrics = ExecutionMetrics(
-            duration_ms=int((end - current.start_time).total_seconds() * 1000) if end else None,
+            duration_ms=max(int((end - current.start_time).total_seconds() * 1000), 0) if end else None,
             nodes_executed=live.recorder.node_count(),
         )
         try:

@@ -1,0 +1,121 @@
+"""The local engine's executions survive a restart; failed ones are redriven from the failed node."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from deca.engines.local import LocalEngine
+from deca.engines.local_checkpoints import CheckpointEntry, LocalCheckpoints
+from deca.local.node_tasks import node_task_registry
+from deca.stores import Stores
+from deca.stores.models import ExecutionRecord
+from statemachines.runtime import FakeClock, TaskRegistry
+from tests.layers.engines.conftest import WORKSPACE, store_flow
+
+TIMEOUT = 10.0
+
+FETCH_FLOW: dict[str, Any] = {
+    "id": "fetch",
+    "name": "Fetch",
+    "nodes": [
+        {"id": "first", "type": "set", "config": {"values": {"step": 1}}},
+        {
+            "id": "call",
+            "type": "http_request",
+            "config": {"url": "https://api.example.test/x", "method": "GET"},
+        },
+    ],
+    "connections": [{"from": "first", "to": "call"}],
+}
+
+
+class FlakyUpstream(Exception):
+    """The fake service's error (not retried by the compiled flow)."""
+
+
+def _flaky_tasks(calls: list[int]) -> TaskRegistry:
+    registry = node_task_registry()
+
+    def handler(event: dict[str, Any]) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            raise FlakyUpstream("first call fails")
+        return {"status": 200, "body": {"ok": True}, "headers": {}}
+
+    registry.register_lambda("deca-node-http_request", handler)
+    return registry
+
+
+def test_redrive_reruns_only_the_failed_node(stores: Stores) -> None:
+    # Given an execution whose second node failed once
+    store_flow(stores, FETCH_FLOW)
+    calls: list[int] = []
+    engine = LocalEngine(
+        stores, clock=FakeClock(), park_after_seconds=None, tasks=lambda _ws: _flaky_tasks(calls)
+    )
+    execution_id = engine.start(WORKSPACE, "fetch", 1, {})
+    failed = engine.wait(WORKSPACE, execution_id, TIMEOUT)
+
+    # When it is redriven
+    engine.redrive(WORKSPACE, execution_id)
+    record = engine.wait(WORKSPACE, execution_id, TIMEOUT)
+    engine.close()
+
+    # Then it succeeds, the first node ran once and the failed one twice
+    results = stores.executions.list_node_results(WORKSPACE, execution_id).items
+    assert failed.status == "failed"
+    assert record.status == "succeeded"
+    assert sorted((r.node_id, r.attempt, r.status) for r in results) == [
+        ("call", 1, "failed"),
+        ("call", 2, "succeeded"),
+        ("first", 1, "succeeded"),
+    ]
+
+
+def test_paused_execution_resumes_after_a_restart(stores: Stores, tmp_path: Path) -> None:
+    # Given an execution paused on an approval when the studio stops
+    path = tmp_path / "engine.db"
+    first = LocalEngine(
+        stores, checkpoints=LocalCheckpoints.at(path), clock=FakeClock(), park_after_seconds=60
+    )
+    execution_id = first.start(WORKSPACE, "approval", 1, {})
+    first.wait(WORKSPACE, execution_id, TIMEOUT)
+    first.close()
+
+    # When a new engine starts on the same files and the step is approved
+    second = LocalEngine(
+        stores, checkpoints=LocalCheckpoints.at(path), clock=FakeClock(), park_after_seconds=60
+    )
+    resumed = second.resume_running()
+    second.wait(WORKSPACE, execution_id, TIMEOUT)
+    [task] = second.pending_tasks(WORKSPACE, execution_id)
+    second.send_task_success(WORKSPACE, task.task_token, {"approved": True})
+    record = second.wait(WORKSPACE, execution_id, TIMEOUT)
+    second.close()
+
+    # Then the execution finishes
+    assert resumed == 1
+    assert record.status == "succeeded"
+
+
+def test_execution_lost_before_its_first_step_is_marked_failed(stores: Stores, tmp_path: Path) -> None:
+    # Given a recorded execution that never reached a checkpoint (the process died first)
+    path = tmp_path / "engine.db"
+    checkpoints = LocalCheckpoints.at(path)
+    stores.executions.create(
+        WORKSPACE,
+        ExecutionRecord(workspace_id=WORKSPACE, execution_id="e1", flow_id="greeting", flow_version=1),
+    )
+    checkpoints.register(CheckpointEntry("arn:aws:states:x:1:execution:m:e1", WORKSPACE, "e1"))
+    checkpoints.close()
+
+    # When the engine starts
+    engine = LocalEngine(stores, checkpoints=LocalCheckpoints.at(path), clock=FakeClock())
+    engine.resume_running()
+    engine.close()
+
+    # Then the execution is visibly failed
+    record = stores.executions.get(WORKSPACE, "e1")
+    assert record.status == "failed"
+    assert record.error_details is not None and record.error_details["error"] == "Engine.Lost"
