@@ -1,11 +1,14 @@
 """`AnthropicClient`: the LlmClient on the official `anthropic` SDK (Messages API, tool use, streaming).
 
-A structured answer is asked for in the system prompt and parsed from the text (validation happens in
-the loop either way); retries are left to the flow (`max_retries=0`).
+A structured answer uses the API's `output_config.format` (JSON Schema) when the installed SDK has it,
+else it is asked for in the system prompt; the loop parses and validates the text either way. The
+sampling temperature is sent only to SDKs that still accept it. Retries are left to the flow
+(`max_retries=0`).
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -47,9 +50,11 @@ def anthropic_messages(request: LlmRequest) -> list[dict[str, Any]]:
     return out
 
 
-def _system(request: LlmRequest) -> str | None:
+def _system(request: LlmRequest, *, native_format: bool) -> str | None:
     parts = [request.system] if request.system else []
-    if request.output_schema is not None:
+    if native_format:
+        pass  # the schema travels in output_config
+    elif request.output_schema is not None:
         parts.append(
             "Answer with one JSON value only, no prose and no code fence, matching this JSON Schema:\n"
             + json.dumps(request.output_schema)
@@ -59,16 +64,21 @@ def _system(request: LlmRequest) -> str | None:
     return "\n\n".join(parts) if parts else None
 
 
-def _params(request: LlmRequest) -> dict[str, Any]:
+def _params(request: LlmRequest, accepted: frozenset[str]) -> dict[str, Any]:
+    """Messages API arguments; features the installed SDK does not accept are left out or emulated."""
     params: dict[str, Any] = {
         "model": request.model,
         "messages": anthropic_messages(request),
         "max_tokens": request.max_tokens or DEFAULT_MAX_TOKENS,
     }
-    system = _system(request)
+    schema = request.output_schema or ({"type": "object"} if request.json_mode else None)
+    native_format = schema is not None and "output_config" in accepted
+    if native_format:
+        params["output_config"] = {"format": {"type": "json_schema", "schema": schema}}
+    system = _system(request, native_format=native_format)
     if system:
         params["system"] = system
-    if request.temperature is not None:
+    if request.temperature is not None and "temperature" in accepted:
         params["temperature"] = min(request.temperature, 1.0)  # Anthropic's range is 0..1
     if request.tools:
         params["tools"] = [
@@ -96,6 +106,8 @@ class AnthropicClient:
         self._sdk = anthropic.Anthropic(
             api_key=api_key, base_url=base_url, http_client=http_client, timeout=timeout, max_retries=0
         )
+        # SDK generations differ (newer ones have output_config and no temperature): send what this one takes.
+        self._accepted = frozenset(inspect.signature(self._sdk.messages.create).parameters)
 
     def _call(self, **params: Any) -> Any:
         import anthropic
@@ -107,7 +119,7 @@ class AnthropicClient:
 
     def complete(self, request: LlmRequest) -> LlmResponse:
         """One message; text blocks joined, tool_use blocks as tool calls."""
-        message = self._call(**_params(request))
+        message = self._call(**_params(request, self._accepted))
         text, calls = [], []
         for block in message.content:
             if block.type == "text":
@@ -127,7 +139,7 @@ class AnthropicClient:
         """The message streamed (SSE events): text deltas, whole tool calls, usage, then `done`."""
         import anthropic
 
-        events = self._call(**_params(request), stream=True)
+        events = self._call(**_params(request, self._accepted), stream=True)
         tools: dict[int, dict[str, str]] = {}
         model, finish = request.model, None
         try:

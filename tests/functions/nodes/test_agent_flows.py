@@ -148,3 +148,27 @@ def test_rate_limit_then_success_continues_normally(llm: FakeLlmServer) -> None:
 
     assert result["status"] == "SUCCEEDED"
     assert result["output"]["done"] == {"summary": "Short."}
+
+
+def test_example_runs_on_anthropic_with_the_same_tools(
+    llm: FakeLlmServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Given the example switched to Anthropic, whose SDK environment points at the fake
+    document = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    document["nodes"][0]["config"].update(provider="anthropic", model="claude-haiku-4-5")
+    flow = tmp_path / "anthropic-flow.json"
+    flow.write_text(json.dumps(document), encoding="utf-8")
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-local")
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", llm.base_url)
+    _script_refund_conversation(llm)
+
+    # When it runs
+    code = main(["run", str(flow), "--json", "--input", json.dumps(_flow_input(llm))])
+
+    # Then the Messages API carried the tool results and the structured answer came back
+    result = json.loads(capsys.readouterr().out)
+    assert (code, result["status"]) == (0, "SUCCEEDED"), result.get("cause")
+    assert result["nodes"]["assistant"]["output"]["data"] == ANSWER
+    last = llm.chat_requests()[-1].body["messages"]
+    assert last[-1]["content"][0]["type"] == "tool_result"
+    assert all(r.path == "/v1/messages" for r in llm.chat_requests())

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from redis import Redis
 
 from deca import wiring
 from deca.crypto import credential_context
@@ -18,6 +19,7 @@ from functions.nodes import agent as agent_handler
 from functions.nodes import deca_chatbot as chatbot_handler
 from functions.nodes import openai as openai_handler
 from tests.fakes.llm_server import FakeLlmServer, Reply, llm_server
+from tests.fakes.redis_server import redis_binary, redis_server
 
 WS = "ws-lambda"
 _FACTORIES = [
@@ -159,3 +161,27 @@ def test_http_tools_pass_the_ssrf_guard_in_deployed_wiring(llm: FakeLlmServer, l
         agent_handler.lambda_handler(_event("agent", config), lambda_context)
 
     assert all(r.path != "/internal" for r in llm.requests)
+
+
+@pytest.mark.skipif(redis_binary() is None, reason="redis-server is not installed")
+def test_session_memory_is_cached_in_redis_when_configured(
+    llm: FakeLlmServer, lambda_context: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    with redis_server(tmp_path) as port:
+        monkeypatch.setenv("DECA_CACHE_URL", f"redis://127.0.0.1:{port}/0")
+        wiring.cache.cache_clear()
+        wiring.conversations.cache_clear()
+        llm.queue(Reply(text="noted"))
+        config = {
+            "provider": "openai",
+            "model": "gpt-4o-mini",
+            "credential_id": "openai-prod",
+            "session_id": "s-redis",
+            "prompt": "Remember me",
+        }
+
+        agent_handler.lambda_handler(_event("agent", config), lambda_context)
+
+        assert Redis(host="127.0.0.1", port=port).exists(f"deca:conversation:{WS}:s-redis") == 1
+        wiring.cache.cache_clear()
+        wiring.conversations.cache_clear()

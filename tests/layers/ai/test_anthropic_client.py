@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from deca.ai.anthropic_client import AnthropicClient
+from deca.ai.anthropic_client import AnthropicClient, _params
 from deca.ai.client import collect_stream
 from deca.ai.errors import ProviderAuthError, ProviderError, ProviderRateLimited
 from deca.ai.models import LlmRequest, Message, ToolCall, ToolSpec
@@ -77,13 +77,43 @@ def test_several_tool_results_share_one_user_turn(llm: FakeLlmServer) -> None:
     assert [b["tool_use_id"] for b in sent[2]["content"]] == ["t1", "t2"]
 
 
-def test_output_schema_is_asked_for_in_the_system_prompt(llm: FakeLlmServer) -> None:
+def test_output_schema_is_sent_as_the_output_format(llm: FakeLlmServer) -> None:
     llm.queue(Reply(text="{}"))
+    schema = {"type": "object", "properties": {"a": {"type": "string"}}}
 
-    _client(llm).complete(_request(system="Analyst", output_schema={"type": "object"}))
+    _client(llm).complete(_request(system="Analyst", output_schema=schema))
 
-    system = llm.chat_requests()[0].body["system"]
-    assert system.startswith("Analyst") and '{"type": "object"}' in system
+    body = llm.chat_requests()[0].body
+    assert body["output_config"] == {"format": {"type": "json_schema", "schema": schema}}
+    assert body["system"] == "Analyst"
+
+
+def test_sdk_without_output_format_gets_the_schema_in_the_system_prompt() -> None:
+    request = LlmRequest.model_validate(
+        {
+            "model": "m",
+            "messages": [{"role": "user", "content": "x"}],
+            "system": "Analyst",
+            "output_schema": {"type": "object"},
+            "temperature": 1.5,
+        }
+    )
+
+    params = _params(request, frozenset({"model", "messages", "max_tokens", "system", "temperature"}))
+
+    assert params["system"].startswith("Analyst") and '{"type": "object"}' in params["system"]
+    assert "output_config" not in params
+    assert params["temperature"] == 1.0
+
+
+def test_temperature_is_left_out_when_the_sdk_has_none(llm: FakeLlmServer) -> None:
+    llm.queue(Reply(text="ok"))
+    client = _client(llm)
+
+    client.complete(_request(temperature=0.2))
+
+    sent = "temperature" in llm.chat_requests()[0].body
+    assert sent == ("temperature" in client._accepted)
 
 
 def test_stream_yields_text_tool_calls_and_counts_tokens_once(llm: FakeLlmServer) -> None:
