@@ -192,11 +192,9 @@ class FlowGraph:
             self.out_edges[conn.source].append(edge)
             self.in_edges[conn.target].append(edge)
 
-    def _problem(self, node_id: str | None, position: str, message: str) -> None:
-        where = self.where(node_id, position) if node_id is not None and position else position or None
-        if node_id is not None and not position:
-            where = self.where(node_id)
-        self.problems.append(CompileError(message, node_id=node_id, position=where))
+    def _problem(self, node_id: str, suffix: str, message: str) -> None:
+        """Record a problem of a node at `nodes[i]` or `nodes[i].<suffix>`."""
+        self.problems.append(CompileError(message, node_id=node_id, position=self.where(node_id, suffix)))
 
     # --- loops ---------------------------------------------------------------------------------
 
