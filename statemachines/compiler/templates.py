@@ -28,7 +28,6 @@ __all__ = [
     "Template",
     "TemplateSyntaxError",
     "analyse",
-    "contains_template",
     "parse_condition",
     "parse_string",
     "prepare",
@@ -98,11 +97,6 @@ class Template:
             for p in self.parts
         ]
         return " & ".join(pieces)
-
-
-def contains_template(text: str) -> bool:
-    """True when the string has a `{{` (a template, maybe malformed)."""
-    return "{{" in text
 
 
 def _split_simple(text: str) -> list[tuple[str, int, bool]] | None:
