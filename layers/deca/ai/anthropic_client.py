@@ -159,7 +159,7 @@ class AnthropicClient:
                         tools[event.index]["json"] += event.delta.partial_json
                 elif event.type == "content_block_stop" and event.index in tools:
                     call = tools.pop(event.index)
-                    arguments = parse_arguments(call["json"], tool=call["name"])
+                    arguments = parse_arguments(call["json"])
                     yield {
                         "type": "tool_call",
                         "id": call["id"],

@@ -64,7 +64,7 @@ def provider_error(exc: BaseException, provider: str) -> ProviderError:
     return ProviderError(f"{provider} error (HTTP {status}): {detail}", provider=provider, status_code=status)
 
 
-def parse_arguments(raw: str | None, *, tool: str) -> dict[str, Any]:
+def parse_arguments(raw: str | None) -> dict[str, Any]:
     """Tool arguments sent as JSON text; an empty text is no arguments, a non-object is wrapped."""
     if not raw:
         return {}

@@ -104,7 +104,7 @@ class OpenAIChatClient:
             ToolCall(
                 id=c.id,
                 name=c.function.name,
-                arguments=parse_arguments(c.function.arguments, tool=c.function.name),
+                arguments=parse_arguments(c.function.arguments),
             )
             for c in (choice.message.tool_calls or [])
         ]
@@ -154,7 +154,7 @@ class OpenAIChatClient:
         except openai.OpenAIError as exc:
             raise provider_error(exc, self.provider) from exc
         for _, call in sorted(pending.items()):
-            arguments = parse_arguments(call["arguments"], tool=call["name"])
+            arguments = parse_arguments(call["arguments"])
             yield {"type": "tool_call", "id": call["id"], "name": call["name"], "arguments": arguments}
         yield {"type": "done", "model": model, "finish_reason": finish}
 
