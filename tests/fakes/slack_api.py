@@ -36,6 +36,7 @@ class FakeSlack:
     )
     messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     reactions: list[tuple[str, str, str]] = field(default_factory=list)
+    denied_methods: set[str] = field(default_factory=set)  # answered with `missing_scope`
     server: FakeHttpServer = field(default_factory=FakeHttpServer)
     _throttle: list[str] = field(default_factory=list)
     _clock: int = 1_700_000_000
@@ -90,6 +91,8 @@ class FakeSlack:
         return FakeResponse(200, self._call(match.group(1), {k: v[0] for k, v in request.query.items()}))
 
     def _call(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        if method in self.denied_methods:
+            return {"ok": False, "error": "missing_scope", "needed": "links:read"}
         if method == "users.lookupByEmail":
             user = self.users.get(args.get("email", ""))
             return {"ok": True, "user": user} if user else {"ok": False, "error": "users_not_found"}

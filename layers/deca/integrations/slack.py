@@ -93,6 +93,16 @@ def _method(
     return answer
 
 
+def _permalink(api: RestClient, channel: Any, ts: Any) -> str | None:
+    """The message's link, or None: the message is already posted, so failing here would post it twice."""
+    try:
+        link = _method(api, "chat.getPermalink", params={"channel": channel, "message_ts": ts})
+    except IntegrationError:
+        return None
+    permalink = link.get("permalink")
+    return str(permalink) if permalink else None
+
+
 def slack_call(config: SlackConfig, ctx: NodeContext) -> SlackOutput:
     """Run the configured Slack operation and map Slack's answer to the node output."""
     token = require_field(
@@ -143,5 +153,4 @@ def slack_call(config: SlackConfig, ctx: NodeContext) -> SlackOutput:
             body.update(thread_ts=config.thread_ts, username=config.username, icon_emoji=config.icon_emoji)
             answer = _method(api, "chat.postMessage", body=body)
         channel, ts = answer.get("channel"), answer.get("ts")
-        link = _method(api, "chat.getPermalink", params={"channel": channel, "message_ts": ts})
-        return SlackOutput(channel=channel, ts=ts, permalink=link.get("permalink"))
+        return SlackOutput(channel=channel, ts=ts, permalink=_permalink(api, channel, ts))

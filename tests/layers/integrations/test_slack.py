@@ -167,3 +167,17 @@ def test_slack_argument_errors_are_integration_config_errors() -> None:
     from deca.integrations.slack import slack_error
 
     assert isinstance(slack_error("invalid_blocks", "chat.postMessage"), IntegrationConfigError)
+
+
+def test_missing_permalink_does_not_fail_a_posted_message(
+    slack: FakeSlack, make_context: MakeContext
+) -> None:
+    slack.denied_methods.add("chat.getPermalink")
+    out = _run(slack, make_context, {"operation": "send_message", "channel": "#sales", "text": "x"})
+    assert out["permalink"] is None and len(slack.messages["C0SALES"]) == 1
+
+
+def test_missing_scope_is_integration_auth_error(slack: FakeSlack, make_context: MakeContext) -> None:
+    slack.denied_methods.add("users.lookupByEmail")
+    with pytest.raises(IntegrationAuthError, match="missing_scope"):
+        _run(slack, make_context, {"operation": "lookup_user", "email": "ada@example.com"})
