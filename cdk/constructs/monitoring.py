@@ -7,6 +7,7 @@ cannot aggregate with SEARCH.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import aws_cdk as cdk
@@ -141,7 +142,11 @@ class Monitoring(Construct):
                 width=12,
             ),
         )
-        flow_search = f'{{AWS/States,StateMachineArn}} StateMachineArn="*{self.config.flow_prefix}*"'
+        # Unquoted terms match tokens of the ARN (split at non-alphanumerics); quoted ones would need the whole ARN.
+        tokens = " ".join(
+            f"StateMachineArn={t}" for t in re.split(r"[^A-Za-z0-9]+", self.config.flow_prefix) if t
+        )
+        flow_search = f"{{AWS/States,StateMachineArn}} {tokens}"
         dashboard.add_widgets(
             cloudwatch.GraphWidget(
                 title="Flow executions",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -31,6 +32,9 @@ ENVIRONMENT_CONTEXT: dict[str, dict[str, str]] = {
 """Every environment the suite synthesises; prod also gets the Route 53 zone of its custom domain."""
 
 ENVIRONMENTS = tuple(ENVIRONMENT_CONTEXT)
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CDK_CLI = REPO_ROOT / "cdk" / "node_modules" / ".bin" / "cdk"
+CLI_TIMEOUT_SECONDS = 300
 STACKS = ("data", "nodes", "app")
 
 
@@ -77,9 +81,64 @@ def cfn_lint_errors(templates: Sequence[Path]) -> list[str]:
     return [line for line in result.stdout.splitlines() if line.split(":")[5].startswith("E")]
 
 
+@dataclass(frozen=True)
+class CliSynth:
+    """`cdk synth` of dev by the npm CLI, running in the background."""
+
+    process: subprocess.Popen[str]
+    outdir: Path
+
+    def wait(self) -> tuple[int, str]:
+        """Exit code and stderr of the CLI."""
+        _stdout, stderr = self.process.communicate(timeout=CLI_TIMEOUT_SECONDS)
+        return self.process.returncode, stderr
+
+
+def _without_credentials() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(
+        AWS_EC2_METADATA_DISABLED="true",  # no instance-metadata probing for credentials
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+        CDK_DISABLE_VERSION_CHECK="1",
+        CDK_DISABLE_CLI_TELEMETRY="true",
+    )
+    return env
+
+
 @pytest.fixture(scope="session")
-def synthesize(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], Synthesis]]:
-    """`synthesize(env)`: the environment synthesised once per session (dependencies not pip-installed)."""
+def cli_synth(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CliSynth | None]:
+    """The CLI's `cdk synth -c env=dev` without AWS credentials, started at once; None without the CLI."""
+    if not CDK_CLI.exists():
+        yield None
+        return
+    outdir = tmp_path_factory.mktemp("cdk-cli")
+    command = [
+        str(CDK_CLI), "synth", "--quiet", "--no-notices", "--ci",
+        "-c", "env=dev", "-c", "skip_dependencies=true", "--output", str(outdir),
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command,
+        cwd=REPO_ROOT,
+        env=_without_credentials(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    yield CliSynth(process, outdir)
+    if process.poll() is None:
+        process.kill()
+        process.communicate()
+
+
+@pytest.fixture(scope="session")
+def synthesize(
+    tmp_path_factory: pytest.TempPathFactory, cli_synth: CliSynth | None
+) -> Iterator[Callable[[str], Synthesis]]:
+    """`synthesize(env)`: the environment synthesised once per session (dependencies not pip-installed).
+
+    Requesting `cli_synth` here starts the CLI's synth alongside the first in-process one, so they overlap.
+    """
     cache: dict[str, Synthesis] = {}
     linter = ThreadPoolExecutor(max_workers=2, thread_name_prefix="cfn-lint")
 
