@@ -192,7 +192,7 @@ def emit_switch(ctx: EmitContext, node: NodeBase, next_state: str) -> States:
     for case in reversed(cases):
         condition = ctx.condition(node, str(case["condition"]))
         name = ctx.expression(node, str(case["name"]), "config.cases.name")
-        expression = f"({condition}) ? {name} : {expression}"
+        expression = f"{condition} ? {name} : {expression}"
     return _pass(ctx, node, next_state, '{"case": ' + expression + "}")
 
 

@@ -288,10 +288,12 @@ def parse_string(text: str, dashed_ids: frozenset[str]) -> Template | None:
 
 def parse_condition(text: str, dashed_ids: frozenset[str]) -> Expr:
     """Parse a boolean condition: templates become parenthesised expressions, the rest is JSONata."""
-    pieces: list[str] = []
-    for piece, _offset, is_expr in split_template(text):
-        pieces.append(f"({piece.strip()})" if is_expr else piece)
-    code = "".join(pieces)
+    parts = split_template(text)
+    expressions = [piece for piece, _offset, is_expr in parts if is_expr]
+    if len(expressions) == 1 and all(is_expr or not piece.strip() for piece, _offset, is_expr in parts):
+        code = expressions[0].strip()  # exactly one template: no extra parentheses
+    else:
+        code = "".join(f"({piece.strip()})" if is_expr else piece for piece, _offset, is_expr in parts)
     if not code.strip():
         raise TemplateSyntaxError("empty condition", 0)
     return _expression(code, 0, dashed_ids)

@@ -93,7 +93,7 @@ def test_condition_node_is_a_pass_then_a_choice_on_its_result() -> None:
     )
     states = _asl(document)["States"]
     assert states["check"]["Assign"] == {
-        "n_check": '{% {"result": (($states.context.Execution.Input.amount > 100)) ? true : false} %}'
+        "n_check": '{% {"result": ($states.context.Execution.Input.amount > 100) ? true : false} %}'
     }
     assert states["check.route"] == {
         "Type": "Choice",
@@ -109,7 +109,7 @@ def test_edge_conditions_are_tested_in_order_with_unconditional_edges_as_default
     )
     route = _asl(document)["States"]["a.route"]
     assert [c["Next"] for c in route["Choices"]] == ["b", "c"]
-    assert route["Choices"][1]["Condition"] == "{% (($not($n_a.success))) ? true : false %}"
+    assert route["Choices"][1]["Condition"] == "{% ($not($n_a.success)) ? true : false %}"
     assert route["Default"] == "d"
 
 
