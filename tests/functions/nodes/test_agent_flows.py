@@ -137,6 +137,7 @@ def test_rate_limit_is_retried_then_a_server_error_takes_the_catch_path(llm: Fak
     # Then the 429 was retried once, the 500 was caught and the fallback ran instead of `done`
     assert result["status"] == "SUCCEEDED"
     assert len(llm.chat_requests()) == 2
+    assert result["output"]["summarise"]["error"] == "ProviderError"
     assert result["output"]["fallback"] == {"summary": "unavailable"}
     assert result["output"].get("done") is None
 
@@ -172,3 +173,29 @@ def test_example_runs_on_anthropic_with_the_same_tools(
     last = llm.chat_requests()[-1].body["messages"]
     assert last[-1]["content"][0]["type"] == "tool_result"
     assert all(r.path == "/v1/messages" for r in llm.chat_requests())
+
+
+def test_catch_path_runs_with_deca_run_after_a_429_then_a_500(
+    llm: FakeLlmServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Given a flow whose agent retries rate limits (after 1 s of wall time) and routes provider errors
+    document = json.loads(json.dumps(CATCH_FLOW))
+    document["nodes"][0]["config"].pop("credential_id")
+    document["nodes"][0]["retry"]["interval_seconds"] = 1
+    flow = tmp_path / "catch.json"
+    flow.write_text(json.dumps(document), encoding="utf-8")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-local")
+    monkeypatch.setenv("OPENAI_BASE_URL", llm.openai_base_url)
+    llm.queue(Reply.error(429), Reply.error(500))
+
+    # When it runs through the CLI
+    code = main(["run", str(flow), "--json", "--input", '{"text": "a report"}'])
+
+    # Then the caught ProviderError is the node's output and the fallback ran instead of `done`
+    result = json.loads(capsys.readouterr().out)
+    assert (code, result["status"]) == (0, "SUCCEEDED")
+    assert result["nodes"]["summarise"]["output"]["error"] == "ProviderError"
+    assert "HTTP 500" in result["nodes"]["summarise"]["output"]["cause"]
+    assert result["nodes"]["fallback"]["output"] == {"summary": "unavailable"}
+    assert result["nodes"]["done"]["status"] == "skipped"
+    assert len(llm.chat_requests()) == 2
