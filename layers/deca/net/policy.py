@@ -7,6 +7,8 @@ import socket
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+import httpx
+
 from deca.net.addresses import IPAddress, blocked_reason, parse_ip_literal
 from deca.net.errors import OutboundRequestBlocked
 
@@ -32,11 +34,12 @@ _BLOCKED_SUFFIXES = (".localhost", ".internal", ".local")
 
 
 def system_resolver(host: str, port: int) -> list[str]:
-    """Every address the system resolver gives for host (IPv4 and IPv6), in its order."""
+    """Every address the system resolver gives for host (IPv4 and IPv6); `httpx.ConnectError` if none."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
-        raise OutboundRequestBlocked(f"cannot resolve host '{host}': {exc.strerror}", host=host) from None
+        # Not a refusal: the name may resolve on a retry, so it is a connection error like httpx's own.
+        raise httpx.ConnectError(f"cannot resolve host '{host}': {exc.strerror}") from None
     seen: list[str] = []
     for info in infos:
         address = str(info[4][0])

@@ -163,12 +163,12 @@ def test_other_schemes_are_refused() -> None:
         transport.handle_request(httpx.Request("GET", "ftp://example.com/file"))
 
 
-def test_unresolvable_host_is_a_named_error(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unresolvable_host_is_a_connection_error_not_a_refusal(monkeypatch: pytest.MonkeyPatch) -> None:
     def no_such_host(*_args: object, **_kwargs: object) -> None:
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
     monkeypatch.setattr(socket, "getaddrinfo", no_such_host)
-    with pytest.raises(OutboundRequestBlocked, match="cannot resolve"):
+    with pytest.raises(httpx.ConnectError, match="cannot resolve"):
         OutboundPolicy().resolve("does-not-exist.example", 80)
 
 
