@@ -20,7 +20,10 @@ if TYPE_CHECKING:
     from deca.ai.memory import ConversationStore
     from deca.cache import Cache
     from deca.crypto import Envelope
+    from deca.deca_data.embeddings import Embedder
+    from deca.deca_data.stores import DecaDataStores
     from deca.net import OutboundPolicy
+    from deca.nodes.code import CodeRunner
     from deca.nodes.context import NodeContext, SecretResolver
     from deca.nodes.task import NodeTask
     from deca.stores import Stores
@@ -28,7 +31,10 @@ if TYPE_CHECKING:
 __all__ = [
     "StoreSecrets",
     "cache",
+    "code_runner",
     "conversations",
+    "deca_data",
+    "embedder",
     "envelope",
     "mongo_client",
     "node_context",
@@ -41,6 +47,11 @@ __all__ = [
 
 CACHE_URL_VARIABLE = "DECA_CACHE_URL"
 """`redis://` / `rediss://` (ElastiCache) or `memory://` (the default)."""
+CODE_RUNNER_VARIABLE = "DECA_CODE_RUNNER_FUNCTION"
+"""Name of the isolated code-runner Lambda (set by cdk on the code node); unset: the sandbox runs locally."""
+EMBEDDING_VARIABLES = ("DECA_EMBEDDING_MODEL", "DECA_EMBEDDING_BASE_URL", "DECA_EMBEDDING_DIMENSIONS")
+"""Knowledge-base embeddings: an OpenAI(-compatible) model when DECA_EMBEDDING_MODEL is set (key in
+OPENAI_API_KEY), else the deterministic local hashing embedder."""
 
 
 @functools.cache
@@ -158,6 +169,47 @@ def outbound_http() -> httpx.Client:
     return guarded_client(outbound_policy())
 
 
+@functools.cache
+def embedder() -> Embedder:
+    """The knowledge-base embedder: the configured OpenAI-compatible model, else local feature hashing."""
+    from deca.deca_data.embeddings import HashingEmbedder, OpenAIEmbedder
+
+    model = os.environ.get("DECA_EMBEDDING_MODEL")
+    if not model:
+        return HashingEmbedder()
+    return OpenAIEmbedder.connect(
+        api_key=os.environ.get("OPENAI_API_KEY", ""),
+        base_url=os.environ.get("DECA_EMBEDDING_BASE_URL") or None,
+        model=model,
+        dimensions=int(os.environ.get("DECA_EMBEDDING_DIMENSIONS", "1536")),
+    )
+
+
+@functools.cache
+def deca_data() -> DecaDataStores:
+    """Pages, forms, knowledge bases, CRM and tables: MongoDB (Atlas Vector Search) or the local SQLite file."""
+    from deca.deca_data.stores import mongo_deca_data, sqlite_deca_data
+
+    current = settings()
+    if current.mongodb_uri:
+        return mongo_deca_data(mongo_client()[current.mongodb_database], embedder=embedder())
+    current.data_dir.mkdir(parents=True, exist_ok=True)
+    return sqlite_deca_data(current.sqlite_path, embedder=embedder())
+
+
+@functools.cache
+def code_runner() -> CodeRunner | None:
+    """The code-runner Lambda when `DECA_CODE_RUNNER_FUNCTION` names one (None: run the sandbox here)."""
+    name = os.environ.get(CODE_RUNNER_VARIABLE)
+    if not name:
+        return None
+    import boto3
+
+    from deca.nodes.code import LambdaCodeRunner
+
+    return LambdaCodeRunner(boto3.client("lambda"), name)
+
+
 def node_context(task: NodeTask) -> NodeContext:
     """The context a node Lambda runs with: the task's workspace, real stores, secrets and memory."""
     from deca.clock import SystemClock
@@ -169,5 +221,9 @@ def node_context(task: NodeTask) -> NodeContext:
         clock=SystemClock(),
         secrets=secrets(),
         http_client=outbound_http,
-        services={"conversations": conversations()},
+        services={
+            "conversations": conversations(),
+            "deca_data": deca_data(),
+            **({"code_runner": runner} if (runner := code_runner()) is not None else {}),
+        },
     )

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from deca.deca_data.models import ColumnType
+from deca.deca_data.columns import ColumnType
 from deca.errors import DecaError
 
 __all__ = ["OPERATORS", "Predicate", "compile_filter", "lookup", "order_by", "parse_order", "value_fits"]

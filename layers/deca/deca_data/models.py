@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from deca.clock import utcnow
+from deca.deca_data.columns import ColumnType, TableColumn
 from deca.stores.models import Record, UtcDatetime
 
 __all__ = [
@@ -31,7 +32,6 @@ Id = str
 PageStatus = Literal["draft", "published", "archived"]
 FieldType = Literal["text", "email", "number", "integer", "boolean", "select", "multiselect", "date", "url"]
 CrmEntity = Literal["contact", "company", "deal", "activity"]
-ColumnType = Literal["string", "number", "integer", "boolean", "date", "datetime", "json"]
 
 
 class PageRecord(Record):
@@ -135,14 +135,6 @@ class CrmRecord(Record):
     data: dict[str, Any]
     created_at: UtcDatetime = Field(default_factory=utcnow)
     updated_at: UtcDatetime = Field(default_factory=utcnow)
-
-
-class TableColumn(Record):
-    """A typed column of a table."""
-
-    name: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
-    type: ColumnType = "string"
-    required: bool = False
 
 
 class TableDefinition(Record):

@@ -6,9 +6,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from deca.clock import Clock
+from deca.deca_data.columns import ColumnType, TableColumn
 from deca.deca_data.errors import RowNotFound, TableError, TableNotFound
 from deca.deca_data.filters import compile_filter, order_by, parse_order, value_fits
-from deca.deca_data.models import ColumnType, TableColumn, TableDefinition, TableRow
+from deca.deca_data.models import TableDefinition, TableRow
 from deca.deca_data.records import IdFactory, scan
 from deca.errors import ConflictError
 from deca.stores.collection import Collection

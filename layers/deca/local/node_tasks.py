@@ -25,11 +25,18 @@ class NodeNotAvailable(DecaError):
 
 
 def local_context(workspace_id: str = "local") -> NodeContext:
-    """A context for local runs: in-memory stores, the system clock, no secrets."""
+    """A context for local runs: in-memory stores (DECA data too), the system clock, no secrets."""
     from deca.clock import SystemClock
+    from deca.deca_data.stores import memory_deca_data
     from deca.stores import memory_stores
 
-    return NodeContext(workspace_id=workspace_id, stores=memory_stores(), clock=SystemClock())
+    clock = SystemClock()
+    return NodeContext(
+        workspace_id=workspace_id,
+        stores=memory_stores(clock=clock),
+        clock=clock,
+        services={"deca_data": memory_deca_data(clock=clock)},
+    )
 
 
 def _dispatch(

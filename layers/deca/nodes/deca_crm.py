@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
 
 from deca.nodes.base import NodeOutput, NodeSpec
 from deca.nodes.common import OPERATION_HELP, Operation, OperationConfig
 
-__all__ = ["SPEC", "DecaCrmConfig", "DecaCrmOutput"]
+if TYPE_CHECKING:
+    from deca.deca_data.crm import CrmStore
+    from deca.nodes.context import NodeContext
+    from deca.nodes.task import NodeTask
+
+__all__ = ["SPEC", "DecaCrmConfig", "DecaCrmOutput", "run"]
 
 
 class DecaCrmConfig(OperationConfig):
@@ -27,7 +32,9 @@ class DecaCrmConfig(OperationConfig):
     )
     query: str | None = Field(default=None, description="Full-text search")
     filters: dict[str, Any] | None = Field(
-        default=None, description='Field -> value (or `{"$gt": ...}`) filters'
+        default=None,
+        description="Field -> value filters with operators `$eq $ne $gt $gte $lt $lte $in $contains` and "
+        '`$and`/`$or`, e.g. `{"stage": {"$in": ["won", "lost"]}}`',
     )
     sort: str | None = Field(
         default=None, pattern=r"^-?[A-Za-z_][A-Za-z0-9_.]*$", description="`field` or `-field`"
@@ -73,3 +80,39 @@ SPEC = NodeSpec(
         "data": {"email": "{{ input.customer_data.email }}", "name": "{{ input.customer_data.name }}"},
     },
 )
+
+
+def _act(config: DecaCrmConfig, store: CrmStore, workspace_id: str) -> DecaCrmOutput:
+    entity, record_id = config.entity, config.record_id or ""
+    if config.operation == "search":
+        found = store.search(
+            workspace_id,
+            entity,
+            query=config.query,
+            filters=config.filters,
+            sort=config.sort,
+            limit=config.limit or 50,
+        )
+        records = [store.project(r, config.properties) for r in found]
+        return DecaCrmOutput(records=records, total=len(records))
+    if config.operation == "get":
+        record = store.get(workspace_id, entity, record_id)
+        return DecaCrmOutput(record=store.project(record, config.properties), id=record.record_id)
+    if config.operation == "create":
+        record, created = store.create(workspace_id, entity, config.data or {}, match_on=config.match_on)
+        return DecaCrmOutput(record=store.project(record, None), id=record.record_id, created=created)
+    if config.operation == "update":
+        record = store.update(workspace_id, entity, record_id, config.data or {})
+        return DecaCrmOutput(record=store.project(record, None), id=record.record_id)
+    store.delete(workspace_id, entity, record_id)
+    return DecaCrmOutput(id=record_id, deleted=True)
+
+
+def run(config: DecaCrmConfig, task: NodeTask, ctx: NodeContext) -> DecaCrmOutput:
+    """Do the CRM operation in the workspace's CRM store (writes run once per execution and node)."""
+    from deca.deca_data.context import data_stores, write_once
+
+    store = data_stores(ctx).crm
+    if config.operation in ("get", "search"):
+        return _act(config, store, ctx.workspace_id)
+    return write_once(ctx, task, DecaCrmOutput, lambda: _act(config, store, ctx.workspace_id))

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from deca.nodes.base import NodeOutput, NodeSpec
 from deca.nodes.common import OPERATION_HELP, Operation, OperationConfig
 
-__all__ = ["SPEC", "DecaFormsConfig", "DecaFormsOutput", "FormFieldError"]
+if TYPE_CHECKING:
+    from deca.deca_data.forms import FormStore
+    from deca.nodes.context import NodeContext
+    from deca.nodes.task import NodeTask
+
+__all__ = ["SPEC", "DecaFormsConfig", "DecaFormsOutput", "FormFieldError", "run"]
 
 
 class DecaFormsConfig(OperationConfig):
@@ -30,6 +36,16 @@ class DecaFormsConfig(OperationConfig):
     limit: int | None = Field(
         description="Maximum submissions returned (default 100)", default=None, ge=1, le=1000
     )
+
+    @field_validator("since")
+    @classmethod
+    def _iso_time(cls, value: str | None) -> str | None:
+        if value is not None and "{{" not in value:
+            try:
+                datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError:
+                raise ValueError("expects an ISO-8601 time, e.g. 2024-01-31T10:00:00Z") from None
+        return value
 
     OPERATIONS: ClassVar[Mapping[str, Operation]] = {
         "get_form": Operation(),
@@ -51,7 +67,9 @@ class DecaFormsOutput(NodeOutput):
     """What a deca_forms node returns."""
 
     valid: bool | None = Field(
-        default=None, description="Whether the data passed the form's rules (validate, submit)"
+        default=None,
+        description="Whether the data passed the form's rules (validate; submit raises FormValidationError "
+        "on invalid data, so it is always true there)",
     )
     errors: list[FormFieldError] = Field(default_factory=list, description="Validation problems")
     form: dict[str, Any] | None = Field(default=None, description="The form definition (get_form)")
@@ -70,6 +88,47 @@ SPEC = NodeSpec(
     output=DecaFormsOutput,
     side_effects=True,
     icon="clipboard-check",
-    errors=("FormNotFound", "SubmissionNotFound", "FormsError"),
+    errors=("FormNotFound", "SubmissionNotFound", "FormValidationError", "FormsError"),
     example={"operation": "validate", "form_id": "signup", "data": "{{ input.customer_data }}"},
 )
+
+
+def _data(config: DecaFormsConfig) -> dict[str, Any]:
+    from deca.deca_data.errors import FormsError
+
+    if not isinstance(config.data, dict):
+        raise FormsError(f"data: expects an object of answers, got {type(config.data).__name__}")
+    return config.data
+
+
+def _act(config: DecaFormsConfig, store: FormStore, workspace_id: str) -> DecaFormsOutput:
+    form_id = config.form_id
+    if config.operation == "get_form":
+        return DecaFormsOutput(form=store.get_form(workspace_id, form_id).model_dump(mode="json"))
+    if config.operation == "list_submissions":
+        since = datetime.fromisoformat(config.since.replace("Z", "+00:00")) if config.since else None
+        if since is not None and since.tzinfo is None:
+            from datetime import UTC
+
+            since = since.replace(tzinfo=UTC)
+        items = store.list_submissions(workspace_id, form_id, since=since, limit=config.limit or 100)
+        return DecaFormsOutput(submissions=[i.model_dump(mode="json") for i in items], count=len(items))
+    if config.operation == "get_submission":
+        found = store.get_submission(workspace_id, form_id, config.submission_id or "")
+        return DecaFormsOutput(submission=found.model_dump(mode="json"))
+    if config.operation == "validate":
+        problems = store.validate(workspace_id, form_id, _data(config))
+        errors = [FormFieldError(field=f, message=m) for f, m in problems]
+        return DecaFormsOutput(valid=not problems, errors=errors)
+    submission = store.submit(workspace_id, form_id, _data(config))
+    return DecaFormsOutput(valid=True, submission=submission.model_dump(mode="json"))
+
+
+def run(config: DecaFormsConfig, task: NodeTask, ctx: NodeContext) -> DecaFormsOutput:
+    """Read a form or its submissions, validate answers, or submit them (once per execution and node)."""
+    from deca.deca_data.context import data_stores, write_once
+
+    store = data_stores(ctx).forms
+    if config.operation != "submit":
+        return _act(config, store, ctx.workspace_id)
+    return write_once(ctx, task, DecaFormsOutput, lambda: _act(config, store, ctx.workspace_id))

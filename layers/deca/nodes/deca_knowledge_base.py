@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
 from deca.nodes.base import NodeOutput, NodeSpec
 from deca.nodes.common import OPERATION_HELP, Operation, OperationConfig
 
-__all__ = ["SPEC", "DecaKnowledgeBaseConfig", "DecaKnowledgeBaseOutput", "KnowledgeMatch"]
+if TYPE_CHECKING:
+    from deca.deca_data.knowledge import KnowledgeStore
+    from deca.deca_data.models import KbDocument
+    from deca.nodes.context import NodeContext
+    from deca.nodes.task import NodeTask
+
+__all__ = ["SPEC", "DecaKnowledgeBaseConfig", "DecaKnowledgeBaseOutput", "KnowledgeMatch", "run"]
 
 
 class DecaKnowledgeBaseConfig(OperationConfig):
@@ -89,3 +95,98 @@ SPEC = NodeSpec(
         "top_k": 3,
     },
 )
+
+
+_READS = frozenset({"search", "get_document", "list_documents"})
+_MAX_FETCH_BYTES = 5 * 1024 * 1024
+
+
+def _document(document: KbDocument) -> dict[str, Any]:
+    return document.model_dump(mode="json")
+
+
+def _fetch(url: str, ctx: NodeContext) -> str:
+    """The text at `url`, through the context's HTTP client (the SSRF-guarded one on AWS)."""
+    import httpx
+
+    from deca.deca_data.errors import KnowledgeBaseError
+
+    try:
+        with ctx.http() as client:
+            response = client.get(url)
+    except httpx.HTTPError as exc:
+        raise KnowledgeBaseError(f"source_url: could not fetch {url}: {exc}") from exc
+    if response.status_code >= 400:
+        raise KnowledgeBaseError(f"source_url: {url} answered HTTP {response.status_code}")
+    if len(response.content) > _MAX_FETCH_BYTES:
+        raise KnowledgeBaseError(f"source_url: the document is larger than {_MAX_FETCH_BYTES} bytes")
+    return response.text
+
+
+def _search(
+    config: DecaKnowledgeBaseConfig, store: KnowledgeStore, workspace_id: str
+) -> DecaKnowledgeBaseOutput:
+    found = store.search(
+        workspace_id,
+        config.knowledge_base_id,
+        config.query or "",
+        top_k=config.top_k or 5,
+        min_score=config.min_score or 0.0,
+        filters=config.filters,
+    )
+    titles: dict[str, str | None] = {}
+    results = []
+    for chunk, score in found:
+        if chunk.document_id not in titles:
+            doc = store.get_document(workspace_id, config.knowledge_base_id, chunk.document_id)
+            titles[chunk.document_id] = doc.title
+        results.append(
+            KnowledgeMatch(
+                document_id=chunk.document_id,
+                title=titles[chunk.document_id],
+                text=chunk.text,
+                score=round(score, 6),
+                metadata=chunk.metadata,
+            )
+        )
+    context = "\n\n".join(f"[{m.title or m.document_id}] {m.text}" for m in results)
+    return DecaKnowledgeBaseOutput(results=results, context=context, count=len(results))
+
+
+def _act(config: DecaKnowledgeBaseConfig, ctx: NodeContext, store: KnowledgeStore) -> DecaKnowledgeBaseOutput:
+    ws, kb, doc_id = ctx.workspace_id, config.knowledge_base_id, config.document_id or ""
+    if config.operation == "search":
+        return _search(config, store, ws)
+    if config.operation == "get_document":
+        return DecaKnowledgeBaseOutput(document=_document(store.get_document(ws, kb, doc_id)), count=1)
+    if config.operation == "list_documents":
+        docs = store.list_documents(ws, kb, filters=config.filters, limit=config.limit or 100)
+        return DecaKnowledgeBaseOutput(documents=[_document(d) for d in docs], count=len(docs))
+    if config.operation == "add_document":
+        content = config.content if config.content is not None else _fetch(config.source_url or "", ctx)
+        doc = store.add_document(
+            ws,
+            kb,
+            content=content,
+            title=config.title,
+            source_url=config.source_url,
+            metadata=config.metadata,
+        )
+        return DecaKnowledgeBaseOutput(document=_document(doc), count=1)
+    if config.operation == "update_document":
+        doc = store.update_document(
+            ws, kb, doc_id, title=config.title, content=config.content, metadata=config.metadata
+        )
+        return DecaKnowledgeBaseOutput(document=_document(doc), count=1)
+    store.delete_document(ws, kb, doc_id)
+    return DecaKnowledgeBaseOutput()
+
+
+def run(config: DecaKnowledgeBaseConfig, task: NodeTask, ctx: NodeContext) -> DecaKnowledgeBaseOutput:
+    """Search the knowledge base or change its documents (writes run once per execution and node)."""
+    from deca.deca_data.context import data_stores, write_once
+
+    store = data_stores(ctx).knowledge
+    if config.operation in _READS:
+        return _act(config, ctx, store)
+    return write_once(ctx, task, DecaKnowledgeBaseOutput, lambda: _act(config, ctx, store))

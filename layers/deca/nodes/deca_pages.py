@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
 
 from deca.nodes.base import NodeOutput, NodeSpec
 from deca.nodes.common import OPERATION_HELP, Operation, OperationConfig
 
-__all__ = ["SPEC", "DecaPagesConfig", "DecaPagesOutput"]
+if TYPE_CHECKING:
+    from deca.deca_data.models import PageRecord
+    from deca.deca_data.pages import PageStore
+    from deca.nodes.context import NodeContext
+    from deca.nodes.task import NodeTask
+
+__all__ = ["SPEC", "DecaPagesConfig", "DecaPagesOutput", "run"]
 
 
 class DecaPagesConfig(OperationConfig):
@@ -72,3 +78,50 @@ SPEC = NodeSpec(
         "content": "{{ input.campaign.copy }}",
     },
 )
+
+
+_READS = frozenset({"get", "list"})
+
+
+def _one(store: PageStore, page: PageRecord) -> DecaPagesOutput:
+    return DecaPagesOutput(page=page.model_dump(mode="json"), url=store.url(page))
+
+
+def _act(config: DecaPagesConfig, store: PageStore, workspace_id: str) -> DecaPagesOutput:
+    site, page_id = config.site_id, config.page_id or ""
+    if config.operation == "list":
+        pages = store.list(
+            workspace_id, site, status=config.status, search=config.search, limit=config.limit or 50
+        )
+        return DecaPagesOutput(pages=[p.model_dump(mode="json") for p in pages], count=len(pages))
+    if config.operation == "get":
+        return _one(store, store.get(workspace_id, site, page_id))
+    if config.operation == "create":
+        page = store.create(
+            workspace_id,
+            site,
+            title=config.title or "",
+            slug=config.slug,
+            content=config.content,
+            template_id=config.template_id,
+            seo=config.seo,
+        )
+        return _one(store, page)
+    if config.operation == "update":
+        changes = {"title": config.title, "slug": config.slug, "content": config.content, "seo": config.seo}
+        return _one(store, store.update(workspace_id, site, page_id, **changes))
+    if config.operation in ("publish", "unpublish"):
+        status: Literal["published", "draft"] = "published" if config.operation == "publish" else "draft"
+        return _one(store, store.set_status(workspace_id, site, page_id, status))
+    store.delete(workspace_id, site, page_id)
+    return DecaPagesOutput()
+
+
+def run(config: DecaPagesConfig, task: NodeTask, ctx: NodeContext) -> DecaPagesOutput:
+    """Do the page operation in the workspace's pages store (writes run once per execution and node)."""
+    from deca.deca_data.context import data_stores, write_once
+
+    store = data_stores(ctx).pages
+    if config.operation in _READS:
+        return _act(config, store, ctx.workspace_id)
+    return write_once(ctx, task, DecaPagesOutput, lambda: _act(config, store, ctx.workspace_id))
