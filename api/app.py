@@ -17,7 +17,18 @@ from api.deps import ApiServices, FlowChecker, HealthCheck
 from api.errors import install_error_handlers
 from api.middleware import BodySizeLimit, JsonOnly, RequestLog
 from api.ratelimit import CacheWindowLimiter, CounterCache, RateLimiter, TokenBucketLimiter
-from api.routes import audit, credentials, flow_versions, flows, health, nodes, workspaces
+from api.routes import (
+    audit,
+    credentials,
+    executions,
+    flow_versions,
+    flows,
+    health,
+    nodes,
+    publish,
+    triggers,
+    workspaces,
+)
 from deca.auth import HttpJwks, JwksProvider, LocalIssuer, StaticJwks, TokenVerifier
 from deca.cache import cache_from_url
 from deca.clock import Clock, SystemClock
@@ -45,6 +56,9 @@ _ROUTERS = (
     credentials.router,
     nodes.router,
     audit.router,
+    publish.router,
+    executions.router,
+    triggers.router,
 )
 
 

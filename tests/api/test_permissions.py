@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from deca.auth import ROLE_PERMISSIONS, ROLES
 from tests.api.conftest import Caller, sample_flow
+from tests.api.execution_fixtures import execution_world
 
 PUBLIC_PATHS = {"/health"}
 
@@ -53,6 +54,21 @@ ROUTES = [
     Route("POST", "/credentials/{credential_id}/rotate", "write:credentials", {"value": "new"}),
     Route("DELETE", "/credentials/{credential_id}", "write:credentials"),
     Route("GET", "/audit", "read:audit"),
+    Route("POST", "/flows/{flow_id}/publish", "write:flows"),
+    Route("POST", "/flows/{flow_id}/unpublish", "write:flows"),
+    Route("POST", "/flows/{flow_id}/executions", "write:executions", {"input": {}}),
+    Route("GET", "/executions", "read:executions"),
+    Route("GET", "/executions/{execution_id}", "read:executions"),
+    Route("GET", "/executions/{execution_id}/history", "read:executions"),
+    Route("POST", "/executions/{execution_id}/cancel", "write:executions"),
+    Route("POST", "/executions/{execution_id}/redrive", "write:executions"),
+    Route("POST", "/executions/{execution_id}/rerun", "write:executions"),
+    Route("GET", "/executions/{execution_id}/tasks", "read:executions"),
+    Route("POST", "/executions/{execution_id}/tasks/{node_id}/approve", "write:executions", {}),
+    Route("POST", "/executions/{execution_id}/tasks/{node_id}/reject", "write:executions", {}),
+    Route("POST", "/executions/{execution_id}/tasks/{node_id}/submit", "write:executions", {"data": {"score": 5}}),
+    Route("GET", "/webhooks", "read:flows"),
+    Route("GET", "/schedules", "read:flows"),
 ]
 
 
@@ -68,9 +84,14 @@ def _operations(app: FastAPI) -> list[tuple[str, str]]:
 
 @pytest.fixture
 def world(
-    client: TestClient, caller: Caller, created_flow: dict[str, Any], owner: dict[str, str]
+    request: pytest.FixtureRequest,
+    client: TestClient,
+    caller: Caller,
+    created_flow: dict[str, Any],
+    owner: dict[str, str],
 ) -> dict[str, str]:
-    """Path parameters of existing things: a flow, a credential, a developer member `target`."""
+    """Path parameters of existing things: a flow, a credential, a developer member `target`, and for
+    execution routes an execution in the state the route needs (see `execution_world`)."""
     caller.member("developer", user="target")
     response = client.post(
         "/credentials", json={"name": "openai", "type": "openai", "value": "sk"}, headers=owner
@@ -82,7 +103,15 @@ def world(
         "user_id": "target",
         "node_type": "set",
         "credential_id": credential_id,
+        **_execution_world(request, client, owner),
     }
+
+
+def _execution_world(request: pytest.FixtureRequest, client: TestClient, owner: dict[str, str]) -> dict[str, str]:
+    route: Route | None = getattr(request.node, "callspec", None) and request.node.callspec.params.get("route")
+    if route is None or "execution" not in route.template:
+        return {}
+    return execution_world(client, owner, route.template)
 
 
 @pytest.mark.parametrize("role", ROLES)

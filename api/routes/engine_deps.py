@@ -1,0 +1,38 @@
+"""The execution engine the routes use: `app.state.engine` (set by `deca dev` or the cloud wiring).
+
+An app built without one gets a local engine over its stores on first use (checkpoints in memory), so
+the API works in tests and embedders without further wiring.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from api.deps import ServicesDep
+from deca.engines import ExecutionEngine
+
+__all__ = ["EngineDep", "get_engine"]
+
+_lock = threading.Lock()
+
+
+def get_engine(request: Request, services: ServicesDep) -> ExecutionEngine:
+    """The app's engine (a local one over the app's stores unless one was set on `app.state.engine`)."""
+    state = request.app.state
+    engine: ExecutionEngine | None = getattr(state, "engine", None)
+    if engine is not None:
+        return engine
+    with _lock:
+        engine = getattr(state, "engine", None)
+        if engine is None:
+            from deca.engines.local import LocalEngine
+
+            engine = LocalEngine(services.stores)
+            state.engine = engine
+    return engine
+
+
+EngineDep = Annotated[ExecutionEngine, Depends(get_engine)]
