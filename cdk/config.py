@@ -69,6 +69,8 @@ class EnvironmentConfig:
     auth_audience: str = "https://api.deca-ai-studio.com"
     atlas_secret_name: str = ""
     nats_secret_name: str = ""
+    nats_url: str | None = None
+    """A NATS URL without credentials for the Lambdas (`DECA_NATS_URL`); the bridge reads the secret."""
     # Network and cache
     vpc_cidr: str = "10.40.0.0/16"
     max_azs: int = 2

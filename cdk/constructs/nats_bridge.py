@@ -96,7 +96,7 @@ class NatsBridgeService(Construct):
             readonly_root_filesystem=True,
             logging=ecs.LogDriver.aws_logs(stream_prefix="bridge", log_group=self.log_group),
             environment={
-                **environment,
+                **{k: v for k, v in environment.items() if k != "DECA_NATS_URL"},  # from the secret below
                 "POWERTOOLS_SERVICE_NAME": "nats-bridge",
                 "POWERTOOLS_LOG_LEVEL": config.log_level,
                 "POWERTOOLS_METRICS_NAMESPACE": f"DecaAIStudio/{config.name}",

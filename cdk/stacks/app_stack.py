@@ -171,10 +171,10 @@ class AppStack(cdk.Stack):
         environment = {
             **self.step_functions.environment(),
             "DECA_STEPFUNCTIONS_LOG_LEVEL": "ERROR",
-            "DECA_SCHEDULE_GROUP": self.schedule_group.name or "",
+            "DECA_SCHEDULER_GROUP": self.schedule_group.name or "",
             "DECA_SCHEDULER_ROLE_ARN": self.scheduler_role.role_arn,
-            "DECA_SCHEDULE_TARGET_ARN": schedule_dispatcher.function_arn,
-            "DECA_SCHEDULE_DLQ_ARN": self.delivery_failures.queue_arn,
+            "DECA_SCHEDULER_TARGET_ARN": schedule_dispatcher.function_arn,
+            "DECA_SCHEDULER_DLQ_ARN": self.delivery_failures.queue_arn,
             "DECA_CORS_ORIGINS": ",".join(config.cors_origins),
         }
         return DecaFunction(
@@ -246,7 +246,7 @@ class AppStack(cdk.Stack):
         grant_data_access(bridge, data, prefixes=("payloads/",))
         self.step_functions.starter_policy.attach_to_role(bridge)
         runner = self.services["task_runner"].role
-        grant_data_access(runner, data, prefixes=("payloads/", "knowledge/"))
+        grant_data_access(runner, data, prefixes=("payloads/", "knowledge/", "exports/", "reports/"))
         grant_secret_read(runner, data.nats_secret, data.data_key)
         grant_key_use(runner, data.credentials_key, ["kms:Decrypt"])
 

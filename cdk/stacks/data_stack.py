@@ -160,8 +160,11 @@ class DataStack(cdk.Stack):
                     prefix="payloads/",
                     expiration=cdk.Duration.days(config.payload_expiry_days),
                 ),
-                s3.LifecycleRule(
-                    id="exports", prefix="exports/", expiration=cdk.Duration.days(config.export_expiry_days)
+                *(
+                    s3.LifecycleRule(
+                        id=name, prefix=f"{name}/", expiration=cdk.Duration.days(config.export_expiry_days)
+                    )
+                    for name in ("exports", "reports")
                 ),
                 s3.LifecycleRule(
                     id="knowledge-tiering",

@@ -12,7 +12,7 @@ __all__ = ["shared_environment"]
 
 def shared_environment(stack: cdk.Stack, config: EnvironmentConfig, data: DataStack) -> dict[str, str]:
     """Settings for functions of `stack`, read by `deca.settings.Settings` and the AWS adapters (no secret values)."""
-    return {
+    environment = {
         "DECA_ENVIRONMENT": "aws",
         "DECA_AUTH_ISSUER": config.auth_issuer,
         "DECA_AUTH_AUDIENCE": config.auth_audience,
@@ -20,8 +20,8 @@ def shared_environment(stack: cdk.Stack, config: EnvironmentConfig, data: DataSt
         "DECA_KMS_KEY_ID": data.credentials_key.key_arn,
         "DECA_MONGODB_SECRET_ARN": data.atlas_secret.secret_arn,
         "DECA_MONGODB_DATABASE": "deca",
-        "DECA_BUCKET": data.bucket.bucket_name,
-        "DECA_REDIS_URL": data.redis_url,
+        "DECA_OBJECTS_BUCKET": data.bucket.bucket_name,
+        "DECA_CACHE_URL": data.redis_url,
         "DECA_FUNCTION_PREFIX": config.function_prefix,
         "DECA_STATE_MACHINE_PREFIX": config.flow_prefix,
         "DECA_STATE_MACHINE_ARN_PREFIX": stack.format_arn(
@@ -31,3 +31,6 @@ def shared_environment(stack: cdk.Stack, config: EnvironmentConfig, data: DataSt
             arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
         ),
     }
+    if config.nats_url:
+        environment["DECA_NATS_URL"] = config.nats_url
+    return environment

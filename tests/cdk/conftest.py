@@ -19,9 +19,11 @@ from cdk.app import build_app
 if TYPE_CHECKING:
     from aws_cdk.assertions import Template
 
+STAGING_NATS_URL = "nats://nats.staging.internal:4222"
+
 ENVIRONMENT_CONTEXT: dict[str, dict[str, str]] = {
     "dev": {},
-    "staging": {},
+    "staging": {"nats_url": STAGING_NATS_URL},
     "prod": {
         "hosted_zone_id": "Z0123456789EXAMPLE",
         "hosted_zone_name": "deca-ai-studio.com",
@@ -29,7 +31,7 @@ ENVIRONMENT_CONTEXT: dict[str, dict[str, str]] = {
     },
     "feature-x": {},
 }
-"""Every environment the suite synthesises; prod also gets the Route 53 zone of its custom domain."""
+"""Every environment the suite synthesises; prod gets the Route 53 zone of its domain, staging a NATS URL."""
 
 ENVIRONMENTS = tuple(ENVIRONMENT_CONTEXT)
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from aws_cdk.assertions import Match
 
 from cdk.constructs.node_types import lambda_node_types
-from tests.cdk.conftest import Synthesis
+from tests.cdk.conftest import STAGING_NATS_URL, Synthesis
 
 
 def _statements(synthesis: Synthesis, stack: str, policy_id_part: str) -> list[dict[str, Any]]:
@@ -184,11 +185,38 @@ def test_api_knows_the_execution_role_and_log_group(dev: Synthesis) -> None:
     )
     variables = api["Properties"]["Environment"]["Variables"]
 
-    assert {"DECA_STEPFUNCTIONS_ROLE_ARN", "DECA_STEPFUNCTIONS_LOG_GROUP_ARN", "DECA_SCHEDULE_GROUP"} <= set(
-        variables
-    )
+    assert {"DECA_STEPFUNCTIONS_ROLE_ARN", "DECA_STEPFUNCTIONS_LOG_GROUP_ARN"} <= set(variables)
     assert variables["DECA_FUNCTION_PREFIX"] == "deca-dev-node-"
     assert variables["DECA_STATE_MACHINE_PREFIX"] == "deca-dev-flow-"
+
+
+def test_api_knows_where_to_create_schedules(dev: Synthesis) -> None:
+    (api,) = (
+        f
+        for f in dev.resources("app", "AWS::Lambda::Function").values()
+        if f["Properties"]["FunctionName"] == "deca-dev-api"
+    )
+    variables = api["Properties"]["Environment"]["Variables"]
+
+    assert variables["DECA_SCHEDULER_GROUP"] == "deca-dev-schedules"
+    assert "ScheduleDispatcher" in str(variables["DECA_SCHEDULER_TARGET_ARN"])
+    assert "SchedulerRole" in str(variables["DECA_SCHEDULER_ROLE_ARN"])
+    assert "DeliveryFailures" in str(variables["DECA_SCHEDULER_DLQ_ARN"])
+
+
+def test_configured_nats_url_reaches_the_lambdas_and_the_bridge_keeps_its_secret(
+    synthesize: Callable[[str], Synthesis],
+) -> None:
+    staging = synthesize("staging")
+    functions = staging.resources("app", "AWS::Lambda::Function").values()
+    (task,) = staging.resources("app", "AWS::ECS::TaskDefinition").values()
+    (container,) = task["Properties"]["ContainerDefinitions"]
+
+    assert all(
+        f["Properties"]["Environment"]["Variables"]["DECA_NATS_URL"] == STAGING_NATS_URL for f in functions
+    )
+    assert "DECA_NATS_URL" not in {variable["Name"] for variable in container["Environment"]}
+    assert [secret["Name"] for secret in container["Secrets"]] == ["DECA_NATS_URL"]
 
 
 def test_flow_log_group_is_vended_and_retained_in_prod(prod: Synthesis) -> None:
