@@ -20,6 +20,8 @@ _COMMANDS: dict[str, str] = {
     "nodes": "deca.cli.catalogue_commands:nodes",
     "asl run": "deca.cli.asl_commands:run",
     "run": "deca.cli.run_command:run",
+    "dev": "deca.cli.dev_command:dev",
+    "token": "deca.cli.token_command:token",
 }
 
 
@@ -64,6 +66,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mock", action="append", metavar="NODE_ID=JSON", help="pin a node's output (repeatable)")
     p.add_argument("--mocks", metavar="FILE", help="pin node outputs from a JSON object of node id -> output")
     p.set_defaults(target="run")
+
+    p = sub.add_parser(
+        "dev", help="serve the local studio (API and UI) with embedded stores and the local engine"
+    )
+    p.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    p.add_argument("--data-dir", metavar="DIR", help="local state (default: DECA_DATA_DIR or ~/.deca)")
+    p.add_argument(
+        "--examples", metavar="DIR", help="flows to load and publish (default: the examples folder)"
+    )
+    p.add_argument("--no-examples", action="store_true", help="do not load the example flows")
+    p.set_defaults(target="dev")
+
+    p = sub.add_parser("token", help="print a bearer token for the local studio")
+    p.add_argument("--data-dir", metavar="DIR", help="local state (default: DECA_DATA_DIR or ~/.deca)")
+    p.add_argument("--user", help="subject (default: the local owner)")
+    p.add_argument("--workspace", help="workspace id (default: local)")
+    p.add_argument("--role", default="owner", choices=["owner", "admin", "developer", "viewer", "executor"])
+    p.add_argument("--ttl", type=int, metavar="SECONDS", help="lifetime (default: 30 days)")
+    p.set_defaults(target="token")
     return parser
 
 

@@ -111,7 +111,7 @@ class _Live:
 
 
 def _callback_handler(event: dict[str, Any]) -> None:
-    """A paused step's Lambda: nothing to do locally (its token is in the recorded node input)."""
+    """A paused step's Lambda when its type has no logic: nothing to do (the token is in the node's input)."""
     return None
 
 
@@ -157,8 +157,10 @@ class LocalEngine:
         from deca.local.node_tasks import node_task_registry
 
         registry = node_task_registry(context=self._context(workspace_id))
+        from deca.nodes.handlers import node_logic
+
         for node_type, spec in NODE_TYPES.items():
-            if spec.kind == "callback":
+            if spec.kind == "callback" and node_logic(node_type) is None:
                 registry.register_lambda(f"deca-node-{node_type}", _callback_handler)
         return registry
 

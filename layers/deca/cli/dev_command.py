@@ -1,0 +1,177 @@
+"""`deca dev`: the local studio — the API (and the built UI) on localhost with embedded stores and the local engine.
+
+Everything lives in the data directory (`~/.deca` by default): the SQLite store `deca.db`, the engine's
+checkpoints `engine.db` and the local signing and encryption keys. The example flows are loaded into the
+local workspace and published (once: a flow that exists is left alone). Executions a previous run left
+running continue. Ctrl-C stops the server; executions in flight stay checkpointed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from deca.engines.local import LocalEngine
+    from deca.settings import Settings
+    from deca.stores import Stores
+
+__all__ = ["build_studio", "dev", "load_examples", "repository_root"]
+
+logger = logging.getLogger(__name__)
+
+
+def repository_root() -> Path:
+    """The checkout this package runs from (holds `examples/` and `ui/dist/`)."""
+    return Path(__file__).resolve().parents[3]
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    from deca.settings import Settings
+
+    settings = Settings.from_env()
+    if getattr(args, "data_dir", None):
+        settings = settings.model_copy(update={"data_dir": Path(args.data_dir).expanduser()})
+    return settings
+
+
+def _ensure_workspace(stores: Stores, settings: Settings) -> None:
+    from deca.errors import ConflictError
+    from deca.stores.models import Member, Workspace
+
+    workspace_id, user_id = settings.local_workspace_id, settings.local_user_id
+    with contextlib.suppress(ConflictError):
+        stores.workspaces.create(
+            workspace_id, Workspace(workspace_id=workspace_id, name="Local studio", created_by=user_id)
+        )
+    with contextlib.suppress(ConflictError):
+        stores.workspaces.add_member(
+            workspace_id, Member(workspace_id=workspace_id, user_id=user_id, role="owner")
+        )
+
+
+def load_examples(stores: Stores, engine: LocalEngine, settings: Settings, directory: Path) -> list[str]:
+    """Create and publish each `*.json` flow of `directory` in the local workspace once; returns the new ids.
+
+    A file that does not validate or compile is skipped with a warning (the studio still starts).
+    """
+    from deca.errors import ConflictError, DecaError
+    from deca.stores.models import FlowRecord, FlowVersion
+    from statemachines.compiler import CompileOptions, compile_checked, validate_document
+
+    workspace_id, user_id = settings.local_workspace_id, settings.local_user_id
+    loaded: list[str] = []
+    for path in sorted(directory.glob("*.json")):
+        try:
+            checked = validate_document(json.loads(path.read_text()))
+            asl = compile_checked(checked, CompileOptions(workspace_id=workspace_id))
+        except (DecaError, ValueError) as exc:
+            logger.warning("example skipped: %s: %s", path.name, exc)
+            continue
+        flow = checked.flow
+        document = flow.model_copy(update={"version": 1}).model_dump(
+            mode="json", by_alias=True, exclude_none=True
+        )
+        try:
+            record = stores.flows.create(
+                workspace_id,
+                FlowRecord(
+                    workspace_id=workspace_id,
+                    flow_id=flow.id,
+                    name=flow.name,
+                    description=flow.description or "",
+                    created_by=user_id,
+                ),
+            )
+        except ConflictError:
+            continue  # loaded by an earlier run (and maybe edited since): leave it alone
+        version = stores.flows.add_version(
+            workspace_id,
+            FlowVersion(
+                workspace_id=workspace_id,
+                flow_id=flow.id,
+                version=1,
+                definition=document,
+                created_by=user_id,
+                comment="example",
+            ),
+        )
+        engine.deploy(record, version, asl)
+        current = stores.flows.get(workspace_id, record.flow_id)
+        stores.flows.update(workspace_id, current.model_copy(update={"published_version": version.version}))
+        loaded.append(flow.id)
+    return loaded
+
+
+def _mount_ui(app: FastAPI, dist: Path) -> None:
+    """Serve the built UI at `/`; unknown paths that are not API routes get `index.html` (SPA routing)."""
+    from starlette.exceptions import HTTPException
+    from starlette.responses import Response
+    from starlette.staticfiles import StaticFiles
+    from starlette.types import Scope
+
+    class SpaFiles(StaticFiles):
+        async def get_response(self, path: str, scope: Scope) -> Response:
+            try:
+                return await super().get_response(path, scope)
+            except HTTPException as exc:
+                if exc.status_code != 404:
+                    raise
+                return await super().get_response("index.html", scope)
+
+    app.mount("/", SpaFiles(directory=dist, html=True), name="ui")
+
+
+def build_studio(
+    settings: Settings, *, examples: Path | None, ui_dist: Path | None
+) -> tuple[FastAPI, Stores, LocalEngine]:
+    """The studio's app with its stores and engine (the caller closes the engine, then the stores)."""
+    from api.app import create_app
+    from deca.engines.local import LocalEngine
+    from deca.engines.local_checkpoints import LocalCheckpoints
+    from deca.stores import sqlite_stores
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    stores = sqlite_stores(settings.sqlite_path)
+    engine = LocalEngine(stores, checkpoints=LocalCheckpoints.at(settings.data_dir / "engine.db"))
+    _ensure_workspace(stores, settings)
+    if examples is not None and examples.is_dir():
+        load_examples(stores, engine, settings, examples)
+    app = create_app(settings, stores)
+    app.state.engine = engine
+    if ui_dist is not None and (ui_dist / "index.html").is_file():
+        _mount_ui(app, ui_dist)
+    engine.resume_running()
+    return app, stores, engine
+
+
+def dev(args: argparse.Namespace) -> int:
+    """Serve the studio until Ctrl-C; prints its URL and a bearer token for the local owner."""
+    import uvicorn
+
+    from deca.auth import mint_local_token
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    settings = _settings(args)
+    root = repository_root()
+    examples = None if args.no_examples else Path(args.examples) if args.examples else root / "examples"
+    app, stores, engine = build_studio(settings, examples=examples, ui_dist=root / "ui" / "dist")
+    host, port = args.host, args.port
+    shown = f"[{host}]" if ":" in host else host
+    print(f"DECA studio: http://{shown}:{port}", flush=True)
+    print(f"Token: {mint_local_token(settings)}", flush=True)
+    print(f"Data: {settings.data_dir}", file=sys.stderr, flush=True)
+    config: dict[str, Any] = {"host": host, "port": port, "log_level": "warning", "lifespan": "on"}
+    try:
+        uvicorn.run(app, **config)
+    finally:
+        engine.close()
+        stores.close()
+    return 0
