@@ -289,9 +289,37 @@ class Builder(Rendering):
         catch = self._catch(name, None, after) if self.flow.settings.error_strategy == "route_to_error_path" else []
         if catch:
             state["Catch"] = catch
-        state["Next"] = after
         region.states[name] = state
+        if after == join and not self._join_surely_reached(join, targets, branches):
+            # every path into the join may have ended inside its branch: the join runs only if one
+            # of its incoming edges is active (as in a guarded sequence)
+            guard = f"{name}.join"
+            self._check_name(guard)
+            condition = self._guard(join, region.members)
+            region.states[guard] = {"Type": "Choice", "Choices": [{"Condition": jsonata(condition), "Next": join}]}
+            region.states[guard]["Default"] = region.exit_state
+            after = guard
+        state["Next"] = after
         return name
+
+    def _join_surely_reached(
+        self, join: str, targets: list[str], branches: list[tuple[list[str], set[str]]]
+    ) -> bool:
+        """True when some edge into the join is active whenever the fan-out starts."""
+        graph = self.graph
+        if join in targets:
+            return True
+        for entries, members in branches:
+            sure = set(entries)
+            for node_id in sorted(members, key=graph.topo_index.__getitem__):
+                if node_id not in sure and any(self._sure_edge(e.source, e.condition, sure) for e in graph.in_edges[node_id]):
+                    sure.add(node_id)
+            if any(self._sure_edge(e.source, e.condition, sure) for e in graph.in_edges[join]):
+                return True
+        return False
+
+    def _sure_edge(self, source: str, condition: str | None, sure: set[str]) -> bool:
+        return source in sure and condition is None and not self.graph.routing(source).rules
 
     def _branches(
         self, region: Region, targets: list[str], stop: str | None

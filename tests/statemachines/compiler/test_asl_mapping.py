@@ -30,7 +30,7 @@ def test_task_invokes_the_node_type_lambda_with_the_prefix_option() -> None:
     assert state["Assign"] == {"n_a": "{% $states.result.Payload %}"}
 
 
-def test_standard_lambda_retry_comes_before_the_node_retry() -> None:
+def test_standard_lambda_retry_comes_first_and_the_node_retry_last() -> None:
     document = chain("a")
     document["nodes"][0]["retry"] = {"errors": ["CodeError"], "max_attempts": 5, "interval_seconds": 2}
     retry = _asl(document)["States"]["a"]["Retry"]
@@ -41,7 +41,7 @@ def test_standard_lambda_retry_comes_before_the_node_retry() -> None:
         "Lambda.TooManyRequestsException",
     ]
     assert (retry[0]["IntervalSeconds"], retry[0]["MaxAttempts"], retry[0]["BackoffRate"]) == (1, 3, 2.0)
-    assert retry[1] == {"ErrorEquals": ["CodeError"], "IntervalSeconds": 2, "MaxAttempts": 5, "BackoffRate": 2.0}
+    assert retry[-1] == {"ErrorEquals": ["CodeError"], "IntervalSeconds": 2, "MaxAttempts": 5, "BackoffRate": 2.0}
 
 
 def test_single_template_keeps_its_type_and_gives_null_when_missing() -> None:
