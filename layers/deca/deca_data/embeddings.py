@@ -19,6 +19,19 @@ if TYPE_CHECKING:
 __all__ = ["Embedder", "EmbeddingClient", "HashingEmbedder", "OpenAIEmbedder", "cosine", "normalise"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+_STOPWORDS = frozenset(
+    "a an and are as at be by do does for from how i in is it of on or our the to we what when where which "
+    "who why with you your".split()
+)
+_SUFFIXES = ("ing", "es", "ed", "s")
+
+
+def _stem(word: str) -> str:
+    """A crude English stem (`refunds` -> `refund`), enough for keyword overlap."""
+    for suffix in _SUFFIXES:
+        if len(word) > len(suffix) + 2 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
 
 
 class Embedder(Protocol):
@@ -54,9 +67,9 @@ def cosine(a: Sequence[float], b: Sequence[float]) -> float:
 
 
 class HashingEmbedder:
-    """Feature hashing of lower-cased words and word pairs: deterministic, offline, good for keyword overlap."""
+    """Feature hashing of stemmed words and word pairs (stop words dropped): deterministic, offline, keyword-level."""
 
-    def __init__(self, dimensions: int = 256) -> None:
+    def __init__(self, dimensions: int = 1024) -> None:
         if dimensions < 8:
             raise ValueError("dimensions must be at least 8")
         self._dimensions = dimensions
@@ -72,7 +85,7 @@ class HashingEmbedder:
         return self._dimensions
 
     def _vector(self, text: str) -> list[float]:
-        words = [w.lower() for w in _WORD.findall(text)]
+        words = [_stem(w) for w in (w.lower() for w in _WORD.findall(text)) if w not in _STOPWORDS]
         features = words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
         vector = [0.0] * self._dimensions
         for feature in features:

@@ -18,7 +18,16 @@ from typing import Any, TypeVar
 from deca.deca_data.columns import ColumnType
 from deca.errors import DecaError
 
-__all__ = ["OPERATORS", "Predicate", "compile_filter", "lookup", "order_by", "parse_order", "value_fits"]
+__all__ = [
+    "OPERATORS",
+    "Predicate",
+    "compile_filter",
+    "lookup",
+    "order_by",
+    "parse_order",
+    "value_fits",
+    "with_article",
+]
 
 T = TypeVar("T")
 
@@ -36,6 +45,11 @@ def lookup(values: Mapping[str, Any], path: str) -> Any:
             return _MISSING
         current = current[part]
     return current
+
+
+def with_article(kind: str) -> str:
+    """`a string`, `an integer`: for messages."""
+    return f"an {kind}" if kind[:1] in "aeiou" else f"a {kind}"
 
 
 def value_fits(kind: ColumnType, value: Any) -> bool:
@@ -166,7 +180,7 @@ class _Compiler:
 
     def typed(self, kind: ColumnType | None, value: Any, where: str) -> None:
         if kind is not None and not value_fits(kind, value):
-            raise self.fail(where, f"expects a {kind} value, got {value!r}")
+            raise self.fail(where, f"expects {with_article(kind)} value, got {value!r}")
 
 
 def compile_filter(

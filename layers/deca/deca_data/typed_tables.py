@@ -8,7 +8,7 @@ from typing import Any
 from deca.clock import Clock
 from deca.deca_data.columns import ColumnType, TableColumn
 from deca.deca_data.errors import RowNotFound, TableError, TableNotFound
-from deca.deca_data.filters import compile_filter, order_by, parse_order, value_fits
+from deca.deca_data.filters import compile_filter, order_by, parse_order, value_fits, with_article
 from deca.deca_data.models import TableDefinition, TableRow
 from deca.deca_data.records import IdFactory, scan
 from deca.errors import ConflictError
@@ -33,7 +33,7 @@ def check_row(
                 raise TableError(f"{where}.{name}: column is required, got null")
             continue
         if not value_fits(column.type, value):
-            raise TableError(f"{where}.{name}: expects a {column.type} value, got {value!r}")
+            raise TableError(f"{where}.{name}: expects {with_article(column.type)} value, got {value!r}")
     if not partial:
         for column in table.columns:
             if column.required and values.get(column.name) is None:
