@@ -22,7 +22,7 @@ from deca.ai.prompts import load_prompt
 from deca.ai.providers import build_client
 from deca.ai.structured import check_schema
 from deca.ai.templates import PREBUILT_AGENTS, find_prebuilt, slug
-from deca.ai.tools import MemoryKnowledgeBase, SandboxFunctions, ToolRunner
+from deca.ai.tools import DecaKnowledgeBase, MemoryKnowledgeBase, SandboxFunctions, ToolRunner
 from deca.errors import NotFoundError
 
 if TYPE_CHECKING:
@@ -183,6 +183,9 @@ def conversations(ctx: NodeContext) -> ConversationStore:
 def tool_runner(ctx: NodeContext) -> ToolRunner:
     """The tool runner of a node context (ports from `ctx.services`; sandbox, local flow and memory defaults)."""
     kb = ctx.services.get("knowledge_base")
+    data = ctx.services.get("deca_data")
+    if kb is None and data is not None:
+        kb = DecaKnowledgeBase(data.knowledge)
     if kb is None:
         kb = ctx.services.setdefault("knowledge_base", MemoryKnowledgeBase())
     return ToolRunner(

@@ -3,7 +3,8 @@
 Each kind reaches the outside world through a port, so tests and the wiring choose the adapter:
 HTTP through the node context's `http()` client, functions through a `FunctionRunner` (default: the
 sandbox's `run_code` over the workspace's registered functions), flows through a `FlowRunner`, searches
-through a `KnowledgeBase` (default: an in-memory keyword index).
+through a `KnowledgeBase` (the DECA knowledge-base store when the context has one, else an in-memory
+keyword index).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from deca.stores import Stores
 
 __all__ = [
+    "DecaKnowledgeBase",
     "FlowRunner",
     "FunctionRunner",
     "KnowledgeBase",
@@ -142,6 +144,28 @@ class MemoryKnowledgeBase:
                 scored.append({**doc, "score": round(overlap / max(len(words), 1), 4)})
         scored.sort(key=lambda d: (-d["score"], d["id"]))
         return scored[:top_k]
+
+
+@dataclass
+class DecaKnowledgeBase:
+    """The KnowledgeBase port over the DECA knowledge-base store (`deca.deca_data`, vector search)."""
+
+    store: Any  # deca.deca_data.knowledge.KnowledgeStore
+
+    def search(
+        self, workspace_id: str, knowledge_base_id: str, query: str, top_k: int
+    ) -> list[dict[str, Any]]:
+        """The nearest passages: document id, text, score and metadata."""
+        found = self.store.search(workspace_id, knowledge_base_id, query, top_k=top_k)
+        return [
+            {
+                "id": chunk.document_id,
+                "text": chunk.text,
+                "score": round(score, 4),
+                "metadata": chunk.metadata,
+            }
+            for chunk, score in found
+        ]
 
 
 def tool_spec(tool: ToolDefinition) -> ToolSpec:

@@ -358,3 +358,21 @@ def test_saved_agent_with_an_unknown_provider_is_an_agent_error(ctx: NodeContext
 
     with pytest.raises(AgentError, match=r"saved agent 'odd' is invalid: provider"):
         run_node(_task({"agent_id": "odd", "prompt": "x"}), ctx)
+
+
+def test_knowledge_base_tool_searches_the_deca_knowledge_store(llm: FakeLlmServer, ctx: NodeContext) -> None:
+    from deca.deca_data.stores import memory_deca_data
+
+    data = memory_deca_data()
+    ctx.services["deca_data"] = data
+    data.knowledge.add_document(
+        WS, "help-center", content="Refunds are paid within five business days.", title="Refunds"
+    )
+    llm.queue(
+        Reply(tool_calls=[("search_help_center", {"query": "how long do refunds take"})]),
+        Reply(text="5 days"),
+    )
+
+    out = run_node(_task(_inline(knowledge_base_ids=["help-center"])), ctx)
+
+    assert "five business days" in out["tool_calls"][0]["result"][0]["text"]
