@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import functools
 import importlib
+import logging
 from pathlib import Path
 
 import deca
 from deca.errors import DecaError
 
 __all__ = ["retryable_errors"]
+
+logger = logging.getLogger(__name__)
 
 
 def _subclasses(cls: type[DecaError]) -> list[type[DecaError]]:
@@ -31,5 +34,8 @@ def retryable_errors() -> frozenset[str]:
         base = Path(root)
         for path in sorted(base.rglob("errors.py")):  # namespace packages too (no __init__.py)
             parts = path.relative_to(base).with_suffix("").parts
-            importlib.import_module(".".join(("deca", *parts)))
+            try:
+                importlib.import_module(".".join(("deca", *parts)))
+            except Exception:  # a broken errors module must not break every compile
+                logger.warning("cannot import %s", ".".join(("deca", *parts)), exc_info=True)
     return frozenset(cls.__name__ for cls in _subclasses(DecaError) if cls.retryable)
