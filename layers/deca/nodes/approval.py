@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from deca.nodes.base import NodeConfig, NodeOutput, NodeSpec
 
-__all__ = ["SPEC", "ApprovalConfig", "ApprovalOutput"]
+if TYPE_CHECKING:
+    from deca.hitl.models import HumanTaskReceipt
+    from deca.nodes.context import NodeContext
+    from deca.nodes.task import NodeTask
+
+__all__ = ["SPEC", "ApprovalConfig", "ApprovalOutput", "Escalation", "run"]
 
 _Channel = Literal["ui", "email", "slack"]
 
 
 def _ui_only() -> list[_Channel]:
     return ["ui"]
+
+
+class Escalation(BaseModel):
+    """Who takes over a request nobody answered in time (the original assignees may still answer)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    after_seconds: int = Field(ge=60, le=31_536_000, description="Seconds without an answer before escalating")
+    to: list[str] = Field(min_length=1, max_length=50, description="User ids, emails or roles added as assignees")
 
 
 class ApprovalConfig(NodeConfig):
@@ -35,6 +49,11 @@ class ApprovalConfig(NodeConfig):
         le=31_536_000,
         description="How long to wait; then the node fails with States.Timeout (see on_error)",
     )
+    on_reject: Literal["output", "fail"] = Field(
+        default="output",
+        description="output: the node succeeds with approved=false; fail: it fails with ApprovalRejected",
+    )
+    escalation: Escalation | None = Field(default=None, description="Escalate when nobody answers in time")
 
     @model_validator(mode="after")
     def _enough_approvers(self) -> ApprovalConfig:
@@ -54,6 +73,13 @@ class ApprovalOutput(NodeOutput):
     approvers: list[str] = Field(default_factory=list, description="Who decided")
     comment: str | None = Field(default=None, description="The approver's comment")
     decided_at: str | None = Field(default=None, description="ISO-8601 time of the decision")
+
+
+def run(config: ApprovalConfig, task: NodeTask, ctx: NodeContext) -> HumanTaskReceipt:
+    """Open the approval request and return at once; the decision reaches the flow via the task token."""
+    from deca.hitl.nodes import open_approval
+
+    return open_approval(config, task, ctx)
 
 
 SPEC = NodeSpec(

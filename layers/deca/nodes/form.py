@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from deca.nodes.approval import Escalation
 from deca.nodes.base import NodeConfig, NodeOutput, NodeSpec
 from deca.nodes.common import VariableName
 
-__all__ = ["SPEC", "FormConfig", "FormField", "FormOutput"]
+if TYPE_CHECKING:
+    from deca.hitl.models import HumanTaskReceipt
+    from deca.nodes.context import NodeContext
+    from deca.nodes.task import NodeTask
+
+__all__ = ["SPEC", "FormConfig", "FormField", "FormOutput", "run"]
 
 
 class FormField(BaseModel):
@@ -54,6 +60,7 @@ class FormConfig(NodeConfig):
         le=31_536_000,
         description="How long to wait; then the node fails with States.Timeout (see on_error)",
     )
+    escalation: Escalation | None = Field(default=None, description="Escalate when nobody answers in time")
 
     @model_validator(mode="after")
     def _unique_field_names(self) -> FormConfig:
@@ -70,6 +77,13 @@ class FormOutput(NodeOutput):
     data: dict[str, Any] = Field(default_factory=dict, description="Field name -> answer")
     submitted_by: str | None = Field(default=None, description="User id or email of who submitted")
     submitted_at: str | None = Field(default=None, description="ISO-8601 time of submission")
+
+
+def run(config: FormConfig, task: NodeTask, ctx: NodeContext) -> HumanTaskReceipt:
+    """Open the form request and return at once; the answers reach the flow via the task token."""
+    from deca.hitl.nodes import open_form
+
+    return open_form(config, task, ctx)
 
 
 SPEC = NodeSpec(
