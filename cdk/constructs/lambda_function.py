@@ -35,6 +35,15 @@ ENI_ACTIONS = [
 """What Lambda needs to attach a function to a VPC; EC2 supports no resource scoping for all of them."""
 
 
+_APPLICATION_LOG_LEVELS = {
+    "DEBUG": lambda_.ApplicationLogLevel.DEBUG,
+    "INFO": lambda_.ApplicationLogLevel.INFO,
+    "WARNING": lambda_.ApplicationLogLevel.WARN,
+    "WARN": lambda_.ApplicationLogLevel.WARN,
+    "ERROR": lambda_.ApplicationLogLevel.ERROR,
+}
+
+
 @dataclass(frozen=True)
 class SharedFunctionProps:
     """What every function of a stack shares: config, code, layer, network, failures queue, alarm topic."""
@@ -121,6 +130,11 @@ class DecaFunction(Construct):
             role=self.role,
             log_group=self.log_group,
             logging_format=lambda_.LoggingFormat.JSON,
+            # With JSON logs Lambda filters by level itself (default INFO): keep it in step with Powertools.
+            application_log_level_v2=_APPLICATION_LOG_LEVELS.get(
+                config.log_level, lambda_.ApplicationLogLevel.INFO
+            ),
+            system_log_level_v2=lambda_.SystemLogLevel.WARN,
             environment=environment,
             tracing=lambda_.Tracing.ACTIVE
             if settings.tracing and not settings.isolated

@@ -158,7 +158,7 @@ class AppStack(cdk.Stack):
             handler=f"functions.services.{module}.lambda_handler",
             service=name,
             memory_mb=config.service_memory_mb,
-            timeout_seconds=60,
+            timeout_seconds=29 if module == "webhook_receiver" else 60,  # 29 s: API Gateway's limit
             security_groups=[self.data.lambda_security_group],
             reserved_concurrency=config.task_runner_reserved_concurrency if module == "task_runner" else None,
             description=f"DECA service {name} ({config.name})",

@@ -48,6 +48,8 @@ def test_every_function_has_its_powertools_environment(dev: Synthesis, stack: st
         assert variables["POWERTOOLS_SERVICE_NAME"] == name.removeprefix("deca-dev-"), name
         assert variables["POWERTOOLS_LOG_LEVEL"] == "DEBUG"
         assert variables["POWERTOOLS_METRICS_NAMESPACE"] == "DecaAIStudio/dev"
+        logging = props["LoggingConfig"]
+        assert (logging["LogFormat"], logging["ApplicationLogLevel"]) == ("JSON", "DEBUG"), name
 
 
 @pytest.mark.parametrize("stack", ["nodes", "app"])
