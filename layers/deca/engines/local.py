@@ -58,6 +58,8 @@ _STATUSES: dict[str, ExecutionStatus] = {
     "ABORTED": "cancelled",
     "RUNNING": "running",
 }
+_HUMAN_TASKS = "human_tasks"
+"""The node context service that opens approval and form requests (when wired, its logic runs)."""
 _REDRIVABLE: frozenset[ExecutionStatus] = frozenset({"failed", "timed_out", "cancelled"})
 
 
@@ -111,7 +113,7 @@ class _Live:
 
 
 def _callback_handler(event: dict[str, Any]) -> None:
-    """A paused step's Lambda when its type has no logic: nothing to do (the token is in the node's input)."""
+    """A paused step's Lambda without a human task service: nothing to do (the token is in the node's input)."""
     return None
 
 
@@ -156,12 +158,12 @@ class LocalEngine:
     def _default_tasks(self, workspace_id: str) -> TaskRegistry:
         from deca.local.node_tasks import node_task_registry
 
-        registry = node_task_registry(context=self._context(workspace_id))
-        from deca.nodes.handlers import node_logic
-
-        for node_type, spec in NODE_TYPES.items():
-            if spec.kind == "callback" and node_logic(node_type) is None:
-                registry.register_lambda(f"deca-node-{node_type}", _callback_handler)
+        context = self._context(workspace_id)
+        registry = node_task_registry(context=context)
+        if _HUMAN_TASKS not in context.services:  # no human task service: the API's answer routes suffice
+            for node_type, spec in NODE_TYPES.items():
+                if spec.kind == "callback":
+                    registry.register_lambda(f"deca-node-{node_type}", _callback_handler)
         return registry
 
     def _registry(self, workspace_id: str) -> TaskRegistry:

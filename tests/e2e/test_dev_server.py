@@ -1,0 +1,226 @@
+"""End to end: `deca dev` as a subprocess serves the API; a flow is created, published and run over HTTP,
+and an execution paused when the server is killed survives the restart."""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+STARTUP_SECONDS = 60.0
+RUN_SECONDS = 30.0
+
+GREETING_FLOW: dict[str, Any] = {
+    "id": "greeting",
+    "name": "Greeting",
+    "nodes": [
+        {"id": "greet", "type": "set", "config": {"values": {"greeting": "hello"}}},
+        {"id": "pause", "type": "wait", "config": {"seconds": 0}},
+        {
+            "id": "say",
+            "type": "transform",
+            "config": {"output": {"msg": "{{ greet.greeting }} {{ input.name }}"}},
+        },
+    ],
+    "connections": [{"from": "greet", "to": "pause"}, {"from": "pause", "to": "say"}],
+}
+
+APPROVAL_FLOW: dict[str, Any] = {
+    "id": "refund",
+    "name": "Refund",
+    "nodes": [
+        {"id": "ask", "type": "approval", "config": {"title": "Refund?", "approvers": ["role:finance"]}},
+        {"id": "done", "type": "set", "config": {"values": {"approved": "{{ ask.approved }}"}}},
+    ],
+    "connections": [{"from": "ask", "to": "done"}],
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class Studio:
+    """A running `deca dev` process and how to call it."""
+
+    process: subprocess.Popen[str]
+    url: str
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Authorization of the local owner."""
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+def _start(data_dir: Path, port: int) -> Studio:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "deca.cli.main",
+            "dev",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(data_dir),
+            "--no-examples",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    assert process.stdout is not None
+    stdout = process.stdout
+    threading.Thread(target=lambda: [lines.put(line) for line in stdout], daemon=True).start()
+    deadline = time.monotonic() + STARTUP_SECONDS
+    url = token = ""
+    while not (url and token):
+        line = lines.get(timeout=max(deadline - time.monotonic(), 0.1))
+        if line.startswith("DECA studio: "):
+            url = line.removeprefix("DECA studio: ").strip()
+        elif line.startswith("Token: "):
+            token = line.removeprefix("Token: ").strip()
+    while True:  # the URL is printed before uvicorn listens: poll /health until the deadline
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return Studio(process, url, token)
+        except httpx.TransportError:
+            pass
+        assert process.poll() is None, "deca dev exited"
+        assert time.monotonic() < deadline, "deca dev did not answer /health in time"
+        time.sleep(0.2)
+
+
+def _stop(studio: Studio, sig: signal.Signals = signal.SIGINT) -> None:
+    if studio.process.poll() is None:
+        studio.process.send_signal(sig)
+        try:
+            studio.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            studio.process.kill()
+            studio.process.wait(timeout=10)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """The studio's data directory."""
+    return tmp_path / "deca-data"
+
+
+@pytest.fixture
+def studio(data_dir: Path) -> Iterator[Studio]:
+    """`deca dev` on a free port with a fresh data directory."""
+    running = _start(data_dir, _free_port())
+    yield running
+    _stop(running)
+
+
+def _create_and_publish(studio: Studio, document: dict[str, Any]) -> None:
+    created = httpx.post(f"{studio.url}/flows", json=document, headers=studio.headers, timeout=10)
+    assert created.status_code == 201, created.text
+    published = httpx.post(f"{studio.url}/flows/{document['id']}/publish", headers=studio.headers, timeout=30)
+    assert published.status_code == 200, published.text
+
+
+def _run_sync(studio: Studio, flow_id: str, payload: dict[str, Any]) -> dict[str, Any]:
+    response = httpx.post(
+        f"{studio.url}/flows/{flow_id}/executions",
+        json={"input": payload, "mode": "sync", "timeout_seconds": 20},
+        headers=studio.headers,
+        timeout=RUN_SECONDS,
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def _poll_status(studio: Studio, execution_id: str, wanted: set[str]) -> dict[str, Any]:
+    deadline = time.monotonic() + RUN_SECONDS
+    while True:
+        detail: dict[str, Any] = httpx.get(
+            f"{studio.url}/executions/{execution_id}", headers=studio.headers, timeout=10
+        ).json()
+        if detail["execution"]["status"] in wanted:
+            return detail
+        assert time.monotonic() < deadline, f"execution stayed {detail['execution']['status']}"
+        time.sleep(0.2)
+
+
+def test_flow_created_published_and_run_over_http(studio: Studio) -> None:
+    # Given a flow created and published through the API
+    _create_and_publish(studio, GREETING_FLOW)
+
+    # When it runs synchronously
+    detail = _run_sync(studio, "greeting", {"name": "Ada"})
+
+    # Then the result and each node's output are readable
+    execution = detail["execution"]
+    assert execution["status"] == "succeeded"
+    assert execution["output"]["say"] == {"msg": "hello Ada"}
+    nodes = {node["node_id"]: node for node in detail["nodes"]}
+    assert nodes["greet"]["output"] == {"greeting": "hello"}
+    assert nodes["say"]["output"] == {"msg": "hello Ada"}
+    assert all(node["status"] == "succeeded" and node["duration_ms"] is not None for node in nodes.values())
+    # and the history and the audit log tell what happened
+    history = httpx.get(
+        f"{studio.url}/executions/{execution['execution_id']}/history", headers=studio.headers, timeout=10
+    ).json()
+    assert history["items"][-1]["type"] == "ExecutionSucceeded"
+    audit = httpx.get(f"{studio.url}/audit", headers=studio.headers, timeout=10).json()
+    actions = {(record["action"], record["resource_id"]) for record in audit["items"]}
+    assert {("flow.create", "greeting"), ("flow.publish", "greeting")} <= actions
+    assert ("execution.start", execution["execution_id"]) in actions
+
+
+def test_paused_execution_survives_a_killed_server(data_dir: Path) -> None:
+    # Given an execution paused on an approval
+    first = _start(data_dir, _free_port())
+    try:
+        _create_and_publish(first, APPROVAL_FLOW)
+        paused = _run_sync(first, "refund", {})
+    finally:
+        # When the server is killed outright
+        _stop(first, signal.SIGKILL)
+    execution_id = paused["execution"]["execution_id"]
+
+    # And started again on the same data
+    second = _start(data_dir, _free_port())
+    try:
+        resumed = _poll_status(second, execution_id, {"waiting", "failed"})
+        approved = httpx.post(
+            f"{second.url}/executions/{execution_id}/tasks/ask/approve",
+            json={"comment": "fine"},
+            headers=second.headers,
+            timeout=10,
+        )
+        finished = _poll_status(second, execution_id, {"succeeded", "failed"})
+    finally:
+        _stop(second)
+
+    # Then the execution was resumed, still waiting for its answer, and finishes once approved
+    assert paused["execution"]["status"] == "waiting"
+    assert resumed["execution"]["status"] == "waiting"
+    assert [task["node_id"] for task in resumed["pending_tasks"]] == ["ask"]
+    assert approved.status_code == 200, approved.text
+    assert finished["execution"]["status"] == "succeeded"
+    assert finished["execution"]["output"]["done"] == {"approved": True}
