@@ -1,0 +1,56 @@
+"""Run node logic in-process for tests: a context on memory stores (DECA data too) and task builders."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from deca.deca_data.stores import DecaDataStores, memory_deca_data
+from deca.nodes.context import NodeContext
+from deca.nodes.handlers import run_node
+from deca.nodes.task import ExecutionInfo, NodeTask
+from deca.stores import memory_stores
+from tests.fakes.clock import FakeClock
+
+__all__ = ["data_context", "make_task", "run"]
+
+
+def data_context(workspace_id: str = "ws-1", *, clock: FakeClock | None = None) -> NodeContext:
+    """A context with memory stores, memory DECA data stores (ids `<prefix>_0001`, ...) and a fake clock."""
+    current = clock or FakeClock()
+    numbers = itertools.count(1)
+    data: DecaDataStores = memory_deca_data(
+        clock=current, new_id=lambda prefix: f"{prefix}_{next(numbers):04d}"
+    )
+    return NodeContext(
+        workspace_id=workspace_id,
+        stores=memory_stores(clock=current),
+        clock=current,
+        services={"deca_data": data},
+    )
+
+
+def make_task(
+    node_type: str,
+    config: dict[str, Any],
+    *,
+    execution: str = "exec-1",
+    node_id: str = "n1",
+    workspace_id: str = "ws-1",
+    input: Any = None,
+) -> NodeTask:
+    """The event of one node run."""
+    return NodeTask(
+        execution=ExecutionInfo(id=execution, name=execution),
+        workspace_id=workspace_id,
+        flow_id="flow-1",
+        node_id=node_id,
+        node_type=node_type,
+        config=config,
+        input=input,
+    )
+
+
+def run(ctx: NodeContext, node_type: str, config: dict[str, Any], **task: Any) -> Any:
+    """`run_node` on a fresh task: the node's JSON output (errors propagate)."""
+    return run_node(make_task(node_type, config, **task), ctx)
