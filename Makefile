@@ -6,8 +6,7 @@ PORT ?= 8080
 .PHONY: run test setup lint typecheck pytest bench clean
 
 run: setup
-	$(BIN)/deca run examples/customer-onboarding.json --mocks examples/mocks/customer-onboarding.json \
-		--input '{"customer_data": {"name": "Ada Lovelace", "email": "ada@example.com", "plan": "pro"}}'
+	$(BIN)/deca dev --port $(PORT)
 
 test: setup lint typecheck pytest
 
