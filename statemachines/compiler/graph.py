@@ -167,7 +167,7 @@ class FlowGraph:
         if kind == "switch" and cases:
             rules = [Route("case", name, tuple(e.target for e in edges if e.label == name)) for name in cases]
             default = tuple(e.target for e in edges if e.label in (None, "default"))
-            return Routing(tuple(r for r in rules if r.targets), default)
+            return Routing(tuple(rules), default)  # a matched case without edges ends the path
         rules = [Route("edge", e.condition, (e.target,)) for e in edges if e.condition is not None]
         return Routing(tuple(rules), tuple(e.target for e in edges if e.condition is None))
 

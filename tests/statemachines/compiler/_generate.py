@@ -229,7 +229,7 @@ def replaced(document: dict[str, Any], path: tuple[str | int, ...], value: Any) 
 def random_dags(draw: Any) -> dict[str, Any]:
     """Arbitrary DAGs (not only series-parallel) of functions, conditions, noops and merges."""
     count = draw(st.integers(2, 9))
-    kinds = [draw(st.sampled_from(["function", "function", "function", "condition", "noop", "merge"])) for _ in range(count)]
+    kinds = [draw(st.sampled_from(["function", "function", "function", "condition", "switch", "noop", "merge"])) for _ in range(count)]
     nodes: list[dict[str, Any]] = []
     for index, node_type in enumerate(kinds):
         config: dict[str, Any] = {}
@@ -237,6 +237,8 @@ def random_dags(draw: Any) -> dict[str, Any]:
             config = {"function_id": "f", "input": "{{ input.x }}"}
         elif node_type == "condition":
             config = {"condition": "{{ input.x > " + str(index) + " }}"}
+        elif node_type == "switch":
+            config = {"cases": [{"name": "one", "condition": "{{ input.x = 1 }}"}, {"name": "big", "condition": "{{ input.y > 5 }}"}]}
         nodes.append({"id": f"n{index}", "type": node_type, "config": config})
     connections: list[dict[str, Any]] = []
     for source in range(count):
@@ -246,6 +248,8 @@ def random_dags(draw: Any) -> dict[str, Any]:
             connection: dict[str, Any] = {"from": f"n{source}", "to": f"n{target}"}
             if kinds[source] == "condition":
                 connection["label"] = draw(st.sampled_from(["true", "false"]))
+            elif kinds[source] == "switch":
+                connection["label"] = draw(st.sampled_from(["one", "big", "default"]))
             elif draw(st.integers(0, 4)) == 0:
                 connection["condition"] = "{{ input.y = " + str(target) + " }}"
             connections.append(connection)

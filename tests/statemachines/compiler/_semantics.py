@@ -1,8 +1,8 @@
 """A reference interpreter of flow semantics for the random DAGs of `_generate.random_dags`.
 
 A node runs when it is a start node or one of its incoming edges is active: its source ran and
-routes to it (a condition node by its result and the edge label; other nodes by the first true
-edge condition, else their unconditional edges).
+routes to it (a condition node by its result and the edge label, a switch by the first true case
+and the edge label, other nodes by the first true edge condition, else their unconditional edges).
 """
 
 from __future__ import annotations
@@ -38,6 +38,10 @@ def nodes_that_run(document: dict[str, Any], flow_input: dict[str, int]) -> list
         if node["type"] == "condition":
             result = _holds(node["config"]["condition"], flow_input)
             routes_to[node_id] = {e["to"] for e in outgoing[node_id] if (e.get("label") in (None, "true")) == result}
+            continue
+        if node["type"] == "switch":
+            case = next((c["name"] for c in node["config"]["cases"] if _holds(c["condition"], flow_input)), "default")
+            routes_to[node_id] = {e["to"] for e in outgoing[node_id] if (e.get("label") or "default") == case}
             continue
         hit = next((e for e in outgoing[node_id] if "condition" in e and _holds(e["condition"], flow_input)), None)
         if hit is not None:
