@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from deca.crypto import Envelope
     from deca.deca_data.embeddings import Embedder
     from deca.deca_data.stores import DecaDataStores
+    from deca.hitl.service import HumanTaskService
     from deca.net import OutboundPolicy
     from deca.nodes.code import CodeRunner
     from deca.nodes.context import NodeContext, SecretResolver
@@ -36,6 +37,7 @@ __all__ = [
     "deca_data",
     "embedder",
     "envelope",
+    "human_tasks",
     "mongo_client",
     "node_context",
     "outbound_http",
@@ -210,6 +212,15 @@ def code_runner() -> CodeRunner | None:
     return LambdaCodeRunner(boto3.client("lambda"), name)
 
 
+@functools.cache
+def human_tasks() -> HumanTaskService:
+    """Approval/form requests (opened by callback nodes; answers need an engine as callbacks)."""
+    from deca.hitl.setup import human_task_service
+
+    current = settings()
+    return human_task_service(current, mongo_client=mongo_client() if current.mongodb_uri else None)
+
+
 def node_context(task: NodeTask) -> NodeContext:
     """The context a node Lambda runs with: the task's workspace, real stores, secrets and memory."""
     from deca.clock import SystemClock
@@ -224,6 +235,7 @@ def node_context(task: NodeTask) -> NodeContext:
         services={
             "conversations": conversations(),
             "deca_data": deca_data(),
+            "human_tasks": human_tasks,  # built on first use by an approval or form node
             **({"code_runner": runner} if (runner := code_runner()) is not None else {}),
         },
     )

@@ -10,7 +10,6 @@ from deca.hitl.models import HumanTaskReceipt
 
 if TYPE_CHECKING:
     from deca.hitl.models import HumanTask
-    from deca.hitl.service import HumanTaskService
     from deca.nodes.approval import ApprovalConfig
     from deca.nodes.context import NodeContext
     from deca.nodes.form import FormConfig
@@ -28,11 +27,15 @@ class HumanTasksUnavailable(DecaError):
 
 
 def human_tasks(ctx: NodeContext) -> HumanTaskService:
-    """The context's `HumanTaskService` (the wiring puts it in `ctx.services["human_tasks"]`)."""
+    """The context's `HumanTaskService`: `ctx.services["human_tasks"]`, the service or a factory of it."""
+    from deca.hitl.service import HumanTaskService
+
     service = ctx.services.get(SERVICE_KEY)
-    if service is None:
+    if service is not None and not isinstance(service, HumanTaskService) and callable(service):
+        service = ctx.services[SERVICE_KEY] = service()
+    if not isinstance(service, HumanTaskService):
         raise HumanTasksUnavailable("no human task service is configured for approval and form nodes")
-    return service  # type: ignore[no-any-return]
+    return service
 
 
 def _receipt(request: HumanTask) -> HumanTaskReceipt:
