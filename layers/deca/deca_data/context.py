@@ -21,10 +21,12 @@ OutputT = TypeVar("OutputT", bound=BaseModel)
 
 
 def data_stores(ctx: NodeContext) -> DecaDataStores:
-    """The DECA data stores of the context; `DecaDataError` when the wiring did not provide them."""
+    """The DECA data stores of the context (or of its factory); `DecaDataError` when there are none."""
     from deca.deca_data.stores import DecaDataStores
 
     stores = ctx.services.get(SERVICE_KEY)
+    if callable(stores) and not isinstance(stores, DecaDataStores):
+        stores = stores()  # the wiring passes a cached factory, built on first use
     if not isinstance(stores, DecaDataStores):
         raise DecaDataError(f'the node context has no DECA data stores (services["{SERVICE_KEY}"])')
     return stores
