@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from deca.errors import DecaError
 from deca.hitl.forms import form_schema
 from deca.hitl.models import HumanTaskReceipt
+from deca.hitl.service import HumanTaskService
 
 if TYPE_CHECKING:
     from deca.hitl.models import HumanTask
@@ -28,8 +29,6 @@ class HumanTasksUnavailable(DecaError):
 
 def human_tasks(ctx: NodeContext) -> HumanTaskService:
     """The context's `HumanTaskService`: `ctx.services["human_tasks"]`, the service or a factory of it."""
-    from deca.hitl.service import HumanTaskService
-
     service = ctx.services.get(SERVICE_KEY)
     if service is not None and not isinstance(service, HumanTaskService) and callable(service):
         service = ctx.services[SERVICE_KEY] = service()
