@@ -20,9 +20,17 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from cdk.config import EnvironmentConfig
+from cdk.constructs.python_assets import LambdaPackaging
 from cdk.constructs.retention import retention_days
 
-__all__ = ["ENI_ACTIONS", "DecaFunction", "FunctionSettings", "SharedFunctionProps"]
+__all__ = [
+    "ENI_ACTIONS",
+    "DecaFunction",
+    "FunctionSettings",
+    "SharedFunctionProps",
+    "failures_queue",
+    "shared_layer",
+]
 
 ENI_ACTIONS = [
     "ec2:CreateNetworkInterface",
@@ -169,3 +177,30 @@ class DecaFunction(Construct):
                 treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
             )
             alarm.add_alarm_action(action)
+
+
+def shared_layer(
+    scope: Construct, config: EnvironmentConfig, packaging: LambdaPackaging
+) -> lambda_.LayerVersion:
+    """The stack's `deca-<env>-shared` layer (each stack has its own version: no cross-stack layer export)."""
+    return lambda_.LayerVersion(
+        scope,
+        "SharedLayer",
+        layer_version_name=f"{config.prefix}shared",
+        description="deca, statemachines and the runtime dependencies",
+        code=packaging.layer_code(),
+        compatible_runtimes=[lambda_.Runtime.PYTHON_3_12],
+        compatible_architectures=[lambda_.Architecture.ARM_64],
+    )
+
+
+def failures_queue(scope: Construct, construct_id: str, queue_name: str) -> sqs.Queue:
+    """An encrypted, TLS-only dead-letter queue keeping messages for 14 days."""
+    return sqs.Queue(
+        scope,
+        construct_id,
+        queue_name=queue_name,
+        encryption=sqs.QueueEncryption.SQS_MANAGED,
+        enforce_ssl=True,
+        retention_period=cdk.Duration.days(14),
+    )

@@ -7,14 +7,19 @@ import aws_cdk as cdk
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from cdk.config import EnvironmentConfig
 from cdk.constructs.grants import grant_key_use, grant_secret_read
-from cdk.constructs.lambda_function import DecaFunction, FunctionSettings, SharedFunctionProps
+from cdk.constructs.lambda_function import (
+    DecaFunction,
+    FunctionSettings,
+    SharedFunctionProps,
+    failures_queue,
+    shared_layer,
+)
 from cdk.constructs.monitoring import Monitoring
 from cdk.constructs.nats_bridge import NatsBridgeService
 from cdk.constructs.python_assets import LambdaPackaging
@@ -62,15 +67,7 @@ class AppStack(cdk.Stack):
         self.shared = SharedFunctionProps(
             config=config,
             code=packaging.function_code(),
-            layer=lambda_.LayerVersion(
-                self,
-                "SharedLayer",
-                layer_version_name=f"{config.prefix}shared",
-                description="deca, statemachines and the runtime dependencies",
-                code=packaging.layer_code(),
-                compatible_runtimes=[lambda_.Runtime.PYTHON_3_12],
-                compatible_architectures=[lambda_.Architecture.ARM_64],
-            ),
+            layer=shared_layer(self, config, packaging),
             vpc=data.vpc,
             failures=self.service_failures,
             alarm_topic=data.alarm_topic,
@@ -133,14 +130,7 @@ class AppStack(cdk.Stack):
         )
 
     def _queue(self, construct_id: str, name: str) -> sqs.Queue:
-        return sqs.Queue(
-            self,
-            construct_id,
-            queue_name=f"{self.config.prefix}{name}",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=cdk.Duration.days(14),
-        )
+        return failures_queue(self, construct_id, f"{self.config.prefix}{name}")
 
     def _function_arn(self, function_name: str) -> str:
         return self.format_arn(
@@ -150,7 +140,7 @@ class AppStack(cdk.Stack):
             arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
         )
 
-    def _service(self, module: str, **overrides: object) -> DecaFunction:
+    def _service(self, module: str) -> DecaFunction:
         config = self.config
         name = module.replace("_", "-")
         settings = FunctionSettings(

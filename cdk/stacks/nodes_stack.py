@@ -9,13 +9,17 @@ from __future__ import annotations
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from cdk.config import EnvironmentConfig
 from cdk.constructs.grants import grant_bucket_prefixes, grant_key_use, grant_secret_read
-from cdk.constructs.lambda_function import DecaFunction, FunctionSettings, SharedFunctionProps
+from cdk.constructs.lambda_function import (
+    DecaFunction,
+    FunctionSettings,
+    SharedFunctionProps,
+    failures_queue,
+    shared_layer,
+)
 from cdk.constructs.node_types import lambda_node_types
 from cdk.constructs.python_assets import LambdaPackaging
 from cdk.stacks.data_stack import DataStack
@@ -44,23 +48,8 @@ class NodesStack(cdk.Stack):
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
         self.config = config
-        layer = lambda_.LayerVersion(
-            self,
-            "SharedLayer",
-            layer_version_name=f"{config.prefix}shared",
-            description="deca, statemachines and the runtime dependencies",
-            code=packaging.layer_code(),
-            compatible_runtimes=[lambda_.Runtime.PYTHON_3_12],
-            compatible_architectures=[lambda_.Architecture.ARM_64],
-        )
-        self.failures = sqs.Queue(
-            self,
-            "NodeFailures",
-            queue_name=f"{config.prefix}node-failures",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=cdk.Duration.days(14),
-        )
+        layer = shared_layer(self, config, packaging)
+        self.failures = failures_queue(self, "NodeFailures", f"{config.prefix}node-failures")
         shared = SharedFunctionProps(
             config=config,
             code=packaging.function_code(),
