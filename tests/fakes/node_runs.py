@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from deca.deca_data.stores import DecaDataStores, memory_deca_data
 from deca.nodes.context import NodeContext
@@ -12,7 +17,7 @@ from deca.nodes.task import ExecutionInfo, NodeTask
 from deca.stores import memory_stores
 from tests.fakes.clock import FakeClock
 
-__all__ = ["data_context", "make_task", "run"]
+__all__ = ["data_context", "data_lambda_wiring", "make_task", "run"]
 
 
 def data_context(workspace_id: str = "ws-1", *, clock: FakeClock | None = None) -> NodeContext:
@@ -54,3 +59,24 @@ def make_task(
 def run(ctx: NodeContext, node_type: str, config: dict[str, Any], **task: Any) -> Any:
     """`run_node` on a fresh task: the node's JSON output (errors propagate)."""
     return run_node(make_task(node_type, config, **task), ctx)
+
+
+@contextmanager
+def data_lambda_wiring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The local Lambda wiring (SQLite in `tmp_path`) with the DECA data, embedder and runner factories reset."""
+    from deca import wiring
+    from tests.layers.integrations.lambda_env import lambda_wiring
+
+    monkeypatch.delenv("DECA_CODE_RUNNER_FUNCTION", raising=False)
+    monkeypatch.delenv("DECA_EMBEDDING_MODEL", raising=False)
+    factories = (wiring.deca_data, wiring.embedder, wiring.code_runner)
+    for factory in factories:
+        factory.cache_clear()
+    try:
+        with lambda_wiring(tmp_path, monkeypatch):
+            yield
+    finally:
+        if wiring.deca_data.cache_info().currsize:
+            wiring.deca_data().close()
+        for factory in factories:
+            factory.cache_clear()
