@@ -21,7 +21,10 @@ class FunctionConfig(NodeConfig):
 
     function_id: str = Field(min_length=1, description="Id of the registered function to run")
     version: int | None = Field(default=None, ge=1, description="Pinned version; latest when omitted")
-    input: Any = Field(default=None, description="Input passed to the function (templates allowed)")
+    input: Any = Field(
+        default=None,
+        description="Input passed to the function (templates allowed); the execution input when omitted",
+    )
     input_schema: dict[str, Any] | None = Field(
         default=None,
         description="JSON Schema the function input must satisfy, in addition to the version's own",
@@ -104,7 +107,7 @@ def run(config: FunctionConfig, task: NodeTask, ctx: NodeContext) -> FunctionOut
     request = CodeRequest(
         language=record.language,
         source=version.source,
-        input=config.input,
+        input=config.input if "input" in config.model_fields_set else task.input,
         timeout=config.timeout_seconds,
         input_schema=_input_schema(config, version),
         output_schema=version.output_schema or None,

@@ -74,3 +74,7 @@ def test_function_of_other_workspace_is_not_found(ctx: NodeContext) -> None:
     other = dataclasses.replace(ctx, workspace_id="ws-2")
     with pytest.raises(FunctionNotFound):
         run(other, "function", {"function_id": "double"}, workspace_id="ws-2")
+
+
+def test_omitted_input_is_the_execution_input(ctx: NodeContext) -> None:
+    assert run(ctx, "function", {"function_id": "double"}, input={"n": 5})["result"] == {"n": 15}
