@@ -63,3 +63,16 @@ def test_kms_use_through_services_is_bound_to_that_service(dev: Synthesis) -> No
         actions = set(_as_list(statement.get("Action", [])))
         if actions & {"kms:Decrypt", "kms:GenerateDataKey"} and "Condition" in statement:
             assert "kms:ViaService" in statement["Condition"]["StringEquals"], where
+
+
+def test_key_policies_give_all_actions_only_to_the_account_for_iam_delegation(dev: Synthesis) -> None:
+    for logical_id, key in dev.resources("data", "AWS::KMS::Key").items():
+        for statement in key["Properties"]["KeyPolicy"]["Statement"]:
+            if "kms:*" in _as_list(statement["Action"]):
+                # The default key policy: IAM policies of this account decide (the statements above).
+                assert ":root" in str(statement["Principal"]["AWS"]), logical_id
+            else:  # CloudWatch publishing alarms, or this account through Secrets Manager only
+                through_service = "kms:ViaService" in statement.get("Condition", {}).get("StringEquals", {})
+                assert statement["Principal"] == {"Service": "cloudwatch.amazonaws.com"} or through_service, (
+                    logical_id
+                )
