@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -28,3 +29,27 @@ def aws_credentials(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def repo_root() -> Path:
     """The repository root."""
     return REPO_ROOT
+
+
+# ---- ASL conformance pass count ----------------------------------------------------------------
+# Counted from the test reports (not module state), so the line is right under pytest-xdist too,
+# where the reports reach the controller process and the cases run in the workers.
+_CONFORMANCE_TEST = "test_conformance.py::test_case_matches_aws["
+_conformance = {"cases": 0, "passed": 0}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Count each conformance case once, at its call phase (an expected failure does not pass)."""
+    if report.when != "call" or _CONFORMANCE_TEST not in report.nodeid:
+        return
+    _conformance["cases"] += 1
+    if report.passed and not hasattr(report, "wasxfail"):
+        _conformance["passed"] += 1
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """One line: how many recorded AWS Step Functions cases the local runtime passes."""
+    if _conformance["cases"]:
+        terminalreporter.write_line(
+            f"ASL conformance: {_conformance['passed']}/{_conformance['cases']} cases pass"
+        )
