@@ -21,7 +21,7 @@ typecheck:
 	$(BIN)/mypy
 
 pytest:
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2
 
 bench: setup
 	$(BIN)/python benchmarks/compile.py
