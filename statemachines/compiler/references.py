@@ -19,7 +19,15 @@ from statemachines.compiler.templates import (
     parse_string,
 )
 
-__all__ = ["CONTEXT_ROOTS", "ITEM_CONDITIONS", "FlowTemplates", "condition_paths", "missing_field", "walk_strings"]
+__all__ = [
+    "CONTEXT_ROOTS",
+    "ITEM_CONDITIONS",
+    "FlowTemplates",
+    "clear_template_cache",
+    "condition_paths",
+    "missing_field",
+    "walk_strings",
+]
 
 CONTEXT_ROOTS = frozenset({"input", "vars", "execution", "item", "index", "error"})
 _EXECUTION_FIELDS = {"id", "name", "start_time", "flow_id"}
@@ -115,6 +123,12 @@ def missing_field(schema: dict[str, Any], fields: tuple[str, ...]) -> tuple[str,
 _PARSED: dict[tuple[str, frozenset[str]], Template | None] = {}
 _PARSED_MAX = 65_536
 _DASHED_SETS: dict[frozenset[str], frozenset[str]] = {}
+
+
+def clear_template_cache() -> None:
+    """Forget every parsed template (the benchmark measures a cold start with it)."""
+    _PARSED.clear()
+    _DASHED_SETS.clear()
 
 
 @dataclass
