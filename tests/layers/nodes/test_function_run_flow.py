@@ -163,3 +163,38 @@ def test_data_nodes_and_code_chain_through_a_compiled_flow() -> None:
     assert result["output"]["contact"]["created"] is True
     assert result["output"]["score"]["result"] == {"big_leads": 1, "valid": True, "hint": "Pricing"}
     assert data.crm.search("local", "contact", filters={"email": "ada@example.com"})[0].data["name"] == "Ada"
+
+
+def test_daily_sales_report_example_queries_the_deals_table() -> None:
+    # Given a deals table with two deals won on the report day and one open
+    ctx = data_context("local")
+    tables = data_stores(ctx).tables
+    columns = [
+        TableColumn(name=n, type=t)
+        for n, t in [("stage", "string"), ("closed_on", "date"), ("region", "string"), ("amount", "number")]
+    ]
+    tables.create_table("local", "deals", columns)
+    tables.insert(
+        "local",
+        "deals",
+        [
+            {"stage": "won", "closed_on": "2024-03-04", "region": "EU", "amount": 100},
+            {"stage": "won", "closed_on": "2024-03-04", "region": "EU", "amount": 50},
+            {"stage": "open", "closed_on": "2024-03-04", "region": "US", "amount": 70},
+        ],
+    )
+    example = Path(__file__).resolve().parents[3] / "examples" / "daily-sales-report.json"
+    mocks = {"commentary": {"text": "Good day."}, "archive": {}, "post": {}}
+
+    # When the example runs for that day (the agent, S3 and Slack nodes pinned)
+    result = run_flow(
+        json.loads(example.read_text(encoding="utf-8")),
+        ctx,
+        {"scheduled_time": "2024-03-04T08:00:00Z"},
+        mocks,
+    )
+
+    # Then the table node returned the won deals, which the downstream nodes aggregated
+    assert result["status"] == "SUCCEEDED", result
+    assert [r["amount"] for r in result["output"]["won-deals"]["rows"]] == [100, 50]
+    assert result["output"]["top-deals"]["items"][0]["amount"] == 100
