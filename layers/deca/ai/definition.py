@@ -10,10 +10,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from deca.mcp.config import McpServer
+
 __all__ = ["DEFAULT_TOOL_PARAMETERS", "AgentDefinition", "Provider", "ToolDefinition", "ToolType"]
 
 Provider = Literal["openai", "anthropic", "openai_compatible"]
-ToolType = Literal["http", "function", "flow", "knowledge_base"]
+ToolType = Literal["http", "function", "flow", "knowledge_base", "mcp"]
 DEFAULT_TOOL_PARAMETERS: dict[str, Any] = {"type": "object", "properties": {}}
 
 _REQUIRED: dict[str, tuple[str, ...]] = {
@@ -21,6 +23,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "function": (),
     "flow": ("flow_id",),
     "knowledge_base": ("knowledge_base_id",),
+    "mcp": ("mcp_server",),
 }
 
 
@@ -30,7 +33,7 @@ class ToolDefinition(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="Name the model calls it by")
-    type: ToolType = Field(description="http, function (sandboxed code), flow or knowledge_base")
+    type: ToolType = Field(description="http, function (sandboxed code), flow, knowledge_base or mcp")
     description: str = Field(default="", max_length=2000, description="What the tool does, for the model")
     parameters: dict[str, Any] = Field(
         default_factory=lambda: dict(DEFAULT_TOOL_PARAMETERS), description="JSON Schema of the arguments"
@@ -52,6 +55,8 @@ class ToolDefinition(BaseModel):
     flow_id: str | None = Field(default=None, description="flow: the flow run with the arguments as input")
     knowledge_base_id: str | None = Field(default=None, description="knowledge_base: the base searched")
     top_k: int = Field(default=4, ge=1, le=50, description="knowledge_base: passages returned")
+    mcp_server: McpServer | None = Field(default=None, description="mcp: the MCP server (stdio or streamable HTTP)")
+    mcp_tool: str | None = Field(default=None, description="mcp: the tool's name on the server (default: `name`)")
     timeout_seconds: float = Field(default=30, gt=0, le=300, description="Seconds a call may take")
 
     @model_validator(mode="after")

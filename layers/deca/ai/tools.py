@@ -203,6 +203,10 @@ class ToolRunner:
                 return self._require(self.functions, tool, "function runner").run_function(
                     self.workspace_id, tool, args
                 )
+            if tool.type == "mcp":
+                from deca.mcp.tools import call_mcp_tool
+
+                return call_mcp_tool(tool, args)
             if tool.type == "flow":
                 return self._require(self.flows, tool, "flow runner").run_flow(
                     self.workspace_id, tool.flow_id or "", args
