@@ -17,7 +17,7 @@ from deca.nodes.task import ExecutionInfo, NodeTask
 from deca.stores import memory_stores
 from tests.fakes.clock import FakeClock
 
-__all__ = ["data_context", "data_lambda_wiring", "make_task", "run"]
+__all__ = ["data_context", "data_lambda_wiring", "make_task", "run", "run_flow"]
 
 
 def data_context(workspace_id: str = "ws-1", *, clock: FakeClock | None = None) -> NodeContext:
@@ -54,6 +54,21 @@ def make_task(
         config=config,
         input=input,
     )
+
+
+def run_flow(
+    document: dict[str, Any], ctx: NodeContext, flow_input: Any, mocks: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Compile a flow document and run it on the local runtime with node logic in-process; the result dict."""
+    from deca.local.node_tasks import node_task_registry
+    from statemachines.compiler import compile_checked, validate_document
+    from statemachines.runtime import FakeClock as RuntimeClock
+    from statemachines.runtime import Runtime
+
+    asl = compile_checked(validate_document(document))
+    runtime = Runtime(tasks=node_task_registry(mocks, context=ctx), clock=RuntimeClock())
+    result: dict[str, Any] = runtime.start(asl, flow_input, name="run-1").to_dict()
+    return result
 
 
 def run(ctx: NodeContext, node_type: str, config: dict[str, Any], **task: Any) -> Any:

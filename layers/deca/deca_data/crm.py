@@ -47,15 +47,10 @@ def check_crm_data(entity: CrmEntity, data: dict[str, Any], *, partial: bool = F
 
 
 def _project(record: CrmRecord, properties: Sequence[str] | None) -> dict[str, Any]:
-    """The record as output: id, entity, timestamps and its data (only `properties` when given)."""
+    """The record as output: id, entity, its data (only `properties` when given) and timestamps."""
     data = record.data if properties is None else {k: v for k, v in record.data.items() if k in properties}
-    return {
-        "id": record.record_id,
-        "entity": record.entity,
-        **data,
-        "created_at": record.model_dump(mode="json")["created_at"],
-        "updated_at": record.model_dump(mode="json")["updated_at"],
-    }
+    stamps = record.model_dump(mode="json", include={"created_at", "updated_at"})
+    return {"id": record.record_id, "entity": record.entity, **data, **stamps}
 
 
 class CrmStore:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from deca.deca_data.columns import TableColumn
 from deca.deca_data.errors import RowNotFound, TableError, TableNotFound
-from deca.deca_data.stores import DecaDataStores
+from deca.deca_data.stores import DecaDataStores, sqlite_deca_data
 
 COLUMNS = [
     TableColumn(name="sku", type="string", required=True),
@@ -173,3 +175,14 @@ def test_drop_table_removes_rows(stock: DecaDataStores) -> None:
     stock.tables.drop_table("ws-1", "stock")
     stock.tables.create_table("ws-1", "stock", COLUMNS)
     assert skus(stock) == []
+
+
+def test_sqlite_rows_survive_reopening_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "data.sqlite3"
+    first = sqlite_deca_data(path)
+    first.tables.create_table("ws-1", "t", [TableColumn(name="n", type="integer")])
+    first.tables.insert("ws-1", "t", [{"n": 7}])
+    first.close()
+    reopened = sqlite_deca_data(path)
+    assert [r.values for r in reopened.tables.query("ws-1", "t")] == [{"n": 7}]
+    reopened.close()
