@@ -102,3 +102,12 @@ def test_lambda_runner_unknown_failure_is_sandbox_error() -> None:
     client = FakeLambda({"errorType": "Runtime.ExitError", "errorMessage": "killed"}, "Unhandled")
     with pytest.raises(SandboxError, match=r"Runtime\.ExitError: killed"):
         LambdaCodeRunner(client, "runner")(CodeRequest(language="python", source="x"), make_task("code", {}))
+
+
+def test_javascript_runs_in_the_sandbox_too(ctx: NodeContext) -> None:
+    config = {
+        "language": "javascript",
+        "source": "function main(input) { return input.map(x => x * 2); }",
+        "input": [1, 2],
+    }
+    assert run(ctx, "code", config)["result"] == [2, 4]
