@@ -16,7 +16,7 @@ from constructs import Construct
 from cdk.config import EnvironmentConfig
 from cdk.constructs.retention import retention_days
 
-__all__ = ["LOG_DELIVERY_ACTIONS", "TASK_TOKEN_ACTIONS", "XRAY_ACTIONS", "FlowStepFunctions"]
+__all__ = ["LIST_ACTIONS", "LOG_DELIVERY_ACTIONS", "TASK_TOKEN_ACTIONS", "XRAY_ACTIONS", "FlowStepFunctions"]
 
 LOG_DELIVERY_ACTIONS = [
     "logs:CreateLogDelivery",
@@ -37,6 +37,9 @@ XRAY_ACTIONS = [
     "xray:GetSamplingTargets",
 ]
 """X-Ray tracing of state machines: these actions support no resource scoping."""
+
+LIST_ACTIONS = ["states:ListStateMachines"]
+"""Finding a flow's machine by name: listing has no resource type."""
 
 TASK_TOKEN_ACTIONS = ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"]
 """Answering callback tasks (approvals, forms): the actions take a token and have no resource type."""
@@ -169,6 +172,7 @@ class FlowStepFunctions(Construct):
                 ),
                 iam.PolicyStatement(sid="LogDelivery", actions=LOG_DELIVERY_ACTIONS, resources=["*"]),
                 iam.PolicyStatement(sid="AnswerCallbackTasks", actions=TASK_TOKEN_ACTIONS, resources=["*"]),
+                iam.PolicyStatement(sid="FindFlowStateMachines", actions=LIST_ACTIONS, resources=["*"]),
             ],
         )
         self.starter_policy = iam.ManagedPolicy(

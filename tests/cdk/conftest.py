@@ -97,6 +97,7 @@ class CliSynth:
 
 
 def _without_credentials() -> dict[str, str]:
+    """The environment of the CLI: no AWS credentials or config, no Docker, no network checks."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(
         AWS_EC2_METADATA_DISABLED="true",  # no instance-metadata probing for credentials
@@ -104,6 +105,7 @@ def _without_credentials() -> dict[str, str]:
         AWS_SHARED_CREDENTIALS_FILE=os.devnull,
         CDK_DISABLE_VERSION_CHECK="1",
         CDK_DISABLE_CLI_TELEMETRY="true",
+        CDK_DOCKER="false",  # the docker executable CDK would call: any Docker use fails the synth
     )
     return env
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from cdk.constructs.lambda_function import ENI_ACTIONS
-from cdk.constructs.step_functions import LOG_DELIVERY_ACTIONS, TASK_TOKEN_ACTIONS, XRAY_ACTIONS
+from cdk.constructs.step_functions import LIST_ACTIONS, LOG_DELIVERY_ACTIONS, TASK_TOKEN_ACTIONS, XRAY_ACTIONS
 from tests.cdk.conftest import STACKS, Synthesis
 
 UNSCOPABLE_ACTIONS = {
@@ -14,6 +14,7 @@ UNSCOPABLE_ACTIONS = {
     *LOG_DELIVERY_ACTIONS,
     *XRAY_ACTIONS,
     *TASK_TOKEN_ACTIONS,
+    *LIST_ACTIONS,
     "ecr:GetAuthorizationToken",  # ECS pulling the bridge image
 }
 """Actions AWS offers no resource-level scoping for (see each constant's docstring)."""
