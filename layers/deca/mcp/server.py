@@ -23,7 +23,15 @@ if TYPE_CHECKING:
 
     from deca.auth.tokens import TokenClaims
 
-__all__ = ["SERVER_NAME", "BearerVerifier", "McpHttpApp", "build_server", "principal_of", "run_stdio"]
+__all__ = [
+    "SERVER_NAME",
+    "BearerVerifier",
+    "McpHttpApp",
+    "build_server",
+    "mount_mcp",
+    "principal_of",
+    "run_stdio",
+]
 
 SERVER_NAME = "deca"
 _PRINCIPAL = "deca_principal"
@@ -170,6 +178,20 @@ class McpHttpApp:
             while (await receive())["type"] != "lifespan.shutdown":
                 pass
         await send({"type": "lifespan.shutdown.complete"})
+
+
+def mount_mcp(app: Any, mcp_app: McpHttpApp, path: str = "/mcp") -> None:
+    """Mount the MCP app in a Starlette/FastAPI app at `path` (clients use `<path>/`) and run its
+    session manager inside the host app's lifespan."""
+    app.mount(path, mcp_app)
+    previous = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(host: Any) -> AsyncIterator[Any]:
+        async with mcp_app.lifespan(), previous(host) as state:
+            yield state
+
+    app.router.lifespan_context = lifespan
 
 
 def run_stdio(tools: PlatformTools, principal: McpPrincipal) -> None:

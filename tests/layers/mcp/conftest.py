@@ -80,9 +80,19 @@ def crm_store(clock: FakeClock) -> CrmStore:
     )
 
 
+@dataclass
+class Pieces:
+    """What the MCP app is built from: the tools, the token verifier, the issuer and the CRM."""
+
+    tools: PlatformTools
+    verifier: TokenVerifier
+    issuer: LocalIssuer
+    crm: CrmStore
+
+
 @pytest.fixture(scope="module")
-def platform() -> Iterator[Platform]:
-    """The MCP server (streamable HTTP) on loopback: flows `greet` (published) and `draft` (not)."""
+def pieces() -> Pieces:
+    """Flows `greet` (published) and `draft` (not) in the workspace, `secret` in another; two contacts."""
     clock = FakeClock()
     ctx = NodeContext(workspace_id=WS, stores=memory_stores(), clock=clock)
     _publish(ctx, WS, GREET_FLOW)
@@ -95,5 +105,11 @@ def platform() -> Iterator[Platform]:
     issuer = LocalIssuer(key, audience=AUDIENCE)
     verifier = TokenVerifier(StaticJwks(issuer.jwks()), issuer=issuer.issuer, audience=AUDIENCE)
     tools = PlatformTools(stores=ctx.stores, flows=LocalFlowRunner(ctx), crm=crm)
-    with asgi_server(McpHttpApp(tools, verifier)) as base:
-        yield Platform(url=base + "/mcp", issuer=issuer, crm=crm)
+    return Pieces(tools=tools, verifier=verifier, issuer=issuer, crm=crm)
+
+
+@pytest.fixture(scope="module")
+def platform(pieces: Pieces) -> Iterator[Platform]:
+    """The MCP server (streamable HTTP) on loopback."""
+    with asgi_server(McpHttpApp(pieces.tools, pieces.verifier)) as base:
+        yield Platform(url=base + "/mcp", issuer=pieces.issuer, crm=pieces.crm)

@@ -8,11 +8,14 @@ from typing import Any, TypeVar
 import anyio
 import httpx
 import pytest
+from fastapi import FastAPI
 from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
 
-from tests.layers.mcp.conftest import OTHER, Platform
+from deca.mcp.server import McpHttpApp, mount_mcp
+from tests.fakes.asgi_server import asgi_server
+from tests.layers.mcp.conftest import OTHER, Pieces, Platform
 
 T = TypeVar("T")
 
@@ -134,3 +137,19 @@ def test_requests_without_a_valid_bearer_token_are_refused(
     response = httpx.post(platform.url, json=body, headers=headers)
 
     assert response.status_code == 401
+
+
+def test_mcp_app_mounted_in_a_fastapi_app_serves_tools(pieces: Pieces) -> None:
+    app = FastAPI()
+
+    @app.get("/health")
+    def health() -> dict[str, bool]:
+        return {"ok": True}
+
+    mount_mcp(app, McpHttpApp(pieces.tools, pieces.verifier))
+    with asgi_server(app) as base:
+        mounted = Platform(url=base + "/mcp/", issuer=pieces.issuer, crm=pieces.crm)
+        names = _tool_names(mounted, mounted.token())
+        assert httpx.get(base + "/health").json() == {"ok": True}
+
+    assert "flow_greet" in names
