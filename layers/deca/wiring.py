@@ -234,7 +234,7 @@ def node_context(task: NodeTask) -> NodeContext:
         http_client=outbound_http,
         services={
             "conversations": conversations(),
-            "deca_data": deca_data,  # built on first use by a DECA data node
+            "deca_data": deca_data(),  # cached per process; opening it does no I/O on MongoDB
             "human_tasks": human_tasks,  # built on first use by an approval or form node
             **({"code_runner": runner} if (runner := code_runner()) is not None else {}),
         },
