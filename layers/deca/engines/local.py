@@ -29,14 +29,14 @@ from deca.engines.base import (
     state_machine_name,
 )
 from deca.engines.local_checkpoints import CheckpointEntry, LocalCheckpoints
-from deca.engines.recorder import ExecutionRecorder
-from deca.errors import ConflictError, NotFoundError
+from deca.engines.local_clock import Closing, Parked, ParkingClock
+from deca.engines.local_tasks import local_task_registry
+from deca.engines.recorder import ExecutionRecorder, paused_steps
+from deca.errors import NotFoundError
 from deca.flow import Flow
 from deca.nodes.context import NodeContext
-from deca.nodes.registry import NODE_TYPES
 from deca.stores import MAX_LIMIT, Stores
 from deca.stores.models import (
-    ExecutionMetrics,
     ExecutionRecord,
     ExecutionStatus,
     FlowRecord,
@@ -58,44 +58,7 @@ _STATUSES: dict[str, ExecutionStatus] = {
     "ABORTED": "cancelled",
     "RUNNING": "running",
 }
-_HUMAN_TASKS = "human_tasks"
-"""The node context service that opens approval and form requests (when wired, its logic runs)."""
 _REDRIVABLE: frozenset[ExecutionStatus] = frozenset({"failed", "timed_out", "cancelled"})
-
-
-class _Parked(Exception):
-    """Raised by the clock instead of a long sleep: the job ends, a timer continues it at `when`."""
-
-    def __init__(self, when: float) -> None:
-        super().__init__(when)
-        self.when = when
-
-
-class _Closing(Exception):
-    """Raised by the clock when the engine closes: the execution stays checkpointed as it is."""
-
-
-class _ParkingClock:
-    """The runtime's clock: short sleeps happen, long ones park the job; closing interrupts both."""
-
-    def __init__(self, inner: Clock, park_after: float | None, closing: threading.Event) -> None:
-        self._inner = inner
-        self._park_after = park_after
-        self._closing = closing
-
-    def now(self) -> float:
-        """The inner clock's time."""
-        return self._inner.now()
-
-    def sleep_until(self, when: float, interrupt: threading.Event | None = None) -> None:
-        """Sleep briefly, or raise `_Parked` for a long wait, or `_Closing` when the engine stops."""
-        if self._closing.is_set():
-            raise _Closing
-        if self._park_after is not None and when - self._inner.now() > self._park_after:
-            raise _Parked(when)
-        self._inner.sleep_until(when, interrupt)
-        if self._closing.is_set():
-            raise _Closing
 
 
 @dataclass
@@ -110,11 +73,6 @@ class _Live:
     lock: threading.Lock = field(default_factory=threading.Lock)
     settled: threading.Event = field(default_factory=threading.Event)
     timer: threading.Timer | None = None
-
-
-def _callback_handler(event: dict[str, Any]) -> None:
-    """A paused step's Lambda without a human task service: nothing to do (the token is in the node's input)."""
-    return None
 
 
 class LocalEngine:
@@ -138,7 +96,7 @@ class LocalEngine:
         self.checkpoints = checkpoints or LocalCheckpoints.in_memory()
         self._inner_clock: Clock = clock or WallClock()
         self._closing = threading.Event()
-        self.clock = _ParkingClock(self._inner_clock, park_after_seconds, self._closing)
+        self.clock = ParkingClock(self._inner_clock, park_after_seconds, self._closing)
         self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="deca-engine")
         self._context = context or self._default_context
         self._tasks_factory = tasks or self._default_tasks
@@ -156,15 +114,7 @@ class LocalEngine:
         return NodeContext(workspace_id=workspace_id, stores=self.stores, clock=SystemClock())
 
     def _default_tasks(self, workspace_id: str) -> TaskRegistry:
-        from deca.local.node_tasks import node_task_registry
-
-        context = self._context(workspace_id)
-        registry = node_task_registry(context=context)
-        if _HUMAN_TASKS not in context.services:  # no human task service: the API's answer routes suffice
-            for node_type, spec in NODE_TYPES.items():
-                if spec.kind == "callback":
-                    registry.register_lambda(f"deca-node-{node_type}", _callback_handler)
-        return registry
+        return local_task_registry(self._context(workspace_id))
 
     def _registry(self, workspace_id: str) -> TaskRegistry:
         with self._lock:
@@ -296,10 +246,10 @@ class LocalEngine:
                     live.settled.set()
                     return
                 result = action()
-            except _Parked as parked:
+            except Parked as parked:
                 self._park(live, parked.when)
                 return
-            except _Closing:
+            except Closing:
                 return
             except StatesError as exc:
                 logger.warning("execution could not continue", extra={"execution_id": live.execution_id})
@@ -312,7 +262,7 @@ class LocalEngine:
             self._settle(live, result)
 
     def _park(self, live: _Live, when: float) -> None:
-        self._update(live, "waiting" if live.runtime.tokens(live.arn) else "running")
+        live.recorder.set_status("waiting" if live.runtime.tokens(live.arn) else "running")
         delay = max(when - self._inner_clock.now(), 0.0)
         timer = threading.Timer(delay, lambda: self._submit(live, lambda: live.runtime.run(live.arn)))
         timer.daemon = True
@@ -325,53 +275,20 @@ class LocalEngine:
         status = _STATUSES.get(result.status, "failed")
         if status == "running":
             waiting = bool(live.runtime.tokens(live.arn))
-            self._update(live, "waiting" if waiting else "running")
+            live.recorder.set_status("waiting" if waiting else "running")
             live.settled.set()
             return
         live.recorder.finish(result.status, result.output)
         error: dict[str, JsonValue] | None = (
             None if status == "succeeded" else {"error": result.error, "cause": result.cause}
         )
-        self._update(live, status, output=result.output if status == "succeeded" else None, error=error)
+        live.recorder.set_status(status, output=result.output if status == "succeeded" else None, error=error)
         live.settled.set()
 
     def _fail(self, live: _Live, error: str | None, cause: str | None) -> None:
         live.recorder.finish("FAILED", None)
-        self._update(live, "failed", error={"error": error, "cause": cause})
+        live.recorder.set_status("failed", error={"error": error, "cause": cause})
         live.settled.set()
-
-    def _update(
-        self,
-        live: _Live,
-        status: ExecutionStatus,
-        *,
-        output: JsonValue = None,
-        error: dict[str, JsonValue] | None = None,
-    ) -> ExecutionRecord:
-        executions = self.stores.executions
-        current = executions.get(live.workspace_id, live.execution_id)
-        if current.status in TERMINAL_STATUSES and (
-            status not in TERMINAL_STATUSES or status == current.status
-        ):
-            return current  # stopped meanwhile: a late "still running" must not revive it
-        end = self._now() if status in TERMINAL_STATUSES else None
-        metrics = ExecutionMetrics(
-            duration_ms=max(int((end - current.start_time).total_seconds() * 1000), 0) if end else None,
-            nodes_executed=live.recorder.node_count(),
-        )
-        try:
-            return executions.update_status(
-                live.workspace_id,
-                live.execution_id,
-                status,
-                end_time=end,
-                output=output,
-                error_details=error,
-                metrics=metrics,
-                expected_status=current.status,
-            )
-        except ConflictError:  # changed between read and write (a stop): the other writer wins
-            return executions.get(live.workspace_id, live.execution_id)
 
     def wait(self, workspace_id: str, execution_id: str, timeout_seconds: float) -> ExecutionRecord:
         """The execution once it ended, paused or parked on a long wait, or after `timeout_seconds`."""
@@ -413,7 +330,7 @@ class LocalEngine:
             result = live.runtime.stop(live.arn, error=error, cause=cause)
         except StatesError:  # queued, never checkpointed: the job will see the record and skip
             live.recorder.finish("ABORTED", None)
-            return self._update(live, "cancelled", error={"error": error, "cause": cause})
+            return live.recorder.set_status("cancelled", error={"error": error, "cause": cause})
         self._settle(live, result)
         return self.describe(workspace_id, execution_id)
 
@@ -443,23 +360,8 @@ class LocalEngine:
             tokens = set(live.runtime.tokens(live.arn))
         except StatesError:
             return []
-        found: list[PendingTask] = []
         page = self.stores.executions.list_node_results(workspace_id, execution_id)
-        for result in page.items:
-            task = result.input if isinstance(result.input, dict) else {}
-            token = task.get("task_token")
-            if result.status == "running" and isinstance(token, str) and token in tokens:
-                config = task.get("config")
-                found.append(
-                    PendingTask(
-                        execution_id=execution_id,
-                        node_id=result.node_id,
-                        node_type=str(task.get("node_type", "")),
-                        task_token=token,
-                        config=config if isinstance(config, dict) else {},
-                    )
-                )
-        return found
+        return paused_steps(execution_id, page.items, tokens)
 
     def _holder(self, workspace_id: str, task_token: str) -> _Live:
         with self._lock:
@@ -475,13 +377,13 @@ class LocalEngine:
     def send_task_success(self, workspace_id: str, task_token: str, output: JsonValue) -> None:
         """Answer a paused step; the execution continues in the worker pool."""
         live = self._holder(workspace_id, task_token)
-        self._update(live, "running")
+        live.recorder.set_status("running")
         self._submit(live, lambda: live.runtime.send_task_success(task_token, output, wait=True))
 
     def send_task_failure(self, workspace_id: str, task_token: str, *, error: str, cause: str = "") -> None:
         """Fail a paused step; its Retry/Catch decide what happens next."""
         live = self._holder(workspace_id, task_token)
-        self._update(live, "running")
+        live.recorder.set_status("running")
         self._submit(live, lambda: live.runtime.send_task_failure(task_token, error, cause, wait=True))
 
     def send_task_heartbeat(self, workspace_id: str, task_token: str) -> None:
@@ -504,11 +406,15 @@ class LocalEngine:
                 continue
             live = self._live_for(entry.workspace_id, entry.execution_id)
             if entry.execution_arn in running:
-                self._submit(live, lambda live=live: live.runtime.resume(live.arn, wait=True))  # type: ignore[misc]
+                self._submit(live, self._resumer(live))
                 resumed += 1
             elif not self.checkpoints.has_checkpoint(entry.execution_arn):
                 self._fail(live, "Engine.Lost", "the studio stopped before the execution's first step")
         return resumed
+
+    @staticmethod
+    def _resumer(live: _Live) -> Callable[[], ExecutionResult]:
+        return lambda: live.runtime.resume(live.arn, wait=True)
 
     def close(self) -> None:
         """Stop: no new steps; executions stay checkpointed where they are."""

@@ -16,11 +16,22 @@ from typing import Any
 
 from pydantic import JsonValue
 
+from deca.engines.base import TERMINAL_STATUSES, PendingTask
+from deca.errors import ConflictError
 from deca.stores.base import ExecutionRepository
-from deca.stores.models import HistoryEvent, NodeResult, NodeStatus
+from deca.stores.models import (
+    ExecutionMetrics,
+    ExecutionRecord,
+    ExecutionStatus,
+    HistoryEvent,
+    NodeResult,
+    NodeStatus,
+)
 
-__all__ = ["ExecutionRecorder"]
+__all__ = ["ExecutionRecorder", "paused_steps"]
 
+_CLOSING: dict[str, NodeStatus] = {"ABORTED": "cancelled", "TIMED_OUT": "timed_out"}
+"""How nodes still running end when the execution ends with this runtime status (else: failed)."""
 _TASK_SCHEDULED = ("TaskScheduled", "LambdaFunctionScheduled")
 _TASK_SUCCEEDED = ("TaskSucceeded", "LambdaFunctionSucceeded")
 _TASK_FAILED = ("TaskFailed", "LambdaFunctionFailed", "TaskTimedOut", "LambdaFunctionTimedOut")
@@ -152,7 +163,7 @@ class ExecutionRecorder:
     def finish(self, status: str, output: Any) -> None:
         """Close the execution: fill node outputs from the final output; nodes still open failed or stopped."""
         with self._lock:
-            closing: NodeStatus = {"ABORTED": "cancelled", "TIMED_OUT": "timed_out"}.get(status, "failed")  # type: ignore[assignment]
+            closing = _CLOSING.get(status, "failed")
             for node_id in list(self._open):
                 self._close(node_id, closing)
             if status != "SUCCEEDED" or not isinstance(output, dict):
@@ -162,7 +173,55 @@ class ExecutionRecorder:
                 if stored.output is None and value is not None and stored.status == "succeeded":
                     self._executions.put_node_result(self._ws, stored.model_copy(update={"output": value}))
 
+    def set_status(
+        self, status: ExecutionStatus, *, output: JsonValue = None, error: dict[str, JsonValue] | None = None
+    ) -> ExecutionRecord:
+        """Update the execution record (end time and metrics when it ends); a finished one is never revived."""
+        current = self._executions.get(self._ws, self._id)
+        if current.status in TERMINAL_STATUSES and (
+            status not in TERMINAL_STATUSES or status == current.status
+        ):
+            return current  # stopped meanwhile: a late "still running" must not revive it
+        end = self._now() if status in TERMINAL_STATUSES else None
+        metrics = ExecutionMetrics(
+            duration_ms=max(int((end - current.start_time).total_seconds() * 1000), 0) if end else None,
+            nodes_executed=self.node_count(),
+        )
+        try:
+            return self._executions.update_status(
+                self._ws,
+                self._id,
+                status,
+                end_time=end,
+                output=output,
+                error_details=error,
+                metrics=metrics,
+                expected_status=current.status,
+            )
+        except ConflictError:  # changed between read and write (a stop): the other writer wins
+            return self._executions.get(self._ws, self._id)
+
     def node_count(self) -> int:
         """How many node attempts ran."""
         with self._lock:
             return sum(self._attempts.values())
+
+
+def paused_steps(execution_id: str, results: list[NodeResult], tokens: set[str]) -> list[PendingTask]:
+    """The running node results whose recorded node task carries one of the execution's open `tokens`."""
+    found: list[PendingTask] = []
+    for result in results:
+        task = result.input if isinstance(result.input, dict) else {}
+        token = task.get("task_token")
+        if result.status == "running" and isinstance(token, str) and token in tokens:
+            config = task.get("config")
+            found.append(
+                PendingTask(
+                    execution_id=execution_id,
+                    node_id=result.node_id,
+                    node_type=str(task.get("node_type", "")),
+                    task_token=token,
+                    config=config if isinstance(config, dict) else {},
+                )
+            )
+    return found

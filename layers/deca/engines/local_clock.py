@@ -1,0 +1,49 @@
+"""The local engine's clock: short sleeps happen, long ones "park" the job so it holds no worker.
+
+`Runtime` sleeps through Wait states and timeouts on its clock. Raising from `sleep_until` ends the
+job (the execution is checkpointed before every sleep); the engine then sets a timer that continues
+the execution when the time comes. Closing the engine interrupts sleeps the same way.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from statemachines.runtime import Clock
+
+__all__ = ["Closing", "Parked", "ParkingClock"]
+
+
+class Parked(Exception):
+    """Raised by the clock instead of a long sleep: the job ends, a timer continues it at `when`."""
+
+    def __init__(self, when: float) -> None:
+        super().__init__(when)
+        self.when = when
+
+
+class Closing(Exception):
+    """Raised by the clock when the engine closes: the execution stays checkpointed as it is."""
+
+
+class ParkingClock:
+    """The runtime's clock: short sleeps happen, long ones park the job; closing interrupts both."""
+
+    def __init__(self, inner: Clock, park_after: float | None, closing: threading.Event) -> None:
+        self._inner = inner
+        self._park_after = park_after
+        self._closing = closing
+
+    def now(self) -> float:
+        """The inner clock's time."""
+        return self._inner.now()
+
+    def sleep_until(self, when: float, interrupt: threading.Event | None = None) -> None:
+        """Sleep briefly, or raise `Parked` for a long wait, or `Closing` when the engine stops."""
+        if self._closing.is_set():
+            raise Closing
+        if self._park_after is not None and when - self._inner.now() > self._park_after:
+            raise Parked(when)
+        self._inner.sleep_until(when, interrupt)
+        if self._closing.is_set():
+            raise Closing
