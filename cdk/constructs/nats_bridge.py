@@ -88,7 +88,8 @@ class NatsBridgeService(Construct):
             ignore_mode=cdk.IgnoreMode.DOCKER,
             platform=ecr_assets.Platform.LINUX_ARM64,
         )
-        self.task_definition.add_container(
+        self.task_definition.add_volume(name="tmp")  # the root filesystem is read-only
+        container = self.task_definition.add_container(
             "Bridge",
             container_name="nats-bridge",
             image=image,
@@ -108,6 +109,9 @@ class NatsBridgeService(Construct):
                     secretsmanager.Secret.from_secret_complete_arn(self, "NatsSecret", nats_secret.secret_arn)
                 )
             },
+        )
+        container.add_mount_points(
+            ecs.MountPoint(container_path="/tmp", source_volume="tmp", read_only=False)
         )
         grant_secret_read(self.task_definition.obtain_execution_role(), nats_secret, secret_key)
         self.service = ecs.FargateService(

@@ -14,6 +14,7 @@ def shared_environment(stack: cdk.Stack, config: EnvironmentConfig, data: DataSt
     """Settings for functions of `stack`, read by `deca.settings.Settings` and the AWS adapters (no secret values)."""
     environment = {
         "DECA_ENVIRONMENT": "aws",
+        "DECA_DATA_DIR": "/tmp/deca",  # Lambda and the bridge container can only write under /tmp
         "DECA_AUTH_ISSUER": config.auth_issuer,
         "DECA_AUTH_AUDIENCE": config.auth_audience,
         "DECA_AUTH_JWKS_URL": config.auth_issuer.rstrip("/") + "/.well-known/jwks.json",

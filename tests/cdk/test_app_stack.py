@@ -272,6 +272,7 @@ def test_nats_bridge_runs_on_fargate_arm64_with_the_nats_secret(dev: Synthesis) 
                     {
                         "Secrets": [Match.object_like({"Name": "DECA_NATS_URL"})],
                         "ReadonlyRootFilesystem": True,
+                        "MountPoints": [Match.object_like({"ContainerPath": "/tmp", "ReadOnly": False})],
                     }
                 )
             ],
