@@ -229,3 +229,56 @@ def test_paused_execution_survives_a_killed_server(data_dir: Path) -> None:
     assert approved.status_code == 200, approved.text
     assert finished["execution"]["status"] == "succeeded"
     assert finished["execution"]["output"]["done"] == {"approved": True}
+
+
+def test_ctrl_c_stops_the_studio_cleanly(studio: Studio) -> None:
+    studio.process.send_signal(signal.SIGINT)
+
+    assert studio.process.wait(timeout=30) == 0
+
+
+def test_examples_are_loaded_and_published_once(tmp_path: Path) -> None:
+    # Given the studio's stores and engine
+    from deca.cli.dev_command import load_examples, repository_root
+    from deca.engines.local import LocalEngine
+    from deca.settings import Settings
+    from deca.stores import sqlite_stores
+
+    settings = Settings(data_dir=tmp_path)
+    stores = sqlite_stores(tmp_path / "deca.db")
+    engine = LocalEngine(stores)
+    examples = repository_root() / "examples"
+
+    # When the examples are loaded twice (two starts of the studio)
+    first = load_examples(stores, engine, settings, examples)
+    second = load_examples(stores, engine, settings, examples)
+    flows = stores.flows.list(settings.local_workspace_id, limit=200).items
+    engine.close()
+    stores.close()
+
+    # Then each is there once, published
+    assert "refund-approval" in first
+    assert second == []
+    assert sorted(f.flow_id for f in flows) == sorted(first)
+    assert all(f.published_version == 1 for f in flows)
+
+
+def test_token_command_prints_a_token_the_studio_accepts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from deca.auth import LocalIssuer, StaticJwks, TokenVerifier
+    from deca.cli.main import main
+    from deca.settings import Settings
+
+    code = main(["token", "--data-dir", str(tmp_path), "--role", "viewer"])
+    token = capsys.readouterr().out.strip()
+
+    settings = Settings(data_dir=tmp_path)
+    verifier = TokenVerifier(
+        StaticJwks(LocalIssuer.from_settings(settings).jwks()),
+        issuer=settings.auth_issuer,
+        audience=settings.auth_audience,
+    )
+    claims = verifier.verify(token)
+    assert code == 0
+    assert (claims.subject, claims.workspace_id, claims.roles) == ("local-owner", "local", ("viewer",))
