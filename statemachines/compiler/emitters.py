@@ -86,6 +86,9 @@ class EmitContext(Protocol):
     def assign_name(self, node_id: str) -> str:
         """The variable name this node's output is assigned to in the current scope."""
 
+    def iteration_expression(self) -> str | None:
+        """The enclosing loops' item indices as a JSONata array, or None outside loops."""
+
     def input_expression(self) -> str:
         """JSONata for the execution input, valid in the current scope."""
 
@@ -135,6 +138,9 @@ def task_payload(ctx: EmitContext, node: NodeBase) -> dict[str, Any]:
     }
     if ctx.workspace_id is not None:
         payload["workspace_id"] = ctx.workspace_id
+    iteration = ctx.iteration_expression()
+    if iteration is not None:
+        payload["iteration"] = jsonata(iteration)
     return payload
 
 
@@ -243,7 +249,10 @@ def emit_sub_flow(ctx: EmitContext, node: NodeBase, next_state: str) -> States:
     state: dict[str, Any] = {
         "Type": "Task",
         "Resource": "arn:aws:states:::states:startExecution" + (".sync:2" if wait else ""),
-        "Arguments": {"StateMachineArn": arn, "Input": ctx.value(node, config.get("input") or {}, "config.input")},
+        "Arguments": {
+            "StateMachineArn": arn,
+            "Input": ctx.value(node, config.get("input") or {}, "config.input"),
+        },
     }
     retry = ctx.retry(node, lambda_task=False)
     if retry:

@@ -138,7 +138,9 @@ class Rendering:
         try:
             return scope.var(target)
         except KeyError:
-            message = f"'{target}' is not visible from this node (it runs in another parallel branch or loop body)"
+            message = (
+                f"'{target}' is not visible from this node (it runs in another parallel branch or loop body)"
+            )
             position = self.graph.where(node_id) if node_id is not None else None
             raise Unstructured([CompileError(message, node_id=node_id, position=position)]) from None
 
@@ -181,7 +183,9 @@ class Rendering:
         try:
             expr = self.templates.condition(text)
         except TemplateSyntaxError as exc:  # checked before building; kept for direct callers
-            raise CompileErrors([CompileError(f"template syntax error: {exc.message}", node_id=node.id)]) from exc
+            raise CompileErrors(
+                [CompileError(f"template syntax error: {exc.message}", node_id=node.id)]
+            ) from exc
         return "(" + expr.render(self._resolve(node)) + ")"
 
     def _template(self, node: NodeBase, text: str, path: str) -> Template | None:
@@ -201,6 +205,10 @@ class Rendering:
         self._scope.assigned.add(node_id)
         return variable_name(node_id, self._scope.depth)
 
+    def iteration_expression(self) -> str | None:
+        """The enclosing loops' item indices as a JSONata array, or None outside loops."""
+        return self._scope.iteration_expression()
+
     def input_expression(self) -> str:
         """JSONata for the execution input in the current scope."""
         return self._scope.input_expression()
@@ -219,9 +227,7 @@ class Rendering:
             )
         policy = node.retry
         own = set(policy.errors) if policy is not None else set()
-        retryable = [
-            e for e in self.graph.spec(node.id).errors if e in retryable_errors() and e not in own
-        ]
+        retryable = [e for e in self.graph.spec(node.id).errors if e in retryable_errors() and e not in own]
         if lambda_task and retryable:  # the node type's retryable errors (rate limits, timeouts, ...)
             retriers.append(
                 {

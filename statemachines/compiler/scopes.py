@@ -91,6 +91,33 @@ class Scope:
             scope = scope.parent
         return "$states.context.Execution.Input"
 
+    def iteration_expression(self) -> str | None:
+        """A JSONata array of the enclosing loops' item indices, outermost first (None outside loops).
+
+        Node tasks inside a loop carry it, so a side effect is keyed per iteration: Map iterations run
+        concurrently and share the execution id and the node id.
+        """
+        owners: list[Scope] = []
+        scope: Scope | None = self
+        while scope is not None:
+            if scope.item is not None:
+                owners.append(scope)
+            scope = scope.parent
+        if not owners:
+            return None
+        names = [self._index_visible(owner) for owner in reversed(owners)]
+        return "[" + ", ".join("$" + name for name in names) + "]"
+
+    def _index_visible(self, owner: Scope) -> str:
+        """The name of `owner`'s index variable here, imported through distributed Maps in between."""
+        name = f"index{owner.item}"
+        scope: Scope | None = self
+        while scope is not None and scope is not owner:
+            if scope.distributed:
+                scope.imports.setdefault(name, "$" + name)
+            scope = scope.parent
+        return name
+
     def lookup(self, attribute: str) -> str | None:
         """The nearest value of `item` or `error` set on this scope or an enclosing one."""
         scope: Scope | None = self

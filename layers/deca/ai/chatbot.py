@@ -33,9 +33,11 @@ def _session(ctx: NodeContext, session_id: str) -> Conversation:
     return conversation
 
 
-def _new_session_id(config: DecaChatbotConfig, task: NodeTask) -> str:
-    # Derived from the execution and node, so a retried or redriven node continues the same session.
-    digest = hashlib.sha256(f"{task.execution_id}:{task.node_id}".encode()).hexdigest()[:16]
+def _new_session_id(config: DecaChatbotConfig, task: NodeTask, ctx: NodeContext) -> str:
+    # Derived from the execution, node and loop iteration, so a retried or redriven node continues
+    # the same session while each iteration of a loop gets its own.
+    key = ctx.idempotency_key(task.execution_id, task.node_id, task.iteration)
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
     return f"{config.chatbot_id}-{digest}"
 
 
@@ -43,7 +45,7 @@ def _send(config: DecaChatbotConfig, task: NodeTask, ctx: NodeContext) -> DecaCh
     from deca.nodes.agent import AgentConfig, AgentUsage
     from deca.nodes.deca_chatbot import DecaChatbotOutput
 
-    session_id = config.session_id or _new_session_id(config, task)
+    session_id = config.session_id or _new_session_id(config, task, ctx)
     existing = conversations(ctx).get(ctx.workspace_id, session_id)
     if existing is not None and existing.status == "ended":
         raise ChatbotError(f"config.session_id: conversation '{session_id}' has ended")

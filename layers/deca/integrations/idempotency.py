@@ -1,6 +1,6 @@
 """Run a side-effecting node once per execution and node: a repeat replays the recorded output.
 
-The key is `ctx.idempotency_key(execution_id, node_id)` in `ctx.stores.idempotency`. A first attempt
+The key is `ctx.idempotency_key(execution_id, node_id, iteration)` in `ctx.stores.idempotency`. A first attempt
 claims it with a short lease; success replaces the claim with the output, kept for `RETENTION` (Step
 Functions redrives within 14 days replay it); failure releases it so a retry acts again. An attempt
 that finds a live claim of another attempt fails with the retryable `IntegrationInProgress`.
@@ -35,7 +35,7 @@ OutputT = TypeVar("OutputT", bound=BaseModel)
 def run_once(ctx: NodeContext, task: NodeTask, output: type[OutputT], act: Callable[[], OutputT]) -> OutputT:
     """`act()` unless this execution's node already succeeded, in which case its recorded output."""
     store = ctx.stores.idempotency
-    key = ctx.idempotency_key(task.execution_id, task.node_id)
+    key = ctx.idempotency_key(task.execution_id, task.node_id, task.iteration)
     nonce = uuid.uuid4().hex
     now = ctx.clock.now()
     claim = IdempotencyRecord(

@@ -7,7 +7,7 @@ clock) and the Lambda handlers and the local engine hand it real adapters built 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -76,6 +76,11 @@ class NodeContext:
 
         return httpx.Client(timeout=30.0, follow_redirects=False)
 
-    def idempotency_key(self, execution_id: str, node_id: str) -> str:
-        """The key side-effecting nodes use so retries and redrives do not repeat their effect."""
-        return f"{execution_id}:{node_id}"
+    def idempotency_key(self, execution_id: str, node_id: str, iteration: Sequence[int] = ()) -> str:
+        """The key side-effecting nodes use so retries and redrives do not repeat their effect.
+
+        Inside loops the iteration (item indices, outermost first) is part of the key: concurrent Map
+        iterations share the execution and the node but are distinct side effects.
+        """
+        key = f"{execution_id}:{node_id}"
+        return key + ":" + ".".join(str(i) for i in iteration) if iteration else key

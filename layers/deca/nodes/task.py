@@ -42,6 +42,10 @@ class NodeTask(BaseModel):
     input: Any = Field(default=None, description="The execution input (the trigger data)")
     output_ref_threshold: int = Field(default=DEFAULT_OUTPUT_REF_THRESHOLD, ge=0)
     task_token: str | None = Field(default=None, description="Callback nodes: the token to answer with")
+    iteration: list[int] = Field(
+        default_factory=list,
+        description="Item indices of the enclosing loops, outermost first (empty outside)",
+    )
 
     @property
     def execution_id(self) -> str:
