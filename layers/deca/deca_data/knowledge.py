@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from deca.clock import Clock
@@ -39,6 +40,12 @@ class KnowledgeStore:
         self.embedder = embedder
         self._clock = clock
         self._new_id = new_id
+
+    def with_embedder(self, embedder: Embedder) -> KnowledgeStore:
+        """The same store embedding with another model (e.g. a workspace's own provider credential)."""
+        view = copy.copy(self)
+        view.embedder = embedder
+        return view
 
     def get_base(self, workspace_id: str, knowledge_base_id: str) -> KnowledgeBase:
         """The knowledge base; `KnowledgeBaseNotFound` if it has never had a document."""

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import Field, model_validator
 
 from deca.nodes.base import NodeOutput, NodeSpec
-from deca.nodes.common import OPERATION_HELP, Operation, OperationConfig
+from deca.nodes.common import OPERATION_HELP, CredentialId, Operation, OperationConfig
 
 if TYPE_CHECKING:
     from deca.deca_data.knowledge import KnowledgeStore
@@ -41,6 +41,19 @@ class DecaKnowledgeBaseConfig(OperationConfig):
     )
     limit: int | None = Field(
         description="Maximum documents returned (default 100)", default=None, ge=1, le=1000
+    )
+    credential_id: CredentialId | None = Field(
+        default=None,
+        description="Credential of an OpenAI(-compatible) embeddings provider (`api_key`, optional "
+        "`base_url`); the platform's embedder when unset. Use the same one for every call on a knowledge base",
+    )
+    embedding_model: str | None = Field(
+        default=None,
+        min_length=1,
+        description="Embedding model with `credential_id` (text-embedding-3-small)",
+    )
+    embedding_dimensions: int | None = Field(
+        default=None, ge=8, le=8192, description="Vector length of that model (default 1536)"
     )
 
     OPERATIONS: ClassVar[Mapping[str, Operation]] = {
@@ -87,7 +100,15 @@ SPEC = NodeSpec(
     output=DecaKnowledgeBaseOutput,
     side_effects=True,
     icon="book-open",
-    errors=("KnowledgeBaseNotFound", "DocumentNotFound", "KnowledgeBaseError"),
+    errors=(
+        "KnowledgeBaseNotFound",
+        "DocumentNotFound",
+        "KnowledgeBaseError",
+        "ProviderRateLimited",
+        "ProviderError",
+        "ProviderAuthError",
+        "CredentialNotFound",
+    ),
     example={
         "operation": "search",
         "knowledge_base_id": "help-center",
@@ -182,11 +203,29 @@ def _act(config: DecaKnowledgeBaseConfig, ctx: NodeContext, store: KnowledgeStor
     return DecaKnowledgeBaseOutput()
 
 
+def _with_credential(
+    config: DecaKnowledgeBaseConfig, ctx: NodeContext, store: KnowledgeStore
+) -> KnowledgeStore:
+    """The store embedding through the credential's provider when the config names one."""
+    if config.credential_id is None:
+        return store
+    from deca.ai.providers import openai_client
+    from deca.deca_data.embeddings import OpenAIEmbedder
+
+    client = openai_client(ctx, credential_id=config.credential_id, provider="openai_compatible")
+    embedder = OpenAIEmbedder(
+        client,
+        model=config.embedding_model or "text-embedding-3-small",
+        dimensions=config.embedding_dimensions or 1536,
+    )
+    return store.with_embedder(embedder)
+
+
 def run(config: DecaKnowledgeBaseConfig, task: NodeTask, ctx: NodeContext) -> DecaKnowledgeBaseOutput:
     """Search the knowledge base or change its documents (writes run once per execution and node)."""
     from deca.deca_data.context import data_stores, write_once
 
-    store = data_stores(ctx).knowledge
+    store = _with_credential(config, ctx, data_stores(ctx).knowledge)
     if config.operation in _READS:
         return _act(config, ctx, store)
     return write_once(ctx, task, DecaKnowledgeBaseOutput, lambda: _act(config, ctx, store))

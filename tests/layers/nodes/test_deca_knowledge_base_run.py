@@ -8,9 +8,10 @@ import httpx
 import pytest
 
 from deca.deca_data.errors import DocumentNotFound, KnowledgeBaseError, KnowledgeBaseNotFound
-from deca.nodes.context import NodeContext
+from deca.nodes.context import NodeContext, StaticSecrets
 from deca.nodes.handlers import InvalidNodeConfig
 from tests.fakes.http_server import FakeHttpServer, FakeResponse
+from tests.fakes.llm_server import llm_server
 from tests.fakes.node_runs import data_context, run
 
 
@@ -134,3 +135,48 @@ def test_unknown_knowledge_base_is_not_found(ctx: NodeContext) -> None:
 def test_add_without_content_or_url_is_invalid_config(ctx: NodeContext) -> None:
     with pytest.raises(InvalidNodeConfig, match="exactly one of `content` or `source_url`"):
         run(ctx, "deca_knowledge_base", {"operation": "add_document", "knowledge_base_id": "help"})
+
+
+def test_credential_embeds_through_the_provider(ctx: NodeContext) -> None:
+    # Given a workspace credential for an OpenAI-compatible server (the loopback fake)
+    with llm_server() as fake:
+        ctx.secrets = StaticSecrets(
+            {("ws-1", "emb"): {"api_key": "sk-test", "base_url": fake.openai_base_url}}
+        )
+        provider = {"credential_id": "emb", "embedding_model": "tiny", "embedding_dimensions": 8}
+
+        # When a knowledge base is filled and searched with it
+        add = {
+            "operation": "add_document",
+            "knowledge_base_id": "own",
+            "content": "Opening hours are 9 to 5.",
+            **provider,
+        }
+        run(ctx, "deca_knowledge_base", add, node_id="p1")
+        search = {
+            "operation": "search",
+            "knowledge_base_id": "own",
+            "query": "Opening hours are 9 to 5.",
+            **provider,
+        }
+        out = run(ctx, "deca_knowledge_base", search)
+
+    # Then the provider embedded the passage and the query, and the identical text scores highest
+    embedded = [r.body for r in fake.requests if r.path.endswith("/embeddings")]
+    assert [b["model"] for b in embedded] == ["tiny", "tiny"]
+    assert out["results"][0]["score"] == pytest.approx(1.0)
+
+
+def test_credential_model_other_than_the_knowledge_bases_is_refused(ctx: NodeContext) -> None:
+    with llm_server() as fake:
+        ctx.secrets = StaticSecrets(
+            {("ws-1", "emb"): {"api_key": "sk-test", "base_url": fake.openai_base_url}}
+        )
+        search = {
+            "operation": "search",
+            "knowledge_base_id": "help",
+            "query": "refund",
+            "credential_id": "emb",
+        }
+        with pytest.raises(KnowledgeBaseError, match="was embedded with local-hash-1024"):
+            run(ctx, "deca_knowledge_base", search)
