@@ -30,6 +30,7 @@ from deca.deca_data.models import (
 )
 from deca.deca_data.pages import PageStore
 from deca.deca_data.records import IdFactory, random_id
+from deca.deca_data.row_search import MongoRows, RowSource
 from deca.deca_data.typed_tables import TableStore
 from deca.deca_data.vectors import ATLAS_INDEX_NAME, AtlasVectorIndex, ExactVectorIndex, VectorIndex
 from deca.stores.collection import Collection
@@ -72,6 +73,7 @@ def build_deca_data(
     embedder: Embedder | None = None,
     new_id: IdFactory = random_id,
     vector_index: Callable[[Collection[KbChunk]], VectorIndex] | None = None,
+    row_source: RowSource | None = None,
     pages_base_url: str = DEFAULT_PAGES_BASE_URL,
 ) -> DecaDataStores:
     """Every DECA data repository on `backend` (the hashing embedder and exact vector search by default)."""
@@ -104,6 +106,7 @@ def build_deca_data(
             collection(schema.TABLE_ROWS, TableRow, "table row"),
             current,
             new_id,
+            row_source,
         ),
         ensure_indexes=lambda: _ensure(backend),
         close=backend.close,
@@ -157,7 +160,8 @@ def mongo_deca_data(
     atlas_index: str = ATLAS_INDEX_NAME,
     create_indexes: bool = False,
 ) -> DecaDataStores:
-    """The DECA data stores on a MongoDB database; knowledge search by Atlas `$vectorSearch` or exactly."""
+    """The DECA data stores on a MongoDB database: table filters pushed into MongoDB, knowledge search by
+    Atlas `$vectorSearch` (or exact)."""
     from deca.stores.mongo import MongoBackend
 
     backend = MongoBackend(database)
@@ -165,7 +169,14 @@ def mongo_deca_data(
     if vector_search == "atlas":
         collection = database[schema.KB_CHUNKS.name]
         index = lambda _chunks: AtlasVectorIndex(collection, index_name=atlas_index)  # noqa: E731
-    stores = build_deca_data(backend, clock=clock, embedder=embedder, new_id=new_id, vector_index=index)
+    stores = build_deca_data(
+        backend,
+        clock=clock,
+        embedder=embedder,
+        new_id=new_id,
+        vector_index=index,
+        row_source=MongoRows(database[schema.TABLE_ROWS.name]),
+    )
     if create_indexes:
         stores.ensure_indexes()
     return stores

@@ -10,13 +10,12 @@ from deca.deca_data.columns import ColumnType, TableColumn
 from deca.deca_data.errors import RowNotFound, TableError, TableNotFound
 from deca.deca_data.filters import compile_filter, order_by, parse_order, value_fits, with_article
 from deca.deca_data.models import TableDefinition, TableRow
-from deca.deca_data.records import IdFactory, scan
+from deca.deca_data.records import IdFactory
+from deca.deca_data.row_search import RowSource, ScanRows
 from deca.errors import ConflictError
 from deca.stores.collection import Collection
 
 __all__ = ["TableStore", "check_row"]
-
-_ORDER = (("created_at", False), ("row_id", False))
 
 
 def check_row(
@@ -48,12 +47,18 @@ class TableStore:
     """The tables repository (every method takes the workspace first)."""
 
     def __init__(
-        self, tables: Collection[TableDefinition], rows: Collection[TableRow], clock: Clock, new_id: IdFactory
+        self,
+        tables: Collection[TableDefinition],
+        rows: Collection[TableRow],
+        clock: Clock,
+        new_id: IdFactory,
+        source: RowSource | None = None,
     ) -> None:
         self._tables = tables
         self._rows = rows
         self._clock = clock
         self._new_id = new_id
+        self._source = source or ScanRows(rows)
 
     def create_table(
         self, workspace_id: str, table_id: str, columns: Sequence[TableColumn], *, name: str | None = None
@@ -138,7 +143,7 @@ class TableStore:
             if name not in columns:
                 raise TableError(f"order_by[{i}]: unknown column {name!r} of table {table_id!r}")
         found = []
-        for row in scan(self._rows, {"workspace_id": workspace_id, "table_id": table_id}, _ORDER):
+        for row in self._source.rows(workspace_id, table_id, where):
             if predicate(row.values):
                 found.append(row)
                 if not keys and len(found) >= offset + limit:
