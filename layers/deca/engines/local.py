@@ -71,7 +71,8 @@ class _Live:
     runtime: Runtime
     recorder: ExecutionRecorder
     lock: threading.Lock = field(default_factory=threading.Lock)
-    settled: threading.Event = field(default_factory=threading.Event)
+    settled: threading.Event = field(default_factory=threading.Event)  # set while no job is queued or running
+    jobs: int = 0
     timer: threading.Timer | None = None
 
 
@@ -216,6 +217,7 @@ class LocalEngine:
         )
         arn = f"arn:aws:states:{runtime.region}:{runtime.account}:execution:{machine}:{execution_id}"
         live = _Live(workspace_id, execution_id, arn, runtime, recorder)
+        live.settled.set()
         with self._lock:
             self._live[(workspace_id, execution_id)] = live
         return live
@@ -230,20 +232,30 @@ class LocalEngine:
         return self._attach(workspace_id, execution_id, record.flow_id, record.flow_version, machine)
 
     def _submit(self, live: _Live, action: Callable[[], ExecutionResult]) -> None:
-        live.settled.clear()
-        if live.timer is not None:
-            live.timer.cancel()
-            live.timer = None
+        with self._lock:
+            live.jobs += 1
+            live.settled.clear()
+            if live.timer is not None:
+                live.timer.cancel()
+                live.timer = None
         self._pool.submit(self._job, live, action)
 
     def _job(self, live: _Live, action: Callable[[], ExecutionResult]) -> None:
+        try:
+            self._step(live, action)
+        finally:
+            with self._lock:
+                live.jobs -= 1
+                if live.jobs == 0:
+                    live.settled.set()
+
+    def _step(self, live: _Live, action: Callable[[], ExecutionResult]) -> None:
         with live.lock:
             if self._closing.is_set():
                 return
             try:
                 current = self.stores.executions.get(live.workspace_id, live.execution_id)
                 if current.status in TERMINAL_STATUSES:
-                    live.settled.set()
                     return
                 result = action()
             except Parked as parked:
@@ -267,7 +279,6 @@ class LocalEngine:
         timer = threading.Timer(delay, lambda: self._submit(live, lambda: live.runtime.run(live.arn)))
         timer.daemon = True
         live.timer = timer
-        live.settled.set()
         if not self._closing.is_set():
             timer.start()
 
@@ -276,22 +287,20 @@ class LocalEngine:
         if status == "running":
             waiting = bool(live.runtime.tokens(live.arn))
             live.recorder.set_status("waiting" if waiting else "running")
-            live.settled.set()
             return
         live.recorder.finish(result.status, result.output)
         error: dict[str, JsonValue] | None = (
             None if status == "succeeded" else {"error": result.error, "cause": result.cause}
         )
         live.recorder.set_status(status, output=result.output if status == "succeeded" else None, error=error)
-        live.settled.set()
 
     def _fail(self, live: _Live, error: str | None, cause: str | None) -> None:
         live.recorder.finish("FAILED", None)
         live.recorder.set_status("failed", error={"error": error, "cause": cause})
-        live.settled.set()
 
     def wait(self, workspace_id: str, execution_id: str, timeout_seconds: float) -> ExecutionRecord:
-        """The execution once it ended, paused or parked on a long wait, or after `timeout_seconds`."""
+        """The execution once no step of it is queued or running (it ended, paused or parked on a long
+        wait), or as it is after `timeout_seconds`."""
         with self._lock:
             live = self._live.get((workspace_id, execution_id))
         if live is not None:
