@@ -22,7 +22,7 @@ def test_context_without_data_stores_is_a_named_error() -> None:
         data_stores(ctx)
 
 
-def test_context_factory_is_called_once_needed() -> None:
+def test_context_factory_builds_the_stores() -> None:
     data = memory_deca_data()
     ctx = NodeContext(
         workspace_id="ws-1", stores=memory_stores(), clock=FakeClock(), services={"deca_data": lambda: data}
