@@ -282,3 +282,47 @@ def test_token_command_prints_a_token_the_studio_accepts(
     claims = verifier.verify(token)
     assert code == 0
     assert (claims.subject, claims.workspace_id, claims.roles) == ("local-owner", "local", ("viewer",))
+
+
+WAIT_FLOW: dict[str, Any] = {
+    "id": "later",
+    "name": "Later",
+    "nodes": [
+        {"id": "pause", "type": "wait", "config": {"seconds": 3}},
+        {"id": "after", "type": "set", "config": {"values": {"done": True}}},
+    ],
+    "connections": [{"from": "pause", "to": "after"}],
+}
+
+
+def test_execution_killed_during_a_wait_finishes_after_the_restart(data_dir: Path) -> None:
+    # Given an execution inside a Wait state when the server is killed
+    first = _start(data_dir, _free_port())
+    try:
+        _create_and_publish(first, WAIT_FLOW)
+        started = httpx.post(
+            f"{first.url}/flows/later/executions", json={"input": {}}, headers=first.headers, timeout=10
+        ).json()
+        execution_id = started["execution"]["execution_id"]
+        deadline = time.monotonic() + RUN_SECONDS
+        while not any(
+            node["node_id"] == "pause"
+            for node in httpx.get(
+                f"{first.url}/executions/{execution_id}", headers=first.headers, timeout=10
+            ).json()["nodes"]
+        ):
+            assert time.monotonic() < deadline, "the execution never reached its Wait"
+            time.sleep(0.1)
+    finally:
+        _stop(first, signal.SIGKILL)
+
+    # When the studio starts again
+    second = _start(data_dir, _free_port())
+    try:
+        finished = _poll_status(second, execution_id, {"succeeded", "failed"})
+    finally:
+        _stop(second)
+
+    # Then the execution continued after its Wait
+    assert finished["execution"]["status"] == "succeeded"
+    assert finished["execution"]["output"]["after"] == {"done": True}
