@@ -15,6 +15,7 @@ from deca.hitl.errors import (
 from deca.hitl.forms import form_schema, validate_form_data
 from deca.hitl.links import LinkClaims, LinkSigner, link_key_file, load_or_create_link_key
 from deca.hitl.models import Decision, HumanTask, HumanTaskReceipt, request_id_for
+from deca.hitl.nodes import request_for_pending
 from deca.hitl.service import CallbacksMissing, HumanTaskService, Notifier
 from deca.hitl.store import HumanTaskStore, memory_human_tasks, mongo_human_tasks, sqlite_human_tasks
 
@@ -42,6 +43,7 @@ __all__ = [
     "load_or_create_link_key",
     "memory_human_tasks",
     "mongo_human_tasks",
+    "request_for_pending",
     "request_id_for",
     "sqlite_human_tasks",
     "validate_form_data",
