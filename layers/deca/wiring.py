@@ -53,7 +53,8 @@ CODE_RUNNER_VARIABLE = "DECA_CODE_RUNNER_FUNCTION"
 """Name of the isolated code-runner Lambda (set by cdk on the code node); unset: the sandbox runs locally."""
 EMBEDDING_VARIABLES = ("DECA_EMBEDDING_MODEL", "DECA_EMBEDDING_BASE_URL", "DECA_EMBEDDING_DIMENSIONS")
 """Knowledge-base embeddings: an OpenAI(-compatible) model when DECA_EMBEDDING_MODEL is set (key in
-OPENAI_API_KEY), else the deterministic local hashing embedder."""
+OPENAI_API_KEY), else the deterministic local hashing embedder. DECA_PAGES_BASE_URL: public root of
+published pages (default `/sites`)."""
 
 
 @functools.cache
@@ -190,13 +191,15 @@ def embedder() -> Embedder:
 @functools.cache
 def deca_data() -> DecaDataStores:
     """Pages, forms, knowledge bases, CRM and tables: MongoDB (Atlas Vector Search) or the local SQLite file."""
-    from deca.deca_data.stores import mongo_deca_data, sqlite_deca_data
+    from deca.deca_data.stores import DEFAULT_PAGES_BASE_URL, mongo_deca_data, sqlite_deca_data
 
     current = settings()
+    pages = os.environ.get("DECA_PAGES_BASE_URL", DEFAULT_PAGES_BASE_URL)
     if current.mongodb_uri:
-        return mongo_deca_data(mongo_client()[current.mongodb_database], embedder=embedder())
+        database = mongo_client()[current.mongodb_database]
+        return mongo_deca_data(database, embedder=embedder(), pages_base_url=pages)
     current.data_dir.mkdir(parents=True, exist_ok=True)
-    return sqlite_deca_data(current.sqlite_path, embedder=embedder())
+    return sqlite_deca_data(current.sqlite_path, embedder=embedder(), pages_base_url=pages)
 
 
 @functools.cache

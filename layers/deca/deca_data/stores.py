@@ -126,12 +126,18 @@ def _ensure(backend: TableBackend) -> None:
 
 
 def memory_deca_data(
-    *, clock: Clock | None = None, embedder: Embedder | None = None, new_id: IdFactory = random_id
+    *,
+    clock: Clock | None = None,
+    embedder: Embedder | None = None,
+    new_id: IdFactory = random_id,
+    pages_base_url: str = DEFAULT_PAGES_BASE_URL,
 ) -> DecaDataStores:
     """The DECA data stores in process memory (tests, `deca run`)."""
     from deca.stores.memory import MemoryBackend
 
-    return build_deca_data(MemoryBackend(), clock=clock, embedder=embedder, new_id=new_id)
+    return build_deca_data(
+        MemoryBackend(), clock=clock, embedder=embedder, new_id=new_id, pages_base_url=pages_base_url
+    )
 
 
 def sqlite_deca_data(
@@ -140,6 +146,7 @@ def sqlite_deca_data(
     clock: Clock | None = None,
     embedder: Embedder | None = None,
     new_id: IdFactory = random_id,
+    pages_base_url: str = DEFAULT_PAGES_BASE_URL,
 ) -> DecaDataStores:
     """The DECA data stores in a SQLite file (may be the same file as the core stores)."""
     from deca.stores.local import SqliteBackend
@@ -147,7 +154,9 @@ def sqlite_deca_data(
     backend = SqliteBackend(path)
     for spec in schema.DATA_TABLES:
         backend.table(spec)  # creates the table and its indexes on first use
-    return build_deca_data(backend, clock=clock, embedder=embedder, new_id=new_id)
+    return build_deca_data(
+        backend, clock=clock, embedder=embedder, new_id=new_id, pages_base_url=pages_base_url
+    )
 
 
 def mongo_deca_data(
@@ -158,6 +167,7 @@ def mongo_deca_data(
     new_id: IdFactory = random_id,
     vector_search: Literal["atlas", "exact"] = "atlas",
     atlas_index: str = ATLAS_INDEX_NAME,
+    pages_base_url: str = DEFAULT_PAGES_BASE_URL,
     create_indexes: bool = False,
 ) -> DecaDataStores:
     """The DECA data stores on a MongoDB database: table filters pushed into MongoDB, knowledge search by
@@ -176,6 +186,7 @@ def mongo_deca_data(
         new_id=new_id,
         vector_index=index,
         row_source=MongoRows(database[schema.TABLE_ROWS.name]),
+        pages_base_url=pages_base_url,
     )
     if create_indexes:
         stores.ensure_indexes()

@@ -9,7 +9,8 @@ collection:
         {"type": "filter", "path": "knowledge_base_id"}
     ]}
 
-`numDimensions` is the embedder's. Tenancy and knowledge base are pre-filters inside `$vectorSearch`;
+`numDimensions` is the embedder's; `ensure_vector_index(collection, dimensions)` creates it (at deploy
+time, like the other indexes). Tenancy and knowledge base are pre-filters inside `$vectorSearch`;
 metadata filters are applied to the candidates afterwards (over-fetched by `OVERFETCH`).
 """
 
@@ -131,3 +132,25 @@ class AtlasVectorIndex:
             if accept is None or accept(chunk.metadata):
                 found.append((chunk, 2.0 * float(item["score"]) - 1.0))
         return found[:top_k]
+
+
+def vector_index_definition(dimensions: int) -> dict[str, Any]:
+    """The Atlas Vector Search index definition of the chunks collection for vectors of `dimensions`."""
+    return {
+        "fields": [
+            {"type": "vector", "path": "embedding", "numDimensions": dimensions, "similarity": "cosine"},
+            {"type": "filter", "path": "workspace_id"},
+            {"type": "filter", "path": "knowledge_base_id"},
+        ]
+    }
+
+
+def ensure_vector_index(collection: Any, dimensions: int, *, name: str = ATLAS_INDEX_NAME) -> bool:
+    """Create the Atlas Vector Search index unless one of that name exists; whether it was created."""
+    from pymongo.operations import SearchIndexModel
+
+    if any(index.get("name") == name for index in collection.list_search_indexes()):
+        return False
+    model = SearchIndexModel(definition=vector_index_definition(dimensions), name=name, type="vectorSearch")
+    collection.create_search_index(model)
+    return True

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from deca.deca_data.errors import PageNotFound, PagesError, SlugTaken
-from deca.deca_data.stores import DecaDataStores
+from deca.deca_data.stores import DecaDataStores, memory_deca_data
 from tests.fakes.clock import FakeClock
 
 
@@ -92,3 +92,10 @@ def test_page_of_other_workspace_is_not_found(data: DecaDataStores) -> None:
     with pytest.raises(PageNotFound):
         data.pages.get("ws-2", "site", page.page_id)
     assert data.pages.list("ws-2", "site") == []
+
+
+def test_published_url_uses_the_configured_base() -> None:
+    data = memory_deca_data(pages_base_url="https://pages.example.com/")
+    page = data.pages.create("ws-1", "shop", title="Sale")
+    published = data.pages.set_status("ws-1", "shop", page.page_id, "published")
+    assert data.pages.url(published) == "https://pages.example.com/shop/sale"

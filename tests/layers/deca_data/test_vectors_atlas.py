@@ -6,7 +6,7 @@ from typing import Any
 
 from deca.deca_data.errors import KnowledgeBaseError
 from deca.deca_data.filters import compile_filter
-from deca.deca_data.vectors import AtlasVectorIndex
+from deca.deca_data.vectors import AtlasVectorIndex, ensure_vector_index, vector_index_definition
 
 
 class FakeAtlasCollection:
@@ -63,3 +63,33 @@ def test_metadata_filter_overfetches_then_drops_candidates() -> None:
     found = AtlasVectorIndex(fake).search("ws-1", "help", [1.0, 0.0], top_k=1, accept=accept)
     assert [c.chunk_id for c, _ in found] == ["b"]
     assert fake.pipelines[0][0]["$vectorSearch"]["limit"] == 4
+
+
+class FakeSearchIndexes:
+    """Records `create_search_index` calls; lists what was created."""
+
+    def __init__(self, existing: list[str]) -> None:
+        self.names = list(existing)
+        self.created: list[Any] = []
+
+    def list_search_indexes(self) -> list[dict[str, Any]]:
+        return [{"name": n} for n in self.names]
+
+    def create_search_index(self, model: Any) -> str:
+        self.created.append(model.document)
+        self.names.append(model.document["name"])
+        return str(model.document["name"])
+
+
+def test_ensure_vector_index_creates_the_documented_definition() -> None:
+    fake = FakeSearchIndexes([])
+    assert ensure_vector_index(fake, 1536) is True
+    assert fake.created == [
+        {"name": "kb_chunks_vector", "type": "vectorSearch", "definition": vector_index_definition(1536)}
+    ]
+
+
+def test_ensure_vector_index_keeps_an_existing_one() -> None:
+    fake = FakeSearchIndexes(["kb_chunks_vector"])
+    assert ensure_vector_index(fake, 1536) is False
+    assert fake.created == []
