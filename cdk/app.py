@@ -26,36 +26,52 @@ CDK_JSON = Path(__file__).resolve().parents[1] / "cdk.json"
 
 
 class DecaStacks:
-    """The three stacks of one environment: `deca-<env>-data`, `deca-<env>-nodes`, `deca-<env>-app`."""
+    """One stack `deca-<env>` (so `cdk deploy -c env=<env>` deploys everything) holding three nested stacks.
+
+    `data` (stateful: network, keys, bucket, secrets, cache), `nodes` (node functions) and `app` (the
+    rest) keep the stateful resources apart and under CloudFormation's 500-resource limit each; values
+    cross between them as nested-stack parameters, not exports, so nothing is locked by an import.
+    """
 
     def __init__(self, app: cdk.App, config: EnvironmentConfig, packaging: LambdaPackaging) -> None:
         env = cdk.Environment(
             account=config.account or os.environ.get("CDK_DEFAULT_ACCOUNT"),
             region=config.region or os.environ.get("CDK_DEFAULT_REGION"),
         )
-        common: dict[str, Any] = {"env": env, "termination_protection": config.retain_data}
-        self.data = DataStack(app, f"{config.prefix}data", config=config, **common)
-        self.nodes = NodesStack(
-            app, f"{config.prefix}nodes", config=config, data=self.data, packaging=packaging, **common
-        )
-        self.app = AppStack(
+        self.root = cdk.Stack(
             app,
-            f"{config.prefix}app",
-            config=config,
-            data=self.data,
-            nodes=self.nodes,
-            packaging=packaging,
-            **common,
+            f"{config.prefix.rstrip('-')}",
+            env=env,
+            termination_protection=config.retain_data,
+            description=f"DECA AI Studio, environment {config.name}",
         )
-        self.app.add_stack_dependency(self.nodes, "the execution role and dashboard name the node functions")
-        for stack in (self.data, self.nodes, self.app):
-            cdk.Tags.of(stack).add("project", "deca-ai-studio")
-            cdk.Tags.of(stack).add("environment", config.name)
+        self.data = DataStack(self.root, "Data", config=config)
+        self.nodes = NodesStack(self.root, "Nodes", config=config, data=self.data, packaging=packaging)
+        self.app = AppStack(
+            self.root, "App", config=config, data=self.data, nodes=self.nodes, packaging=packaging
+        )
+        cdk.Tags.of(self.root).add("project", "deca-ai-studio")
+        cdk.Tags.of(self.root).add("environment", config.name)
+        cdk.CfnOutput(
+            self.root, "ApiUrl", value=self.app.rest_api.url, description="Base URL of the REST API"
+        )
+        cdk.CfnOutput(
+            self.root,
+            "WebhookBaseUrl",
+            value=self.app.rest_api.webhook_base_url,
+            description="Webhooks: <base><workspace>/<path>",
+        )
+        cdk.CfnOutput(
+            self.root,
+            "BucketName",
+            value=self.data.bucket.bucket_name,
+            description="Payloads, exports, knowledge files",
+        )
 
     @property
-    def stacks(self) -> tuple[cdk.Stack, ...]:
-        """The stacks in deploy order."""
-        return (self.data, self.nodes, self.app)
+    def nested(self) -> dict[str, cdk.NestedStack]:
+        """The nested stacks by short name, in deploy order."""
+        return {"data": self.data, "nodes": self.nodes, "app": self.app}
 
 
 def default_context() -> dict[str, Any]:

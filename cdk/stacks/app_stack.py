@@ -35,7 +35,7 @@ SERVICES = ("webhook_receiver", "schedule_dispatcher", "event_dispatcher", "nats
 """Service modules under `functions/services/` (besides the code runner, which lives with the nodes)."""
 
 
-class AppStack(cdk.Stack):
+class AppStack(cdk.NestedStack):
     """Everything stateless that is not a node function."""
 
     def __init__(
@@ -47,9 +47,12 @@ class AppStack(cdk.Stack):
         data: DataStack,
         nodes: NodesStack,
         packaging: LambdaPackaging,
-        **kwargs: object,
     ) -> None:
-        super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
+        super().__init__(
+            scope,
+            construct_id,
+            description=f"DECA AI Studio {config.name}: API, services, Step Functions roles, EventBridge, bridge, monitoring",
+        )
         self.config = config
         self.data = data
         self.service_failures = self._queue("ServiceFailures", "service-failures")
@@ -120,13 +123,6 @@ class AppStack(cdk.Stack):
             flow_log_group=self.step_functions.log_group,
             queues=[nodes.failures, self.service_failures, self.delivery_failures],
             function_names=function_names,
-        )
-        cdk.CfnOutput(self, "ApiUrl", value=self.rest_api.url, description="Base URL of the REST API")
-        cdk.CfnOutput(
-            self,
-            "WebhookBaseUrl",
-            value=self.rest_api.webhook_base_url,
-            description="Webhooks: <base>/<workspace>/<path>",
         )
 
     def _queue(self, construct_id: str, name: str) -> sqs.Queue:

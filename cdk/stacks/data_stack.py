@@ -26,13 +26,15 @@ __all__ = ["REDIS_PORT", "DataStack"]
 REDIS_PORT = 6379
 
 
-class DataStack(cdk.Stack):
+class DataStack(cdk.NestedStack):
     """VPC and security groups, KMS keys, the data bucket, Secrets Manager secrets, ElastiCache, alarm topic."""
 
-    def __init__(
-        self, scope: Construct, construct_id: str, *, config: EnvironmentConfig, **kwargs: object
-    ) -> None:
-        super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, scope: Construct, construct_id: str, *, config: EnvironmentConfig) -> None:
+        super().__init__(
+            scope,
+            construct_id,
+            description=f"DECA AI Studio {config.name}: network, keys, bucket, secrets, cache",
+        )
         self.config = config
         self.removal = cdk.RemovalPolicy.RETAIN if config.retain_data else cdk.RemovalPolicy.DESTROY
         self._network()
@@ -41,12 +43,6 @@ class DataStack(cdk.Stack):
         self._secrets()
         self._redis()
         self._alarm_topic()
-        cdk.CfnOutput(
-            self,
-            "BucketName",
-            value=self.bucket.bucket_name,
-            description="Payloads, exports, knowledge files",
-        )
 
     def _network(self) -> None:
         config = self.config

@@ -33,7 +33,7 @@ CODE_RUNNER = "code-runner"
 _LARGE_MEMORY_TYPES = {"agent", "openai", "deca_knowledge_base", "deca_chatbot"}
 
 
-class NodesStack(cdk.Stack):
+class NodesStack(cdk.NestedStack):
     """Node functions with their own roles, the shared layer, the failures queue and the code runner."""
 
     def __init__(
@@ -44,9 +44,12 @@ class NodesStack(cdk.Stack):
         config: EnvironmentConfig,
         data: DataStack,
         packaging: LambdaPackaging,
-        **kwargs: object,
     ) -> None:
-        super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
+        super().__init__(
+            scope,
+            construct_id,
+            description=f"DECA AI Studio {config.name}: node functions and the code runner",
+        )
         self.config = config
         layer = shared_layer(self, config, packaging)
         self.failures = failures_queue(self, "NodeFailures", f"{config.prefix}node-failures")

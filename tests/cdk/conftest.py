@@ -38,6 +38,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 CDK_CLI = REPO_ROOT / "cdk" / "node_modules" / ".bin" / "cdk"
 CLI_TIMEOUT_SECONDS = 300
 STACKS = ("data", "nodes", "app")
+"""The nested stacks of the environment's stack `deca-<env>` (whose own template is `root`)."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class Synthesis:
     """cfn-lint errors of the templates, linted in the background while the other environments synthesise."""
 
     def template(self, stack: str) -> Template:
-        """The `aws_cdk.assertions.Template` of stack `data`, `nodes` or `app`."""
+        """The `aws_cdk.assertions.Template` of the nested stack `data`, `nodes` or `app`, or of `root`."""
         # Imported here so that `cdk` (which quiets jsii's Node.js banner) loads before aws_cdk.
         from aws_cdk.assertions import Template
 
@@ -150,14 +151,14 @@ def synthesize(
         if env not in cache:
             outdir = tmp_path_factory.mktemp(f"cdk-{env}")
             context = {"env": env, "skip_dependencies": "true", **ENVIRONMENT_CONTEXT[env]}
-            app, _stacks = build_app(context, outdir=str(outdir))
+            app, stacks = build_app(context, outdir=str(outdir))
             app.synth()
-            templates = {
-                stack: json.loads((outdir / f"deca-{env}-{stack}.template.json").read_text())
-                for stack in STACKS
-            }
-            files = [outdir / f"deca-{env}-{stack}.template.json" for stack in STACKS]
-            cache[env] = Synthesis(env, outdir, templates, linter.submit(cfn_lint_errors, files))
+            files = {"root": outdir / f"deca-{env}.template.json"}
+            files |= {name: outdir / nested.template_file for name, nested in stacks.nested.items()}
+            templates = {name: json.loads(path.read_text()) for name, path in files.items()}
+            cache[env] = Synthesis(
+                env, outdir, templates, linter.submit(cfn_lint_errors, list(files.values()))
+            )
         return cache[env]
 
     yield get

@@ -110,7 +110,7 @@ def test_everything_else_goes_to_the_api_lambda_on_mangum(dev: Synthesis) -> Non
 
 
 def test_outputs_api_and_webhook_urls(synthesis: Synthesis) -> None:
-    outputs = synthesis.templates["app"]["Outputs"]
+    outputs = synthesis.templates["root"]["Outputs"]
 
     assert {"ApiUrl", "WebhookBaseUrl"} <= set(outputs)
     assert _text(outputs["WebhookBaseUrl"]["Value"]).endswith("webhooks/")
@@ -121,7 +121,7 @@ def test_prod_serves_the_api_on_its_custom_domain(prod: Synthesis) -> None:
 
     template.has_resource_properties("AWS::ApiGateway::DomainName", {"DomainName": "api.deca-ai-studio.com"})
     template.has_resource_properties("AWS::CertificateManager::Certificate", {"ValidationMethod": "DNS"})
-    assert prod.templates["app"]["Outputs"]["ApiUrl"]["Value"] == "https://api.deca-ai-studio.com/"
+    assert prod.templates["root"]["Outputs"]["ApiUrl"]["Value"] == "https://api.deca-ai-studio.com/"
 
 
 def test_one_function_per_service(dev: Synthesis) -> None:

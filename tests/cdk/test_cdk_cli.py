@@ -22,4 +22,4 @@ def test_cdk_synth_works_without_aws_credentials(cli_synth: CliSynth | None) -> 
         for name, artifact in manifest["artifacts"].items()
         if artifact["type"] == "aws:cloudformation:stack"
     }
-    assert stacks == {"deca-dev-data", "deca-dev-nodes", "deca-dev-app"}
+    assert stacks == {"deca-dev"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from aws_cdk.assertions import Match
 
 from tests.cdk.conftest import Synthesis
@@ -154,4 +156,13 @@ def test_vpc_flow_logs_go_to_cloudwatch(dev: Synthesis) -> None:
 
 
 def test_bucket_name_is_a_stack_output(dev: Synthesis) -> None:
-    assert "BucketName" in dev.templates["data"]["Outputs"]
+    assert "BucketName" in dev.templates["root"]["Outputs"]
+
+
+def test_one_stack_per_environment_protected_from_deletion_in_prod(synthesis: Synthesis) -> None:
+    manifest = json.loads((synthesis.outdir / "manifest.json").read_text())
+    stacks = {k: v for k, v in manifest["artifacts"].items() if v["type"] == "aws:cloudformation:stack"}
+
+    assert list(stacks) == [f"deca-{synthesis.env}"]
+    protected = stacks[f"deca-{synthesis.env}"]["properties"].get("terminationProtection", False)
+    assert protected is (synthesis.env == "prod")

@@ -7,7 +7,7 @@ from typing import Any
 
 from cdk.constructs.lambda_function import ENI_ACTIONS
 from cdk.constructs.step_functions import LIST_ACTIONS, LOG_DELIVERY_ACTIONS, TASK_TOKEN_ACTIONS, XRAY_ACTIONS
-from tests.cdk.conftest import STACKS, Synthesis
+from tests.cdk.conftest import Synthesis
 
 UNSCOPABLE_ACTIONS = {
     *ENI_ACTIONS,
@@ -24,7 +24,7 @@ _POLICY_TYPES = ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::Role"
 
 def _identity_statements(synthesis: Synthesis) -> Iterator[tuple[str, dict[str, Any]]]:
     """`(where, statement)` of every identity policy (inline, managed, role policies) of every stack."""
-    for stack in STACKS:
+    for stack in synthesis.templates:
         for policy_type in _POLICY_TYPES:
             for logical_id, resource in synthesis.resources(stack, policy_type).items():
                 documents = [resource["Properties"].get("PolicyDocument")]
