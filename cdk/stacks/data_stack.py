@@ -1,7 +1,7 @@
-"""The stateful stack of an environment: network, keys, bucket, secrets, Redis and the alarm topic.
+"""The stateful nested stack of an environment: network, keys, bucket, secrets, Redis and the alarm topic.
 
-Kept apart from the application stacks so that rolling back or replacing functions never touches data;
-in environments with `retain_data` (prod) everything holding data is retained on delete.
+Kept apart from the functions' nested stacks so that a release (new code, new layer) never changes
+this template; in environments with `retain_data` (prod) everything holding data is retained on delete.
 """
 
 from __future__ import annotations
