@@ -6,13 +6,13 @@ import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Literal
 
 __all__ = ["asgi_server"]
 
 
 @contextmanager
-def asgi_server(app: Any, *, lifespan: str = "on") -> Iterator[str]:
+def asgi_server(app: Any, *, lifespan: Literal["auto", "on", "off"] = "on") -> Iterator[str]:
     """Yield `http://127.0.0.1:<port>` while uvicorn serves `app`; stops it on exit.
 
     The socket is bound and listening before the thread starts, so clients may connect at once: the
