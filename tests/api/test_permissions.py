@@ -66,7 +66,7 @@ ROUTES = [
     Route("GET", "/executions/{execution_id}/tasks", "read:executions"),
     Route("POST", "/executions/{execution_id}/tasks/{node_id}/approve", "write:executions", {}),
     Route("POST", "/executions/{execution_id}/tasks/{node_id}/reject", "write:executions", {}),
-    Route("POST", "/executions/{execution_id}/tasks/{node_id}/submit", "write:executions", {"data": {"score": 5}}),
+    Route("POST", "/executions/{execution_id}/tasks/{node_id}/submit", "write:executions", {"data": {}}),
     Route("GET", "/webhooks", "read:flows"),
     Route("GET", "/schedules", "read:flows"),
 ]
@@ -107,8 +107,11 @@ def world(
     }
 
 
-def _execution_world(request: pytest.FixtureRequest, client: TestClient, owner: dict[str, str]) -> dict[str, str]:
-    route: Route | None = getattr(request.node, "callspec", None) and request.node.callspec.params.get("route")
+def _execution_world(
+    request: pytest.FixtureRequest, client: TestClient, owner: dict[str, str]
+) -> dict[str, str]:
+    callspec = getattr(request.node, "callspec", None)
+    route: Route | None = callspec.params.get("route") if callspec else None
     if route is None or "execution" not in route.template:
         return {}
     return execution_world(client, owner, route.template)
