@@ -326,3 +326,31 @@ def test_execution_killed_during_a_wait_finishes_after_the_restart(data_dir: Pat
     # Then the execution continued after its Wait
     assert finished["execution"]["status"] == "succeeded"
     assert finished["execution"]["output"]["after"] == {"done": True}
+
+
+def test_built_ui_is_served_with_spa_fallback(tmp_path: Path) -> None:
+    # Given a built UI
+    from fastapi.testclient import TestClient
+
+    from deca.cli.dev_command import build_studio
+    from deca.settings import Settings
+
+    dist = tmp_path / "dist"
+    (dist / "assets").mkdir(parents=True)
+    (dist / "index.html").write_text("<html>studio</html>")
+    (dist / "assets" / "app.js").write_text("console.log(1)")
+    app, stores, engine = build_studio(Settings(data_dir=tmp_path / "data"), examples=None, ui_dist=dist)
+
+    # When the browser asks for pages, assets and the API
+    with TestClient(app) as client:
+        index = client.get("/")
+        deep_link = client.get("/flows/abc/editor")
+        asset = client.get("/assets/app.js")
+        health = client.get("/health")
+    engine.close()
+    stores.close()
+
+    # Then pages fall back to index.html and the API still answers
+    assert index.text == deep_link.text == "<html>studio</html>"
+    assert asset.text == "console.log(1)"
+    assert health.json()["status"] == "healthy"
