@@ -78,3 +78,17 @@ def test_function_of_other_workspace_is_not_found(ctx: NodeContext) -> None:
 
 def test_omitted_input_is_the_execution_input(ctx: NodeContext) -> None:
     assert run(ctx, "function", {"function_id": "double"}, input={"n": 5})["result"] == {"n": 15}
+
+
+def test_result_breaking_the_output_schema_is_code_validation_error(ctx: NodeContext) -> None:
+    ctx.stores.functions.create("ws-1", FunctionRecord(workspace_id="ws-1", function_id="liar", name="liar"))
+    version = FunctionVersion(
+        workspace_id="ws-1",
+        function_id="liar",
+        version=1,
+        source="def main(input):\n    return {'n': 'not a number'}\n",
+        output_schema={"type": "object", "properties": {"n": {"type": "integer"}}},
+    )
+    ctx.stores.functions.add_version("ws-1", version)
+    with pytest.raises(CodeValidationError, match="output"):
+        run(ctx, "function", {"function_id": "liar"})
