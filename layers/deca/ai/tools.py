@@ -206,7 +206,7 @@ class ToolRunner:
             if tool.type == "mcp":
                 from deca.mcp.tools import call_mcp_tool
 
-                return call_mcp_tool(tool, args)
+                return call_mcp_tool(tool, args, http=self.http)
             if tool.type == "flow":
                 return self._require(self.flows, tool, "flow runner").run_flow(
                     self.workspace_id, tool.flow_id or "", args

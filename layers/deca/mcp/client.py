@@ -16,9 +16,12 @@ from pydantic import BaseModel, Field
 
 from deca.mcp.config import McpServer
 from deca.mcp.errors import McpServerUnavailable, McpToolError
+from deca.net.errors import OutboundRequestBlocked
 
 if TYPE_CHECKING:
     from mcp import ClientSession
+
+    from deca.net.policy import OutboundPolicy
 
 __all__ = ["McpClient", "McpResult", "McpTool"]
 
@@ -43,7 +46,7 @@ class McpResult(BaseModel):
 
 
 @asynccontextmanager
-async def _session(server: McpServer) -> AsyncIterator[ClientSession]:
+async def _session(server: McpServer, policy: OutboundPolicy | None) -> AsyncIterator[ClientSession]:
     from mcp import ClientSession
 
     timeout = timedelta(seconds=server.timeout_seconds)
@@ -59,7 +62,7 @@ async def _session(server: McpServer) -> AsyncIterator[ClientSession]:
             yield session
     else:
         async with (
-            _http_streams(server) as (read, write),
+            _http_streams(server, policy) as (read, write),
             ClientSession(read, write, timeout) as session,
         ):
             await session.initialize()
@@ -67,22 +70,20 @@ async def _session(server: McpServer) -> AsyncIterator[ClientSession]:
 
 
 @asynccontextmanager
-async def _http_streams(server: McpServer) -> AsyncIterator[tuple[Any, Any]]:
-    """The streamable HTTP transport: the SDK's current entry point, or the older one of 1.x releases."""
+async def _http_streams(server: McpServer, policy: OutboundPolicy | None) -> AsyncIterator[tuple[Any, Any]]:
+    """The SDK's streamable HTTP transport over our httpx client (SSRF-guarded when a policy is given)."""
     import httpx
+    from mcp.client.streamable_http import streamable_http_client
 
-    try:
-        from mcp.client.streamable_http import streamable_http_client
-        from mcp.shared._httpx_utils import create_mcp_http_client
-    except ImportError:  # mcp < 1.24
-        from mcp.client.streamable_http import streamablehttp_client
+    from deca.mcp.guard import AsyncGuardedTransport
 
-        async with streamablehttp_client(
-            server.url or "", headers=server.headers, timeout=server.timeout_seconds
-        ) as (read, write, _):
-            yield read, write
-        return
-    http = create_mcp_http_client(headers=server.headers, timeout=httpx.Timeout(server.timeout_seconds))
+    http = httpx.AsyncClient(
+        headers=server.headers,
+        timeout=httpx.Timeout(server.timeout_seconds),
+        follow_redirects=True,
+        transport=AsyncGuardedTransport(policy) if policy is not None else None,
+        trust_env=policy is None,
+    )
     async with http, streamable_http_client(server.url or "", http_client=http) as (read, write, _):
         yield read, write
 
@@ -94,19 +95,25 @@ def _result(raw: Any) -> McpResult:
 
 
 class McpClient:
-    """Lists and calls tools of MCP servers (each call its own short session)."""
+    """Lists and calls tools of MCP servers (each call its own short session).
+
+    With `policy`, HTTP servers are reached through the SSRF guard (`deca.net.OutboundPolicy`).
+    """
+
+    def __init__(self, policy: OutboundPolicy | None = None) -> None:
+        self.policy = policy
 
     def _run(self, server: McpServer, work: Callable[[ClientSession], Awaitable[T]]) -> T:
         import anyio
 
         async def main() -> T:
             with anyio.fail_after(server.timeout_seconds):
-                async with _session(server) as session:
+                async with _session(server, self.policy) as session:
                     return await work(session)
 
         try:
             return anyio.run(main)
-        except McpToolError:
+        except (McpToolError, OutboundRequestBlocked):
             raise
         except TimeoutError as exc:
             raise McpServerUnavailable(
@@ -114,6 +121,9 @@ class McpClient:
                 server=server.label(),
             ) from exc
         except Exception as exc:  # the SDK raises transport, protocol and process errors of many kinds
+            blocked = _innermost(exc)
+            if isinstance(blocked, OutboundRequestBlocked):
+                raise blocked from exc
             raise McpServerUnavailable(
                 f"MCP server {server.label()!r} failed: {_reason(exc)}", server=server.label()
             ) from exc
@@ -150,8 +160,13 @@ class McpClient:
         return result
 
 
-def _reason(exc: BaseException) -> str:
-    """The innermost message of an exception group (anyio wraps task failures in groups)."""
+def _innermost(exc: BaseException) -> BaseException:
+    """The first leaf of nested exception groups (anyio wraps task failures in groups)."""
     while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
         exc = exc.exceptions[0]
-    return f"{type(exc).__name__}: {exc}"
+    return exc
+
+
+def _reason(exc: BaseException) -> str:
+    inner = _innermost(exc)
+    return f"{type(inner).__name__}: {inner}"

@@ -15,6 +15,10 @@ from deca.mcp.client import McpClient
 from deca.mcp.errors import McpToolError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import httpx
+
     from deca.ai.definition import ToolDefinition
     from deca.mcp.config import McpServer
 
@@ -71,9 +75,23 @@ def mcp_tool_definitions(
     ]
 
 
-def call_mcp_tool(tool: ToolDefinition, arguments: dict[str, Any], *, client: McpClient | None = None) -> Any:
-    """Call the tool on its server: its structured content when it gives one, else its text."""
+def call_mcp_tool(
+    tool: ToolDefinition,
+    arguments: dict[str, Any],
+    *,
+    client: McpClient | None = None,
+    http: Callable[[], httpx.Client] | None = None,
+) -> Any:
+    """Call the tool on its server: its structured content when it gives one, else its text.
+
+    Without a `client`, HTTP servers are reached under the SSRF policy of `http` (the node context's
+    client factory) when it builds guarded clients, as deployed wiring does.
+    """
     assert tool.mcp_server is not None  # ToolDefinition requires it for type mcp
     _check_allowed(tool.mcp_server)
-    result = (client or McpClient()).call_tool(tool.mcp_server, tool.mcp_tool or tool.name, arguments)
+    if client is None:
+        from deca.mcp.guard import policy_of
+
+        client = McpClient(policy=policy_of(http))
+    result = client.call_tool(tool.mcp_server, tool.mcp_tool or tool.name, arguments)
     return result.structured if result.structured is not None else result.text

@@ -10,11 +10,13 @@ from typing import Any
 import pytest
 
 from deca.ai.definition import ToolDefinition
+from deca.ai.errors import ToolError
 from deca.ai.tools import ToolRunner
 from deca.errors import DecaError
 from deca.mcp import McpServer, McpServerUnavailable, McpToolError
 from deca.mcp.client import McpClient
 from deca.mcp.tools import mcp_tool_definitions
+from deca.net import OutboundPolicy, OutboundRequestBlocked, guarded_client
 from deca.nodes.context import NodeContext, StaticSecrets
 from deca.nodes.handlers import run_node
 from deca.nodes.task import ExecutionInfo, NodeTask
@@ -144,3 +146,31 @@ def test_agent_with_an_inline_mcp_tool_over_http(llm: FakeLlmServer, platform: P
     out = run_node(_agent_task({**config, "tool_definitions": [tool]}), ctx)
 
     assert out["tool_calls"][0]["result"] == {"hello": {"greeting": "Hello Cy"}}
+
+
+def test_ssrf_policy_blocks_an_mcp_server_on_a_private_address(platform: Platform) -> None:
+    server = McpServer(url=platform.url).with_bearer(platform.token())
+
+    with pytest.raises(OutboundRequestBlocked):
+        McpClient(policy=OutboundPolicy()).list_tools(server)
+
+
+def test_ssrf_policy_lets_an_allow_listed_address_through(platform: Platform) -> None:
+    server = McpServer(url=platform.url).with_bearer(platform.token())
+
+    tools = McpClient(policy=OutboundPolicy(allow=("127.0.0.0/8",))).list_tools(server)
+
+    assert "flow_greet" in {tool.name for tool in tools}
+
+
+def test_agent_mcp_tool_follows_the_guard_of_the_context_http_client(platform: Platform) -> None:
+    tool = ToolDefinition(
+        name="greet",
+        type="mcp",
+        mcp_server=McpServer(url=platform.url).with_bearer(platform.token()),
+        mcp_tool="flow_greet",
+    )
+    runner = ToolRunner(workspace_id=WS, http=lambda: guarded_client(OutboundPolicy()))
+
+    with pytest.raises(ToolError, match="OutboundRequestBlocked"):
+        runner.call(tool, {"name": "Eve"})
