@@ -32,10 +32,12 @@ class RuntimeCallbacks:
     """`TaskCallbacks` over an in-process `statemachines.runtime.Runtime` (one workspace per runtime)."""
 
     runtime: Runtime
-    wait: bool = True
+    # False: run the execution on until it blocks and return. True would also sleep through later waits
+    # (a following approval's timeout is a wake-up time), holding the caller for as long.
+    wait: bool = False
 
     def send_task_success(self, workspace_id: str, task_token: str, output: Any) -> None:
-        """Complete the token's task; the execution runs on (to its end or next pause when `wait`)."""
+        """Complete the token's task; the execution runs on until it ends or blocks again."""
         from statemachines.runtime import StatesError
 
         try:

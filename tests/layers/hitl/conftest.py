@@ -47,12 +47,12 @@ def harness() -> Harness:
     runtime = Runtime(tasks=node_task_registry(context=ctx), clock=asl_clock)
     service = HumanTaskService(
         memory_human_tasks(),
-        RuntimeCallbacks(runtime, wait=False),
+        RuntimeCallbacks(runtime),
         clock=clock,
         signer=LinkSigner(LINK_KEY, clock),
     )
-    # wait=False: an answer runs the execution until it blocks; waiting would let the fake clock jump
-    # to the next pending step's timeout.
+    # RuntimeCallbacks does not wait: an answer runs the execution until it blocks (waiting would let
+    # the fake clock jump to the next pending step's timeout).
     ctx.services["human_tasks"] = service
     return Harness(runtime=runtime, service=service, clock=clock, asl_clock=asl_clock)
 
