@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
+import secrets
+import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -19,9 +21,25 @@ IdFactory = Callable[[str], str]
 SCAN_BATCH = 500
 
 
+_ID_LOCK = threading.Lock()
+_id_state = [0, 0]  # last millisecond used, sequence within it
+
+
 def random_id(prefix: str) -> str:
-    """`<prefix>_<16 hex digits>`."""
-    return f"{prefix}_{uuid.uuid4().hex[:16]}"
+    """`<prefix>_<24 hex digits>`: milliseconds, a sequence and randomness, so ids sort by creation.
+
+    Rows inserted in the same millisecond then keep their order (listings sort by time, then id).
+    """
+    with _ID_LOCK:
+        now = time.time_ns() // 1_000_000
+        if now <= _id_state[0]:
+            now, sequence = _id_state[0], _id_state[1] + 1
+            if sequence > 0xFFFF:  # 65,536 ids in one millisecond: borrow the next one
+                now, sequence = now + 1, 0
+        else:
+            sequence = 0
+        _id_state[:] = [now, sequence]
+    return f"{prefix}_{now:012x}{sequence:04x}{secrets.token_hex(4)}"
 
 
 def scan(

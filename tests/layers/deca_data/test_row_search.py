@@ -8,6 +8,7 @@ import mongomock
 import pytest
 
 from deca.deca_data.columns import TableColumn
+from deca.deca_data.records import random_id
 from deca.deca_data.row_search import MongoRows, pushdown
 from deca.deca_data.stores import mongo_deca_data
 
@@ -38,4 +39,9 @@ def test_mongo_returns_only_candidate_rows() -> None:
     data.tables.create_table("ws-1", "t", [TableColumn(name="n", type="integer")])
     data.tables.insert("ws-1", "t", [{"n": i} for i in range(50)])
     candidates = list(MongoRows(database["deca_table_rows"]).rows("ws-1", "t", {"n": {"$gte": 45}}))
-    assert sorted(row.values["n"] for row in candidates) == [45, 46, 47, 48, 49]
+    assert [row.values["n"] for row in candidates] == [45, 46, 47, 48, 49]
+
+
+def test_generated_ids_sort_in_creation_order() -> None:
+    ids = [random_id("row") for _ in range(2000)]
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
