@@ -1,7 +1,7 @@
-"""The execution engine the routes use: `app.state.engine` (set by `deca dev` or the cloud wiring).
+"""The execution engine the routes use: `app.state.engine` (set by `deca dev` or an embedder).
 
-An app built without one gets a local engine over its stores on first use (checkpoints in memory), so
-the API works in tests and embedders without further wiring.
+An app built without one gets `engine_from_environment` on first use: Step Functions when the CDK set
+`DECA_STEPFUNCTIONS_ROLE_ARN`, else a local engine over the app's stores (checkpoints in memory).
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ def get_engine(request: Request, services: ServicesDep) -> ExecutionEngine:
     with _lock:
         engine = getattr(state, "engine", None)
         if engine is None:
-            from deca.engines.local import LocalEngine
+            from deca.engines.wiring import engine_from_environment
 
-            engine = LocalEngine(services.stores)
+            engine = engine_from_environment(services.stores)
             state.engine = engine
     return engine
 

@@ -14,7 +14,7 @@ from api.schemas import COMMON_ERRORS
 from deca.errors import ConflictError
 from deca.flow import Flow
 from deca.stores.models import FlowRecord
-from statemachines.compiler import CompileOptions, compile_flow
+from statemachines.compiler import compile_flow
 
 __all__ = ["router"]
 
@@ -46,7 +46,7 @@ def publish(
     stored = flows.get_version(principal.workspace_id, flow_id, version or record.latest_version)
     flow = Flow.model_validate(stored.definition)
     services.check_flow(flow)  # 422 compile_errors naming each problem
-    asl = compile_flow(flow, CompileOptions(workspace_id=principal.workspace_id))
+    asl = compile_flow(flow, engine.compile_options(principal.workspace_id))
     ref = engine.deploy(record, stored, asl)
     updated = flows.update(
         principal.workspace_id,

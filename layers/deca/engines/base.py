@@ -21,6 +21,7 @@ from deca.stores.models import (
     HistoryEvent,
     Trigger,
 )
+from statemachines.compiler import CompileOptions
 
 __all__ = [
     "TERMINAL_STATUSES",
@@ -104,6 +105,10 @@ class ExecutionEngine(Protocol):
     """Runs published flow versions; every method is scoped to the caller's workspace."""
 
     name: str
+
+    def compile_options(self, workspace_id: str) -> CompileOptions:
+        """How flows of the workspace are compiled for this engine (function names, workspace id)."""
+        ...
 
     def deploy(self, record: FlowRecord, version: FlowVersion, asl: dict[str, Any]) -> str:
         """Make `asl` (the compiled `version`) startable; returns the engine's reference to it."""

@@ -140,12 +140,16 @@ class LocalEngine:
         if cached is not None:
             return cached
         flow = Flow.model_validate(self._flow(workspace_id, flow_id, version).definition)
-        asl = compile_flow(flow, CompileOptions(workspace_id=workspace_id))
+        asl = compile_flow(flow, self.compile_options(workspace_id))
         with self._lock:
             self._definitions[key] = asl
         return asl
 
     # ---- deployment ----------------------------------------------------------------------------
+
+    def compile_options(self, workspace_id: str) -> CompileOptions:
+        """Task nodes call `deca-node-<type>`, which the engine's registry runs in-process."""
+        return CompileOptions(workspace_id=workspace_id)
 
     def deploy(self, record: FlowRecord, version: FlowVersion, asl: dict[str, Any]) -> str:
         """Keep the compiled definition of the version; returns a local state machine ARN."""

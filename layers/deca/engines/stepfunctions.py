@@ -37,7 +37,7 @@ from deca.stores.models import (
     HistoryEvent,
     Trigger,
 )
-from statemachines.compiler import dumps_asl
+from statemachines.compiler import CompileOptions, dumps_asl
 
 __all__ = ["StepFunctionsEngine", "execution_status"]
 
@@ -94,6 +94,7 @@ class StepFunctionsEngine:
         *,
         role_arn: str,
         environment: str = "dev",
+        function_prefix: str | None = None,
         clock: Clock | None = None,
         poll_seconds: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
@@ -102,12 +103,17 @@ class StepFunctionsEngine:
         self._sfn = client
         self._role_arn = role_arn
         self._environment = environment
+        self._function_prefix = function_prefix or f"deca-{environment}-node-"
         self._clock = clock or SystemClock()
         self._poll = poll_seconds
         self._sleep = sleep
         self._arns: dict[str, str] = {}
 
     # ---- state machines ------------------------------------------------------------------------
+
+    def compile_options(self, workspace_id: str) -> CompileOptions:
+        """Task nodes invoke the environment's node Lambdas (`deca-<env>-node-<type>`)."""
+        return CompileOptions(workspace_id=workspace_id, function_prefix=self._function_prefix)
 
     def machine_name(self, workspace_id: str, flow_id: str, version: int) -> str:
         """The state machine name of a flow version."""
