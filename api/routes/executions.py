@@ -54,16 +54,25 @@ class ExecutionDetail(BaseModel):
     pending_tasks: list[PendingTask]
 
 
+_TOKEN_FIELD = Field(
+    default=None,
+    max_length=4096,
+    description="Which paused instance of the node (a loop or parallel branch pauses it once each); default: the first",
+)
+
+
 class Decision(RequestModel):
     """An approver's answer."""
 
     comment: str | None = Field(default=None, max_length=10_000)
+    task_token: str | None = _TOKEN_FIELD
 
 
 class FormSubmission(RequestModel):
     """A form's answers."""
 
     data: dict[str, JsonValue] = Field(default_factory=dict, description="Field name -> answer")
+    task_token: str | None = _TOKEN_FIELD
 
 
 def _detail(
@@ -247,9 +256,11 @@ def pending(
     return engine.pending_tasks(principal.workspace_id, execution_id)
 
 
-def _task(engine: ExecutionEngine, principal: Principal, execution_id: str, node_id: str) -> PendingTask:
+def _task(
+    engine: ExecutionEngine, principal: Principal, execution_id: str, node_id: str, token: str | None
+) -> PendingTask:
     for task in engine.pending_tasks(principal.workspace_id, execution_id):
-        if task.node_id == node_id:
+        if task.node_id == node_id and token in (None, task.task_token):
             return task
     raise NotFoundError(
         f"node {node_id!r} of execution {execution_id!r} is not waiting for an answer",
@@ -266,9 +277,9 @@ def _decide(
     node_id: str,
     *,
     approved: bool,
-    comment: str | None,
+    body: Decision,
 ) -> ExecutionRecord:
-    task = _task(engine, principal, execution_id, node_id)
+    task = _task(engine, principal, execution_id, node_id, body.task_token)
     decision = "approved" if approved else "rejected"
     engine.send_task_success(
         principal.workspace_id,
@@ -277,7 +288,7 @@ def _decide(
             "approved": approved,
             "decision": decision,
             "approvers": [principal.user_id],
-            "comment": comment,
+            "comment": body.comment,
             "decided_at": services.clock.now().isoformat(),
         },
     )
@@ -305,7 +316,7 @@ def approve(
     principal: Annotated[Principal, require("write:executions")],
 ) -> ExecutionRecord:
     """Approve a paused approval step; the execution continues with `approved: true`."""
-    return _decide(services, engine, principal, execution_id, node_id, approved=True, comment=body.comment)
+    return _decide(services, engine, principal, execution_id, node_id, approved=True, body=body)
 
 
 @router.post(
@@ -322,7 +333,7 @@ def reject(
     principal: Annotated[Principal, require("write:executions")],
 ) -> ExecutionRecord:
     """Reject a paused approval step; the execution continues with `approved: false`."""
-    return _decide(services, engine, principal, execution_id, node_id, approved=False, comment=body.comment)
+    return _decide(services, engine, principal, execution_id, node_id, approved=False, body=body)
 
 
 @router.post(
@@ -339,7 +350,7 @@ def submit(
     principal: Annotated[Principal, require("write:executions")],
 ) -> ExecutionRecord:
     """Submit a paused form step's answers; the execution continues with them."""
-    task = _task(engine, principal, execution_id, node_id)
+    task = _task(engine, principal, execution_id, node_id, body.task_token)
     engine.send_task_success(
         principal.workspace_id,
         task.task_token,

@@ -246,3 +246,21 @@ def test_webhooks_and_schedules_come_from_published_flows(client: TestClient, ow
     assert webhooks[0]["url"].endswith("/webhooks/ws-a/hooks/hello")
     assert schedules[0]["summary"]["description"].startswith("At 09:00 AM")
     assert len(schedules[0]["summary"]["next_runs"]) == 5
+
+
+def test_answer_names_the_paused_instance_by_its_token(client: TestClient, owner: dict[str, str]) -> None:
+    publish_flow(client, owner, APPROVAL_FLOW)
+    paused = run_sync(client, owner, "refund")
+    execution_id = paused["execution"]["execution_id"]
+
+    wrong = client.post(
+        f"/executions/{execution_id}/tasks/ask/approve", json={"task_token": "not-this-one"}, headers=owner
+    )
+    right = client.post(
+        f"/executions/{execution_id}/tasks/ask/approve",
+        json={"task_token": paused["pending_tasks"][0]["task_token"]},
+        headers=owner,
+    )
+
+    assert wrong.status_code == 404
+    assert right.status_code == 200
