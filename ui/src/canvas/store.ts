@@ -37,7 +37,7 @@ export type CanvasAction =
   | { type: "addNode"; nodeType: string; position: XY; config?: Record<string, unknown>; id?: string }
   | { type: "moveNodes"; positions: Record<string, XY>; transient?: boolean }
   | { type: "checkpoint" }
-  | { type: "deleteNodes"; ids: string[] }
+  | { type: "deleteNodes"; ids: string[]; edges?: string[] }
   | { type: "deleteEdges"; ids: string[] }
   | { type: "deleteSelection" }
   | { type: "connect"; from: string; to: string; condition?: string | null; label?: string | null }
@@ -166,7 +166,7 @@ export function canvasReducer(state: CanvasState, action: CanvasAction): CanvasS
     case "checkpoint":
       return { ...state, past: [...state.past, graph].slice(-HISTORY_LIMIT), future: [] };
     case "deleteNodes": {
-      const next = removeNodes(graph, new Set(action.ids), new Set());
+      const next = removeNodes(graph, new Set(action.ids), new Set(action.edges ?? []));
       return commit(state, next, pruneSelection(next, state.selection));
     }
     case "deleteEdges": {
