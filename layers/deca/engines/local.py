@@ -73,6 +73,7 @@ class _Live:
     lock: threading.Lock = field(default_factory=threading.Lock)
     settled: threading.Event = field(default_factory=threading.Event)  # set while no job is queued or running
     jobs: int = 0
+    finished: bool = False  # ended: dropped from memory once no job holds it (a redrive reloads it)
     timer: threading.Timer | None = None
 
 
@@ -238,6 +239,7 @@ class LocalEngine:
     def _submit(self, live: _Live, action: Callable[[], ExecutionResult]) -> None:
         with self._lock:
             live.jobs += 1
+            live.finished = False
             live.settled.clear()
             if live.timer is not None:
                 live.timer.cancel()
@@ -251,7 +253,19 @@ class LocalEngine:
             with self._lock:
                 live.jobs -= 1
                 if live.jobs == 0:
+                    self._release(live)
                     live.settled.set()
+
+    def _release_idle(self, live: _Live) -> None:
+        with self._lock:
+            if live.jobs == 0:
+                self._release(live)
+
+    def _release(self, live: _Live) -> None:
+        """Forget an ended execution (called with the engine lock held and no job pending)."""
+        key = (live.workspace_id, live.execution_id)
+        if live.finished and self._live.get(key) is live:
+            del self._live[key]
 
     def _step(self, live: _Live, action: Callable[[], ExecutionResult]) -> None:
         with live.lock:
@@ -297,10 +311,12 @@ class LocalEngine:
             None if status == "succeeded" else {"error": result.error, "cause": result.cause}
         )
         live.recorder.set_status(status, output=result.output if status == "succeeded" else None, error=error)
+        live.finished = True
 
     def _fail(self, live: _Live, error: str | None, cause: str | None) -> None:
         live.recorder.finish("FAILED", None)
         live.recorder.set_status("failed", error={"error": error, "cause": cause})
+        live.finished = True
 
     def wait(self, workspace_id: str, execution_id: str, timeout_seconds: float) -> ExecutionRecord:
         """The execution once no step of it is queued or running (it ended, paused or parked on a long
@@ -343,8 +359,10 @@ class LocalEngine:
             result = live.runtime.stop(live.arn, error=error, cause=cause)
         except StatesError:  # queued, never checkpointed: the job will see the record and skip
             live.recorder.finish("ABORTED", None)
+            live.finished = True
             return live.recorder.set_status("cancelled", error={"error": error, "cause": cause})
         self._settle(live, result)
+        self._release_idle(live)
         return self.describe(workspace_id, execution_id)
 
     def redrive(self, workspace_id: str, execution_id: str) -> ExecutionRecord:
@@ -423,11 +441,17 @@ class LocalEngine:
                 resumed += 1
             elif not self.checkpoints.has_checkpoint(entry.execution_arn):
                 self._fail(live, "Engine.Lost", "the studio stopped before the execution's first step")
+                self._release_idle(live)
         return resumed
 
     @staticmethod
     def _resumer(live: _Live) -> Callable[[], ExecutionResult]:
         return lambda: live.runtime.resume(live.arn, wait=True)
+
+    def live_count(self) -> int:
+        """How many executions this engine holds in memory (running, paused, or with a step queued)."""
+        with self._lock:
+            return len(self._live)
 
     def close(self) -> None:
         """Stop: no new steps; executions stay checkpointed where they are."""

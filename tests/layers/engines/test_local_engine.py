@@ -133,3 +133,10 @@ def test_other_workspace_does_not_see_the_execution(engine: LocalEngine) -> None
 
     with pytest.raises(NotFoundError):
         engine.describe("ws-other", execution_id)
+
+
+def test_ended_executions_are_not_kept_in_memory(engine: LocalEngine) -> None:
+    execution_id = engine.start(WORKSPACE, "greeting", 1, {})
+    engine.wait(WORKSPACE, execution_id, TIMEOUT)
+
+    assert engine.live_count() == 0
