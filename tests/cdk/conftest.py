@@ -37,6 +37,7 @@ ENVIRONMENTS = tuple(ENVIRONMENT_CONTEXT)
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CDK_CLI = REPO_ROOT / "cdk" / "node_modules" / ".bin" / "cdk"
 CLI_TIMEOUT_SECONDS = 300
+LINT_TIMEOUT_SECONDS = 300
 STACKS = ("data", "nodes", "app")
 """The nested stacks of the environment's stack `deca-<env>` (whose own template is `root`)."""
 
@@ -48,8 +49,8 @@ class Synthesis:
     env: str
     outdir: Path
     templates: dict[str, dict[str, Any]]
-    lint: Future[list[str]]
-    """cfn-lint errors of the templates, linted in the background while the other environments synthesise."""
+    lint: Callable[[], list[str]]
+    """cfn-lint errors of the templates (linted in the background from synthesis on, in a serial run)."""
 
     def template(self, stack: str) -> Template:
         """The `aws_cdk.assertions.Template` of the nested stack `data`, `nodes` or `app`, or of `root`."""
@@ -136,16 +137,29 @@ def cli_synth(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CliSynth | N
         process.communicate()
 
 
+def _serial_run() -> bool:
+    """Not a pytest-xdist worker: background work here overlaps with synthesis instead of being repeated."""
+    return "PYTEST_XDIST_WORKER" not in os.environ
+
+
 @pytest.fixture(scope="session")
 def synthesize(
-    tmp_path_factory: pytest.TempPathFactory, cli_synth: CliSynth | None
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
 ) -> Iterator[Callable[[str], Synthesis]]:
     """`synthesize(env)`: the environment synthesised once per session (dependencies not pip-installed).
 
-    Requesting `cli_synth` here starts the CLI's synth alongside the first in-process one, so they overlap.
+    In a serial run the CLI's synth starts with the first synthesis and each environment is linted as soon
+    as it is synthesised, so the work overlaps; xdist workers run both only for the tests that ask.
     """
     cache: dict[str, Synthesis] = {}
     linter = ThreadPoolExecutor(max_workers=2, thread_name_prefix="cfn-lint")
+    eager = _serial_run()
+    if eager:
+        request.getfixturevalue("cli_synth")
+
+    def lint_later(files: list[Path]) -> Callable[[], list[str]]:
+        future: Future[list[str]] | None = linter.submit(cfn_lint_errors, files) if eager else None
+        return lambda: future.result(timeout=LINT_TIMEOUT_SECONDS) if future else cfn_lint_errors(files)
 
     def get(env: str) -> Synthesis:
         if env not in cache:
@@ -156,9 +170,7 @@ def synthesize(
             files = {"root": outdir / f"deca-{env}.template.json"}
             files |= {name: outdir / nested.template_file for name, nested in stacks.nested.items()}
             templates = {name: json.loads(path.read_text()) for name, path in files.items()}
-            cache[env] = Synthesis(
-                env, outdir, templates, linter.submit(cfn_lint_errors, list(files.values()))
-            )
+            cache[env] = Synthesis(env, outdir, templates, lint_later(list(files.values())))
         return cache[env]
 
     yield get

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from tests.cdk.conftest import Synthesis
 
-LINT_TIMEOUT_SECONDS = 300
-
 
 def test_cfn_lint_finds_no_errors(synthesis: Synthesis) -> None:
-    assert synthesis.lint.result(timeout=LINT_TIMEOUT_SECONDS) == []
+    assert synthesis.lint() == []
