@@ -1,15 +1,18 @@
+import { lazy, Suspense } from "react";
 import { ApiProvider } from "../api/ApiProvider";
 import { AuthProvider } from "../auth/AuthProvider";
 import { useHashRoute } from "../hooks/useHashRoute";
 import { AgentsView } from "../views/AgentsView";
 import { CredentialsView } from "../views/CredentialsView";
-import { DesignerView } from "../views/DesignerView";
 import { ExecutionsView } from "../views/ExecutionsView";
 import { ExecutionView } from "../views/ExecutionView";
 import { FlowsView } from "../views/FlowsView";
 import { SchedulesView, WebhooksView } from "../views/TriggersViews";
 import { Shell } from "./Shell";
 import type { Route } from "./routes";
+
+// The designer (and the canvas library) loads on first use, keeping the first page small.
+const DesignerView = lazy(() => import("../views/DesignerView").then((m) => ({ default: m.DesignerView })));
 
 function Page({ route }: { route: Route }) {
   switch (route.name) {
@@ -41,7 +44,9 @@ export function App() {
     <AuthProvider>
       <ApiProvider>
         <Shell route={route}>
-          <Page route={route} />
+          <Suspense fallback={<p className="p-4 text-sm">Loading…</p>}>
+            <Page route={route} />
+          </Suspense>
         </Shell>
       </ApiProvider>
     </AuthProvider>

@@ -1,13 +1,94 @@
-import { DynamicIcon, type IconName } from "lucide-react/dynamic";
+// Catalogue icon names (lucide) → components; a static map keeps the build to a few files.
+import {
+  ArrowDownUp,
+  BadgeCheck,
+  BookOpen,
+  Bot,
+  Calendar,
+  Circle,
+  CircleDashed,
+  ClipboardCheck,
+  ClipboardList,
+  Clock,
+  Code,
+  Contact,
+  Database,
+  FileText,
+  Filter,
+  GitBranch,
+  Globe,
+  HardDrive,
+  Hash,
+  Hourglass,
+  LifeBuoy,
+  ListTree,
+  type LucideIcon,
+  Mail,
+  Merge,
+  MessageCircle,
+  OctagonX,
+  Plug,
+  Repeat,
+  Reply,
+  Send,
+  Sheet,
+  Shuffle,
+  Sigma,
+  Sparkles,
+  Split,
+  SquareFunction,
+  Table,
+  Variable,
+  Webhook,
+  Workflow,
+  Zap,
+} from "lucide-react";
 
-/** The catalogue's lucide icon for a node type (a dot when the name is unknown). */
+export const ICONS: Record<string, LucideIcon> = {
+  "arrow-down-up": ArrowDownUp,
+  "badge-check": BadgeCheck,
+  "book-open": BookOpen,
+  bot: Bot,
+  calendar: Calendar,
+  "circle-dashed": CircleDashed,
+  "clipboard-check": ClipboardCheck,
+  "clipboard-list": ClipboardList,
+  clock: Clock,
+  code: Code,
+  contact: Contact,
+  database: Database,
+  "file-text": FileText,
+  filter: Filter,
+  function: SquareFunction,
+  "git-branch": GitBranch,
+  globe: Globe,
+  "hard-drive": HardDrive,
+  hourglass: Hourglass,
+  "life-buoy": LifeBuoy,
+  "list-tree": ListTree,
+  mail: Mail,
+  merge: Merge,
+  "message-circle": MessageCircle,
+  "octagon-x": OctagonX,
+  plug: Plug,
+  repeat: Repeat,
+  reply: Reply,
+  send: Send,
+  sheet: Sheet,
+  shuffle: Shuffle,
+  sigma: Sigma,
+  slack: Hash,
+  sparkles: Sparkles,
+  split: Split,
+  table: Table,
+  variable: Variable,
+  webhook: Webhook,
+  workflow: Workflow,
+  zap: Zap,
+};
+
+/** The catalogue's icon for a node type (a circle when the name is not mapped). */
 export function NodeIcon({ name, className = "h-4 w-4" }: { name: string; className?: string }) {
-  return (
-    <DynamicIcon
-      name={name as IconName}
-      className={className}
-      aria-hidden="true"
-      fallback={() => <span aria-hidden="true" className={`${className} inline-block rounded-full bg-current opacity-40`} />}
-    />
-  );
+  const Icon = ICONS[name] ?? Circle;
+  return <Icon className={className} aria-hidden="true" />;
 }
