@@ -4,8 +4,9 @@ Each execution gets its own `Runtime` (so its listener knows which execution an 
 sharing one checkpoint store. Jobs (start, continue, answer a paused step, redrive, resume) run on a
 `ThreadPoolExecutor`; a job for one execution holds that execution's lock, so two never step it at
 once. A long Wait (or a paused step's timeout) does not hold a worker: the clock "parks" the job and a
-timer submits it again when the time comes. `resume_running()` continues every execution a previous
-process left running; one that never reached its first checkpoint is marked failed, never lost.
+waiter submits it again when the time comes (or at once when a pooled task finishes). `resume_running()`
+continues every execution a previous process left running; one that never reached its first checkpoint
+is marked failed, never lost.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from deca.engines.base import (
     state_machine_name,
 )
 from deca.engines.local_checkpoints import CheckpointEntry, LocalCheckpoints
-from deca.engines.local_clock import Closing, Parked, ParkingClock
+from deca.engines.local_clock import Closing, Parked, ParkingClock, Waiter
 from deca.engines.local_tasks import local_task_registry
 from deca.engines.recorder import ExecutionRecorder, paused_steps
 from deca.errors import NotFoundError
@@ -74,7 +75,7 @@ class _Live:
     settled: threading.Event = field(default_factory=threading.Event)  # set while no job is queued or running
     jobs: int = 0
     finished: bool = False  # ended: dropped from memory once no job holds it (a redrive reloads it)
-    timer: threading.Timer | None = None
+    waiter: Waiter | None = None
 
 
 class LocalEngine:
@@ -241,9 +242,9 @@ class LocalEngine:
             live.jobs += 1
             live.finished = False
             live.settled.clear()
-            if live.timer is not None:
-                live.timer.cancel()
-                live.timer = None
+            if live.waiter is not None:
+                live.waiter.cancel()
+                live.waiter = None
         self._pool.submit(self._job, live, action)
 
     def _job(self, live: _Live, action: Callable[[], ExecutionResult]) -> None:
@@ -274,10 +275,11 @@ class LocalEngine:
             try:
                 current = self.stores.executions.get(live.workspace_id, live.execution_id)
                 if current.status in TERMINAL_STATUSES:
+                    live.finished = True
                     return
                 result = action()
             except Parked as parked:
-                self._park(live, parked.when)
+                self._park(live, parked)
                 return
             except Closing:
                 return
@@ -291,14 +293,15 @@ class LocalEngine:
                 return
             self._settle(live, result)
 
-    def _park(self, live: _Live, when: float) -> None:
+    def _park(self, live: _Live, parked: Parked) -> None:
         live.recorder.set_status("waiting" if live.runtime.tokens(live.arn) else "running")
-        delay = max(when - self._inner_clock.now(), 0.0)
-        timer = threading.Timer(delay, lambda: self._submit(live, lambda: live.runtime.run(live.arn)))
-        timer.daemon = True
-        live.timer = timer
+        delay = max(parked.when - self._inner_clock.now(), 0.0)
+        waiter = Waiter(
+            delay, parked.interrupt, lambda: self._submit(live, lambda: live.runtime.run(live.arn))
+        )
+        live.waiter = waiter
         if not self._closing.is_set():
-            timer.start()
+            waiter.start()
 
     def _settle(self, live: _Live, result: ExecutionResult) -> None:
         status = _STATUSES.get(result.status, "failed")
@@ -353,8 +356,8 @@ class LocalEngine:
         if record.status in TERMINAL_STATUSES:
             return record
         live = self._live_for(workspace_id, execution_id)
-        if live.timer is not None:
-            live.timer.cancel()
+        if live.waiter is not None:
+            live.waiter.cancel()
         try:
             result = live.runtime.stop(live.arn, error=error, cause=cause)
         except StatesError:  # queued, never checkpointed: the job will see the record and skip
@@ -459,7 +462,7 @@ class LocalEngine:
         with self._lock:
             lives = list(self._live.values())
         for live in lives:
-            if live.timer is not None:
-                live.timer.cancel()
+            if live.waiter is not None:
+                live.waiter.cancel()
         self._pool.shutdown(wait=True, cancel_futures=True)
         self.checkpoints.close()

@@ -8,18 +8,45 @@ the execution when the time comes. Closing the engine interrupts sleeps the same
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from statemachines.runtime import Clock
 
-__all__ = ["Closing", "Parked", "ParkingClock"]
+__all__ = ["Closing", "Parked", "ParkingClock", "Waiter"]
 
 
 class Parked(Exception):
-    """Raised by the clock instead of a long sleep: the job ends, a timer continues it at `when`."""
+    """Raised by the clock instead of a long sleep: the job ends, a `Waiter` continues it at `when`
+    (or as soon as `interrupt` is set: a pooled task finished, a token was answered, a stop)."""
 
-    def __init__(self, when: float) -> None:
+    def __init__(self, when: float, interrupt: threading.Event | None) -> None:
         super().__init__(when)
         self.when = when
+        self.interrupt = interrupt
+
+
+class Waiter:
+    """Calls `fire` after `delay` seconds or when `interrupt` is set, unless cancelled first."""
+
+    def __init__(self, delay: float, interrupt: threading.Event | None, fire: Callable[[], None]) -> None:
+        self._delay = delay
+        self._interrupt = interrupt or threading.Event()
+        self._fire = fire
+        self._cancelled = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="deca-engine-waiter", daemon=True)
+
+    def start(self) -> None:
+        """Start waiting."""
+        self._thread.start()
+
+    def cancel(self) -> None:
+        """Do not fire (the thread ends at its next wake-up)."""
+        self._cancelled.set()
+
+    def _run(self) -> None:
+        self._interrupt.wait(self._delay)
+        if not self._cancelled.is_set():
+            self._fire()
 
 
 class Closing(Exception):
@@ -43,7 +70,7 @@ class ParkingClock:
         if self._closing.is_set():
             raise Closing
         if self._park_after is not None and when - self._inner.now() > self._park_after:
-            raise Parked(when)
+            raise Parked(when, interrupt)
         self._inner.sleep_until(when, interrupt)
         if self._closing.is_set():
             raise Closing

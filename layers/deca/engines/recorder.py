@@ -71,6 +71,7 @@ class ExecutionRecorder:
         self._open: dict[str, NodeResult] = {}
         self._attempts: dict[str, int] = {}
         self._current: str | None = None
+        self._tasks: list[str] = []  # nodes with a task out, oldest first
         for stored in self._stored_results():  # a resumed execution continues its numbering
             self._attempts[stored.node_id] = max(self._attempts.get(stored.node_id, 0), stored.attempt)
             if stored.status == "running":
@@ -108,17 +109,31 @@ class ExecutionRecorder:
         if event_type.endswith("StateEntered") and name in self._types:
             self._enter(str(name), _parse(details.get("input")))
         elif event_type in _TASK_SCHEDULED and self._current in self._open:
+            self._tasks.append(self._current)
             self._task_scheduled(self._current, details)
-        elif event_type in _TASK_SUCCEEDED and self._current in self._open:
+        elif event_type in _TASK_SUCCEEDED and (node_id := self._task_ended()) is not None:
             result = _parse(details.get("output"))
             if isinstance(result, dict) and "Payload" in result:
                 result = result["Payload"]
-            self._put(self._open[self._current].model_copy(update={"output": result}))
-        elif event_type in _TASK_FAILED and self._current in self._open:
+            self._put(self._open[node_id].model_copy(update={"output": result}))
+        elif event_type in _TASK_FAILED and (node_id := self._task_ended()) is not None:
             error = {"error": details.get("error"), "cause": _parse(details.get("cause"))}
-            self._put(self._open[self._current].model_copy(update={"error": error}))
+            self._put(self._open[node_id].model_copy(update={"error": error}))
         elif event_type.endswith("StateExited") and name in self._open:
             self._close(str(name), "succeeded")
+
+    def _task_ended(self) -> str | None:
+        """The node whose task just ended: the current one if it has a task out, else the oldest.
+
+        Task events do not name their state; with parallel branches this is a best guess, and the final
+        output (keyed by node id) corrects every output when the execution succeeds.
+        """
+        self._tasks = [node for node in self._tasks if node in self._open]
+        if not self._tasks:
+            return None
+        node_id = self._current if self._current in self._tasks else self._tasks[0]
+        self._tasks.remove(node_id)
+        return node_id
 
     def _enter(self, node_id: str, state_input: Any) -> None:
         attempt = self._attempts.get(node_id, 0) + 1
@@ -168,9 +183,13 @@ class ExecutionRecorder:
                 self._close(node_id, closing)
             if status != "SUCCEEDED" or not isinstance(output, dict):
                 return
+            latest: dict[str, NodeResult] = {}
             for stored in self._stored_results():
-                value = output.get(stored.node_id)
-                if stored.output is None and value is not None and stored.status == "succeeded":
+                if stored.attempt >= latest.get(stored.node_id, stored).attempt:
+                    latest[stored.node_id] = stored
+            for node_id, stored in latest.items():  # the final output is authoritative for each node
+                value = output.get(node_id)
+                if value is not None and stored.status == "succeeded" and stored.output != value:
                     self._executions.put_node_result(self._ws, stored.model_copy(update={"output": value}))
 
     def set_status(
