@@ -28,6 +28,9 @@ from cdk.stacks.shared_environment import shared_environment
 __all__ = ["CODE_RUNNER", "NodesStack"]
 
 CODE_RUNNER = "code-runner"
+# Node types that run user code (code, registered functions, agents' function tools): they call the
+# isolated code-runner Lambda instead of running it next to their own secrets and network access.
+_USER_CODE_TYPES = frozenset({"code", "function", "agent", "deca_chatbot"})
 """Name (after `deca-<env>-`) of the sandboxed code runner the `code` node invokes."""
 
 _LARGE_MEMORY_TYPES = {"agent", "openai", "deca_knowledge_base", "deca_chatbot"}
@@ -86,9 +89,8 @@ class NodesStack(cdk.NestedStack):
     def _node_function(self, shared: SharedFunctionProps, data: DataStack, node_type: str) -> DecaFunction:
         config = self.config
         memory = config.agent_memory_mb if node_type in _LARGE_MEMORY_TYPES else config.node_memory_mb
-        environment = (
-            {"DECA_CODE_RUNNER_FUNCTION": self.code_runner.function_name} if node_type == "code" else {}
-        )
+        runs_user_code = node_type in _USER_CODE_TYPES
+        environment = {"DECA_CODE_RUNNER_FUNCTION": self.code_runner.function_name} if runs_user_code else {}
         node = DecaFunction(
             self,
             _construct_id(node_type),
@@ -106,7 +108,7 @@ class NodesStack(cdk.NestedStack):
         )
         grant_data_access(node.role, data, prefixes=("payloads/", "knowledge/"))
         grant_key_use(node.role, data.credentials_key, ["kms:Decrypt"])
-        if node_type == "code":
+        if runs_user_code:
             self.code_runner.function.grant_invoke(node.role)
         return node
 

@@ -142,3 +142,16 @@ def test_code_runner_runs_in_the_sandbox_subnets_and_group(dev: Synthesis) -> No
     # values of the data stack arrive as nested-stack parameters named after their source
     assert all("sandboxSubnet" in subnet["Ref"] for subnet in vpc["SubnetIds"])
     assert all("SandboxSecurityGroup" in group["Ref"] for group in vpc["SecurityGroupIds"])
+
+
+def test_node_types_running_user_code_use_the_isolated_code_runner(dev: Synthesis) -> None:
+    # Given the node functions of the dev environment
+    functions = _functions(dev, "nodes")
+    for node_type in ("code", "function", "agent", "deca_chatbot"):
+        variables = functions[f"deca-dev-node-{node_type}"]["Environment"]["Variables"]
+        # Then each one that runs user code (directly or as an agent tool) calls the runner Lambda
+        assert "DECA_CODE_RUNNER_FUNCTION" in variables, node_type
+    # And a node type that runs no user code does not get it
+    assert (
+        "DECA_CODE_RUNNER_FUNCTION" not in functions["deca-dev-node-http_request"]["Environment"]["Variables"]
+    )
