@@ -3,12 +3,12 @@ SHELL := /bin/bash
 BIN := .venv/bin
 PORT ?= 8080
 
-.PHONY: run test setup lint typecheck pytest bench clean
+.PHONY: run test setup lint typecheck pytest ui-test bench clean
 
 run: setup
 	$(BIN)/deca dev --port $(PORT)
 
-test: setup lint typecheck pytest
+test: setup lint typecheck pytest ui-test
 
 setup:
 	@bash scripts/setup.sh
@@ -22,6 +22,9 @@ typecheck:
 
 pytest:
 	$(BIN)/pytest -q -n 2
+
+ui-test:  # studio UI: typecheck, vitest, API types drift check (skipped without npm)
+	@if command -v npm >/dev/null; then npm --prefix ui run check; else echo "ui-test: npm not found, skipped"; fi
 
 bench: setup
 	$(BIN)/python benchmarks/compile.py

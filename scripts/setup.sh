@@ -49,3 +49,10 @@ if command -v npm >/dev/null; then
     fi
   fi
 fi
+
+# The studio UI's packages (ui/package-lock.json), when Node.js is installed.
+if command -v npm >/dev/null && [ -f ui/package-lock.json ]; then
+  if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+    npm ci --prefix ui --no-audit --no-fund --loglevel=error
+  fi
+fi
