@@ -1586,10 +1586,25 @@ export interface components {
              */
             content?: string | null;
             /**
+             * Credential Id
+             * @description Credential of an OpenAI(-compatible) embeddings provider (`api_key`, optional `base_url`); the platform's embedder when unset. Use the same one for every call on a knowledge base
+             */
+            credential_id?: string | null;
+            /**
              * Document Id
              * @description Document id (templates allowed)
              */
             document_id?: string | null;
+            /**
+             * Embedding Dimensions
+             * @description Vector length of that model (default 1536)
+             */
+            embedding_dimensions?: number | null;
+            /**
+             * Embedding Model
+             * @description Embedding model with `credential_id` (text-embedding-3-small)
+             */
+            embedding_model?: string | null;
             /**
              * Filters
              * @description Metadata filters
@@ -1887,6 +1902,11 @@ export interface components {
         Decision: {
             /** Comment */
             comment?: string | null;
+            /**
+             * Task Token
+             * @description Which paused instance of the node (a loop or parallel branch pauses it once each); default: the first
+             */
+            task_token?: string | null;
         };
         /**
          * EmailAttachment
@@ -2611,6 +2631,11 @@ export interface components {
             data?: {
                 [key: string]: components["schemas"]["JsonValue"];
             };
+            /**
+             * Task Token
+             * @description Which paused instance of the node (a loop or parallel branch pauses it once each); default: the first
+             */
+            task_token?: string | null;
         };
         /**
          * FunctionConfig
