@@ -354,3 +354,11 @@ def test_built_ui_is_served_with_spa_fallback(tmp_path: Path) -> None:
     assert index.text == deep_link.text == "<html>studio</html>"
     assert asset.text == "console.log(1)"
     assert health.json()["status"] == "healthy"
+
+
+def test_dev_listens_on_localhost_8080_by_default() -> None:
+    from deca.cli.main import build_parser
+
+    args = build_parser().parse_args(["dev"])
+
+    assert (args.host, args.port, args.no_examples) == ("127.0.0.1", 8080, False)
