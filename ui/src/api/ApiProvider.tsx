@@ -12,6 +12,11 @@ export function useApi(): ApiClient {
   return api;
 }
 
+/** Provides a given client (tests, embedding). */
+export function ApiClientProvider({ client, children }: { client: ApiClient; children: ReactNode }) {
+  return <ApiContext.Provider value={client}>{children}</ApiContext.Provider>;
+}
+
 /** Provides a client that sends the session's bearer token. */
 export function ApiProvider({ children }: { children: ReactNode }) {
   const { getToken } = useAuth();
