@@ -4,7 +4,7 @@ import type { ExecutionRun } from "./useExecutionRun";
 import { isTerminal } from "./status";
 
 /** Status of the followed execution with cancel, re-run and redrive. */
-export function RunBar({ run }: { run: ExecutionRun }) {
+export function RunBar({ run, closable = true }: { run: ExecutionRun; closable?: boolean }) {
   const { detail } = run;
   if (!detail && !run.error) return null;
   const status = detail?.execution.status;
@@ -28,9 +28,11 @@ export function RunBar({ run }: { run: ExecutionRun }) {
           </Button>
         </>
       )}
-      <Button variant="ghost" onClick={run.clear} aria-label="Close run">
-        ×
-      </Button>
+      {closable && (
+        <Button variant="ghost" onClick={run.clear} aria-label="Close run">
+          ×
+        </Button>
+      )}
       {run.error != null && <ErrorBanner error={run.error} />}
     </div>
   );

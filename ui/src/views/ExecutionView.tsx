@@ -8,6 +8,7 @@ import { RunBar } from "../execution/RunBar";
 import { latestResults } from "../execution/status";
 import { useExecutionRun } from "../execution/useExecutionRun";
 import { useAsync } from "../hooks/useAsync";
+import { navigate } from "../hooks/useHashRoute";
 
 export function ExecutionView({ executionId }: { executionId: string }) {
   const api = useApi();
@@ -15,6 +16,11 @@ export function ExecutionView({ executionId }: { executionId: string }) {
   const { follow } = run;
   useEffect(() => follow(executionId), [executionId, follow]);
   const detail = run.detail;
+  const followed = detail?.execution.execution_id;
+  // A re-run is a new execution: show it at its own address.
+  useEffect(() => {
+    if (followed && followed !== executionId) navigate({ name: "execution", executionId: followed });
+  }, [followed, executionId]);
   const status = detail?.execution.status;
   const history = useAsync(() => api.history(executionId), [api, executionId, status, detail?.nodes.length]);
   const results = useMemo(() => (detail ? [...latestResults(detail.nodes).values()] : []), [detail]);
@@ -23,7 +29,7 @@ export function ExecutionView({ executionId }: { executionId: string }) {
 
   return (
     <div className="flex h-full flex-col">
-      <RunBar run={run} />
+      <RunBar run={run} closable={false} />
       <div className="min-h-0 flex-1 overflow-auto p-4">
         <PageHeader title={`Execution ${detail?.execution.name ?? executionId}`}>
           {detail && (
