@@ -54,18 +54,41 @@ class _FlowMaker:
         if kind == "function":
             return self.add("function", {"function_id": "enrich", "input": upstream})
         if kind == "http_request":
-            return self.add("http_request", {"method": "POST", "url": "https://api.example.com/v1/items", "body": {"data": upstream}})
+            return self.add(
+                "http_request",
+                {"method": "POST", "url": "https://api.example.com/v1/items", "body": {"data": upstream}},
+            )
         if kind == "agent":
-            return self.add("agent", {"agent_id": "writer", "prompt": f"Summarise {upstream} for {{{{ input.customer.name }}}}"})
+            return self.add(
+                "agent",
+                {"agent_id": "writer", "prompt": f"Summarise {upstream} for {{{{ input.customer.name }}}}"},
+            )
         if kind == "transform":
-            return self.add("transform", {"output": {"value": upstream, "email": "{{ $lowercase(input.customer.email) }}"}})
-        return self.add("slack", {"operation": "send_message", "credential_id": "slack", "channel": "#ops", "text": f"Done: {upstream}"})
+            return self.add(
+                "transform",
+                {"output": {"value": upstream, "email": "{{ $lowercase(input.customer.email) }}"}},
+            )
+        return self.add(
+            "slack",
+            {
+                "operation": "send_message",
+                "credential_id": "slack",
+                "channel": "#ops",
+                "text": f"Done: {upstream}",
+            },
+        )
 
     def _field(self, node_id: str) -> str | None:
         node_type = node_id.rsplit("-", 1)[0].replace("-", "_")
         return {
-            "function": "result", "http_request": "body", "agent": "text", "transform": "value",
-            "slack": "ts", "merge": "items", "condition": "result", "loop": "count",
+            "function": "result",
+            "http_request": "body",
+            "agent": "text",
+            "transform": "value",
+            "slack": "ts",
+            "merge": "items",
+            "condition": "result",
+            "loop": "count",
         }.get(node_type)
 
     def segment(self, previous: str, budget: int) -> str:
@@ -111,7 +134,12 @@ class _FlowMaker:
         last = loop
         while len(self.nodes) < size:
             last = self.segment(last, size - len(self.nodes))
-        return {"id": "benchmark", "name": f"Benchmark flow ({len(self.nodes)} nodes)", "nodes": self.nodes, "connections": self.connections}
+        return {
+            "id": "benchmark",
+            "name": f"Benchmark flow ({len(self.nodes)} nodes)",
+            "nodes": self.nodes,
+            "connections": self.connections,
+        }
 
 
 def make_flow(size: int = 1000, seed: int = 7) -> dict[str, Any]:
@@ -153,14 +181,18 @@ def main(argv: list[str] | None = None) -> int:
     _, dump = _time(lambda: dumps_asl(checked.asl), args.runs)
     text = dumps_asl(checked.asl)
     warm = args.runs - 1
-    print(f"flow: {len(document['nodes'])} nodes, {len(document['connections'])} connections -> "
-          f"{len(json.loads(text)['States'])} top-level states, {len(text) // 1024} KiB of ASL")
+    print(
+        f"flow: {len(document['nodes'])} nodes, {len(document['connections'])} connections -> "
+        f"{len(json.loads(text)['States'])} top-level states, {len(text) // 1024} KiB of ASL"
+    )
     print(f"  parse (pydantic Flow model)           {parse:7.1f} ms")
     print(f"  checks (graph, templates, references) {check:7.1f} ms")
     print(f"  build (ASL states)                    {build:7.1f} ms")
     print(f"  canonical JSON text                   {dump:7.1f} ms")
-    print(f"compile (validation included) to the ASL document, median of {warm} warm runs: {total:.1f} ms "
-          "(target < 100 ms)")
+    print(
+        f"compile (validation included) to the ASL document, median of {warm} warm runs: {total:.1f} ms "
+        "(target < 100 ms)"
+    )
     print(f"the same plus the canonical JSON text (`deca compile` output): {with_text:.1f} ms")
     print(f"compile (validation included), first run with cold template caches: {cold:.1f} ms")
     return 0

@@ -90,7 +90,9 @@ class Builder(Rendering):
                         f"on_error routes to '{target}', which is outside this node's parallel branch or loop "
                         "body (an error path must stay in the same branch)",
                         node_id=owner if owner in self.graph.nodes else None,
-                        position=self.graph.where(owner, "on_error.route_to") if owner in self.graph.nodes else None,
+                        position=self.graph.where(owner, "on_error.route_to")
+                        if owner in self.graph.nodes
+                        else None,
                     )
                 ]
             )
@@ -132,8 +134,14 @@ class Builder(Rendering):
         all_states: States = {init_state: {"Type": "Pass", "Assign": assign, "Next": start}}
         all_states.update(states)
         all_states[end_state] = {"Type": "Pass", "Output": jsonata(result), "End": True}
-        mode: dict[str, Any] = {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"} if distributed else {"Mode": "INLINE"}
-        processor = {"ProcessorConfig": mode, "StartAt": init_state, "States": reachable(all_states, init_state)}
+        mode: dict[str, Any] = (
+            {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"} if distributed else {"Mode": "INLINE"}
+        )
+        processor = {
+            "ProcessorConfig": mode,
+            "StartAt": init_state,
+            "States": reachable(all_states, init_state),
+        }
         return processor, selector
 
     def _first_present(self, nodes: list[str]) -> str:
@@ -151,11 +159,17 @@ class Builder(Rendering):
         top = {n for n in graph.nodes if graph.region[n] is None}
         start, states = self._compile_region(self._scope, top, list(graph.roots), "_end", "_roots")
         document_states: States = {
-            "_start": {"Type": "Pass", "Assign": self._null_vars(self._scope, top) or {"deca": None}, "Next": start}
+            "_start": {
+                "Type": "Pass",
+                "Assign": self._null_vars(self._scope, top) or {"deca": None},
+                "Next": start,
+            }
         }
         document_states.update(states)
         outputs = ", ".join(
-            f"{literal(n)}: ${variable_name(n, 0)}" for n in graph.order if n in top and graph.kind(n) != "fail"
+            f"{literal(n)}: ${variable_name(n, 0)}"
+            for n in graph.order
+            if n in top and graph.kind(n) != "fail"
         )
         document_states["_end"] = {
             "Type": "Pass",
@@ -272,7 +286,9 @@ class Builder(Rendering):
                 start, states = self._compile_region(scope, members, entries, f"{prefix}.end")
             else:
                 start, states = self._compile_sequence(scope, entries, members, f"{prefix}.end")
-            carried = [n for n in sorted(members, key=graph.topo_index.__getitem__) if graph.kind(n) != "fail"]
+            carried = [
+                n for n in sorted(members, key=graph.topo_index.__getitem__) if graph.kind(n) != "fail"
+            ]
             self._scope = scope
             outputs = ", ".join(f"{literal(n)}: {self.var(n)}" for n in carried)
             self._scope = parent
@@ -280,13 +296,23 @@ class Builder(Rendering):
                 prefix: {"Type": "Pass", "Assign": self._null_vars(scope, members), "Next": start}
             }
             branch_states.update(states)
-            branch_states[f"{prefix}.end"] = {"Type": "Pass", "Output": jsonata("{" + outputs + "}"), "End": True}
+            branch_states[f"{prefix}.end"] = {
+                "Type": "Pass",
+                "Output": jsonata("{" + outputs + "}"),
+                "End": True,
+            }
             asl_branches.append({"StartAt": prefix, "States": reachable(branch_states, prefix)})
             for n in carried:
                 parent.assigned.add(n)
-                reassign[variable_name(n, parent.depth)] = jsonata(f"$states.result[{index - 1}].{field_name(n)}")
+                reassign[variable_name(n, parent.depth)] = jsonata(
+                    f"$states.result[{index - 1}].{field_name(n)}"
+                )
         state: dict[str, Any] = {"Type": "Parallel", "Branches": asl_branches, "Assign": reassign}
-        catch = self._catch(name, None, after) if self.flow.settings.error_strategy == "route_to_error_path" else []
+        catch = (
+            self._catch(name, None, after)
+            if self.flow.settings.error_strategy == "route_to_error_path"
+            else []
+        )
         if catch:
             state["Catch"] = catch
         region.states[name] = state
@@ -296,7 +322,10 @@ class Builder(Rendering):
             guard = f"{name}.join"
             self._check_name(guard)
             condition = self._guard(join, region.members)
-            region.states[guard] = {"Type": "Choice", "Choices": [{"Condition": jsonata(condition), "Next": join}]}
+            region.states[guard] = {
+                "Type": "Choice",
+                "Choices": [{"Condition": jsonata(condition), "Next": join}],
+            }
             region.states[guard]["Default"] = region.exit_state
             after = guard
         state["Next"] = after
@@ -312,7 +341,9 @@ class Builder(Rendering):
         for entries, members in branches:
             sure = set(entries)
             for node_id in sorted(members, key=graph.topo_index.__getitem__):
-                if node_id not in sure and any(self._sure_edge(e.source, e.condition, sure) for e in graph.in_edges[node_id]):
+                if node_id not in sure and any(
+                    self._sure_edge(e.source, e.condition, sure) for e in graph.in_edges[node_id]
+                ):
                     sure.add(node_id)
             if any(self._sure_edge(e.source, e.condition, sure) for e in graph.in_edges[join]):
                 return True
@@ -458,7 +489,9 @@ class Builder(Rendering):
         spec = graph.spec(node_id)
         emitter = TYPE_EMITTERS.get(spec.type) or EMITTERS.get(spec.kind)
         if emitter is None:
-            raise CompileErrors([CompileError(f"no ASL emitter for node kind '{spec.kind}'", node_id=node_id)])
+            raise CompileErrors(
+                [CompileError(f"no ASL emitter for node kind '{spec.kind}'", node_id=node_id)]
+            )
         region.states[node_id] = {}  # keeps the node's state first among the states it leads to
         self.emitting = node_id
         if spec.kind != "fail":
@@ -473,7 +506,9 @@ class Builder(Rendering):
 
     def _check_name(self, name: str) -> None:
         if len(name) > _MAX_STATE_NAME:
-            raise CompileErrors([CompileError(f"state name '{name}' is longer than 80 characters; use a shorter node id")])
+            raise CompileErrors(
+                [CompileError(f"state name '{name}' is longer than 80 characters; use a shorter node id")]
+            )
 
     def _routing(self, region: Region, node_id: str) -> str:
         """The state after a node: its Choice `<id>.route`, a fork `<id>.fork`, a node or the exit."""

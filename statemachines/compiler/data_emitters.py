@@ -60,7 +60,9 @@ def emit_filter(ctx: EmitContext, node: NodeBase, next_state: str) -> States:
     config = ctx.full_config(node)
     condition = ctx.item_condition(node, str(config.get("condition", "true")), "$v", "$i")
     kept = f"[$filter($items, function($v, $i) {{ ({condition}) ? true : false }})]"
-    return _pass(ctx, node, next_state, _with_count(_items(ctx, node, config), _limited(kept, config.get("limit"))))
+    return _pass(
+        ctx, node, next_state, _with_count(_items(ctx, node, config), _limited(kept, config.get("limit")))
+    )
 
 
 def _comparator(keys: list[dict[str, Any]], order: str) -> str:
@@ -79,14 +81,18 @@ def emit_sort(ctx: EmitContext, node: NodeBase, next_state: str) -> States:
     config = ctx.full_config(node)
     comparator = _comparator(list(config.get("by") or []), str(config.get("order", "asc")))
     ordered = f"[$sort($items, function($a, $b) {{ {comparator} }})]"
-    return _pass(ctx, node, next_state, _with_count(_items(ctx, node, config), _limited(ordered, config.get("limit"))))
+    return _pass(
+        ctx, node, next_state, _with_count(_items(ctx, node, config), _limited(ordered, config.get("limit")))
+    )
 
 
 def _aggregations(aggregations: list[dict[str, Any]]) -> str:
     pairs = []
     for aggregation in aggregations:
         template = _AGGREGATES[str(aggregation["function"])]
-        pairs.append(f"{json.dumps(aggregation['name'])}: {template.format(f=aggregation.get('field') or '')}")
+        pairs.append(
+            f"{json.dumps(aggregation['name'])}: {template.format(f=aggregation.get('field') or '')}"
+        )
     return ", ".join(pairs)
 
 

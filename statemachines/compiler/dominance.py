@@ -109,10 +109,12 @@ def _groups(graph: FlowGraph, node_id: str) -> list[tuple[str, ...]]:
         groups.append(routing.default)
     return groups
 
+
 def _may_end_here(graph: FlowGraph, node_id: str) -> bool:
     """True when a path can end at this node (a rule set without default targets)."""
     routing = graph.routing(node_id)
     return bool(routing.rules) and not routing.default and graph.kind(node_id) != "fail"
+
 
 def _branch(graph: FlowGraph, start: str, join: str) -> set[str]:
     seen: set[str] = set()

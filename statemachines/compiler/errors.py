@@ -13,7 +13,9 @@ __all__ = ["CompileError", "CompileErrors", "errors_from_validation", "raw_graph
 
 # pydantic inserts union members into `loc` (the discriminator tag, or `str`, `list[any]`, ...).
 _UNION_MEMBER = re.compile(r"^[a-z_]+\[.*\]$|^(str|int|float|bool|none|list|dict|constrained-str)$")
-_MODEL_PROBLEM = re.compile(r"^(?P<where>(nodes|connections)\[(?P<index>\d+)\][\w.\[\]]*|settings\.\w+): (?P<msg>.+)$")
+_MODEL_PROBLEM = re.compile(
+    r"^(?P<where>(nodes|connections)\[(?P<index>\d+)\][\w.\[\]]*|settings\.\w+): (?P<msg>.+)$"
+)
 
 
 def _node_id(raw: Any, index: int) -> str | None:
@@ -105,7 +107,9 @@ def raw_graph_errors(raw: Any) -> list[CompileError]:
         if not isinstance(node_id, str):
             continue
         if node_id in seen:
-            errors.append(CompileError(f"duplicate node id '{node_id}'", node_id=node_id, position=f"nodes[{index}].id"))
+            errors.append(
+                CompileError(f"duplicate node id '{node_id}'", node_id=node_id, position=f"nodes[{index}].id")
+            )
         seen.add(node_id)
     connections = raw.get("connections")
     for index, conn in enumerate(connections if isinstance(connections, list) else []):

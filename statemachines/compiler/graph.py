@@ -128,7 +128,11 @@ class FlowGraph:
         cached = self._configs.get(key)
         if cached is None:
             config = getattr(self.nodes[node_id], "config", None)
-            cached = {} if config is None else config.model_dump(mode="json", by_alias=True, exclude_unset=not full)
+            cached = (
+                {}
+                if config is None
+                else config.model_dump(mode="json", by_alias=True, exclude_unset=not full)
+            )
             self._configs[key] = cached
         return cached
 
@@ -220,7 +224,8 @@ class FlowGraph:
                 for edge in self.in_edges[member]:
                     if edge.source not in body and not (edge.source == loop and edge.label == "body"):
                         self._problem(
-                            member, "",
+                            member,
+                            "",
                             f"node is in the body of loop '{loop}' but is also reached from '{edge.source}'"
                             f" outside it (connections[{edge.index}])",
                         )
@@ -279,7 +284,8 @@ class FlowGraph:
         if len(self.order) < len(self.nodes):
             stuck = [n for n in self.nodes if n not in self.topo_index]
             self._problem(
-                stuck[0], "",
+                stuck[0],
+                "",
                 "cycle not through a loop node (only a loop body may connect back to its loop): "
                 + " -> ".join(self._cycle(stuck, succs)),
             )
@@ -310,13 +316,15 @@ class FlowGraph:
             index[current] = len(path)
             path.append(current)
             current = next(t for t in succs[current] if t in members)
-        return [*path[index[current]:], current]
+        return [*path[index[current] :], current]
 
     # --- reachability, labels, names -----------------------------------------------------------
 
     def _check_reachability(self) -> None:
         if not self.roots:
-            self.problems.append(CompileError("the flow has no start node: every node has an incoming connection"))
+            self.problems.append(
+                CompileError("the flow has no start node: every node has an incoming connection")
+            )
             return
         starts = list(self.roots)
         starts.extend(self.error_targets.values())
@@ -349,15 +357,23 @@ class FlowGraph:
             for edge in self.out_edges[node_id]:
                 where = f"connections[{edge.index}]"
                 if kind == "condition" and edge.label not in (None, "true", "false"):
-                    self._edge_problem(node_id, where, f"condition edges are labelled 'true' or 'false', not '{edge.label}'")
+                    self._edge_problem(
+                        node_id, where, f"condition edges are labelled 'true' or 'false', not '{edge.label}'"
+                    )
                 elif kind == "switch" and cases and edge.label not in (None, "default", *cases):
                     self._edge_problem(
-                        node_id, where, f"switch has no case '{edge.label}' (cases: {', '.join(cases)}, default)"
+                        node_id,
+                        where,
+                        f"switch has no case '{edge.label}' (cases: {', '.join(cases)}, default)",
                     )
                 elif kind == "loop" and edge.label not in (None, "body", "done"):
-                    self._edge_problem(node_id, where, f"loop edges are labelled 'body' or 'done', not '{edge.label}'")
+                    self._edge_problem(
+                        node_id, where, f"loop edges are labelled 'body' or 'done', not '{edge.label}'"
+                    )
                 if edge.condition is not None and (kind == "condition" or (kind == "switch" and cases)):
-                    self._edge_problem(node_id, where, f"a {kind} node routes by labels; remove the edge condition")
+                    self._edge_problem(
+                        node_id, where, f"a {kind} node routes by labels; remove the edge condition"
+                    )
                 if kind == "loop" and edge.label == "body" and edge.condition is not None:
                     self._edge_problem(node_id, where, "the loop body edge cannot have a condition")
 
@@ -378,7 +394,8 @@ class FlowGraph:
             name = variable_name(node_id)
             if name in seen:
                 self._problem(
-                    node_id, "id",
+                    node_id,
+                    "id",
                     f"id collides with '{seen[name]}' as ASL variable '{name}' ('-' and '_' are the same there)",
                 )
             else:

@@ -105,7 +105,10 @@ def missing_field(schema: dict[str, Any], fields: tuple[str, ...]) -> tuple[str,
             if with_field:
                 current = with_field[0]["properties"][name]
                 continue
-            if any(v.get("additionalProperties") is not False and v.get("type") in (None, "object") for v in objects):
+            if any(
+                v.get("additionalProperties") is not False and v.get("type") in (None, "object")
+                for v in objects
+            ):
                 return None
             return name, sorted({k for v in objects for k in v.get("properties", {})})
         properties = current.get("properties")
@@ -183,7 +186,9 @@ class FlowTemplates:
                 if not is_condition and "{{" not in text and "}}" not in text:
                     continue
                 per_item = is_condition and ITEM_CONDITIONS.get(node_type) == _pattern(path)
-                self._check_text(node_id, node_id, text, position, is_condition, self_allowed=False, per_item=per_item)
+                self._check_text(
+                    node_id, node_id, text, position, is_condition, self_allowed=False, per_item=per_item
+                )
             for index, ref in enumerate(getattr(config, "inputs", None) or []):
                 if node_type == "merge" and isinstance(ref, str):
                     message = self._reference_problem(node_id, ref, (), self_allowed=False, per_item=False)
@@ -215,7 +220,9 @@ class FlowTemplates:
             exprs = (self.condition(text),) if is_condition else (self.string(text) or Template(())).exprs
         except TemplateSyntaxError as exc:
             at = f" (at character {exc.offset})" if exc.offset is not None else ""
-            self.problems.append(CompileError(f"template syntax error: {exc.message}{at}", node_id=owner, position=position))
+            self.problems.append(
+                CompileError(f"template syntax error: {exc.message}{at}", node_id=owner, position=position)
+            )
             return
         for expr in exprs:
             for ref in expr.refs:
@@ -253,8 +260,10 @@ class FlowTemplates:
             spec = graph.spec(root)
             schema = _model_schema(spec.output)
             on_error = graph.nodes[root].on_error
-            if fields and fields[0] in ("error", "cause") and (
-                on_error is not None or graph.flow.settings.error_strategy != "stop_on_error"
+            if (
+                fields
+                and fields[0] in ("error", "cause")
+                and (on_error is not None or graph.flow.settings.error_strategy != "stop_on_error")
             ):
                 return None
             missing = missing_field(schema, fields)

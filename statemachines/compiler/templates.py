@@ -212,7 +212,9 @@ def _collect(text: str, sym: Any, root_ctx: bool, refs: list[RootRef]) -> None:
                 if step.type != "name":
                     break
                 fields.append(str(step.value))
-            refs.append(RootRef(_name_start(text, first), int(first.position), str(first.value), tuple(fields)))
+            refs.append(
+                RootRef(_name_start(text, first), int(first.position), str(first.value), tuple(fields))
+            )
             for child in _children(first):  # predicates of the first step are relative
                 for node in _flatten(child):
                     _collect(text, node, False, refs)
@@ -242,7 +244,9 @@ def analyse(text: str) -> Expr:
         ast = _parse(text)
     except JException as exc:
         location = getattr(exc, "location", None)
-        raise TemplateSyntaxError(_jsonata_message(exc), location if isinstance(location, int) else None) from exc
+        raise TemplateSyntaxError(
+            _jsonata_message(exc), location if isinstance(location, int) else None
+        ) from exc
     except (RecursionError, TypeError, ValueError, AttributeError, IndexError) as exc:
         raise TemplateSyntaxError(f"not a valid JSONata expression ({exc})") from exc
     refs: list[RootRef] = []

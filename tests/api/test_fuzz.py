@@ -10,7 +10,13 @@ from hypothesis import strategies as st
 
 from tests.api.conftest import sample_flow
 
-_scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20)
+_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20)
+)
 _json = st.recursive(
     _scalars,
     lambda children: (

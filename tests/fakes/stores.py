@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from deca.stores import Stores, memory_stores
-
 from tests.fakes import records
 from tests.fakes.clock import FakeClock
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import pytest
 import redis
+
 from deca.cache import Cache, MemoryCache, RedisCache, cache_from_url
 from deca.errors import InputError
-
 from tests.fakes.clock import FakeClock
 from tests.fakes.redis_server import redis_binary, redis_server
 

@@ -55,8 +55,12 @@ class ToolDefinition(BaseModel):
     flow_id: str | None = Field(default=None, description="flow: the flow run with the arguments as input")
     knowledge_base_id: str | None = Field(default=None, description="knowledge_base: the base searched")
     top_k: int = Field(default=4, ge=1, le=50, description="knowledge_base: passages returned")
-    mcp_server: McpServer | None = Field(default=None, description="mcp: the MCP server (stdio or streamable HTTP)")
-    mcp_tool: str | None = Field(default=None, description="mcp: the tool's name on the server (default: `name`)")
+    mcp_server: McpServer | None = Field(
+        default=None, description="mcp: the MCP server (stdio or streamable HTTP)"
+    )
+    mcp_tool: str | None = Field(
+        default=None, description="mcp: the tool's name on the server (default: `name`)"
+    )
     timeout_seconds: float = Field(default=30, gt=0, le=300, description="Seconds a call may take")
 
     @model_validator(mode="after")

@@ -27,8 +27,12 @@ class Escalation(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    after_seconds: int = Field(ge=60, le=31_536_000, description="Seconds without an answer before escalating")
-    to: list[str] = Field(min_length=1, max_length=50, description="User ids, emails or roles added as assignees")
+    after_seconds: int = Field(
+        ge=60, le=31_536_000, description="Seconds without an answer before escalating"
+    )
+    to: list[str] = Field(
+        min_length=1, max_length=50, description="User ids, emails or roles added as assignees"
+    )
 
 
 class ApprovalConfig(NodeConfig):

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from deca.cli.main import main
 from deca.flow.models import Flow
 from deca.nodes.registry import NODE_TYPES

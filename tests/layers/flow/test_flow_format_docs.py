@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import get_args
 
 import pytest
+
 from deca.flow import docs, docs_text
 from deca.flow.models import Flow
 from deca.flow.schema_markdown import schema_type

@@ -8,10 +8,11 @@ from typing import Any
 
 import jsonschema
 import pytest
+from pydantic import ValidationError
+
 from deca.flow import docs_text
 from deca.flow.models import NODE_CLASSES, Flow
 from deca.nodes.registry import NODE_TYPES
-from pydantic import ValidationError
 
 DATA = Path(__file__).parent / "data"
 SEED = DATA / "seed-onboarding.json"

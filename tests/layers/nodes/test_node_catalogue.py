@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import deca.nodes
 import pytest
+from pydantic import ValidationError
+
+import deca.nodes
 from deca.errors import InputError
 from deca.nodes.common import OpenOutput
 from deca.nodes.info import NodeTypeInfo, catalogue, node_type_info
 from deca.nodes.registry import NODE_TYPES
-from pydantic import ValidationError
 
 
 def test_catalogue_lists_every_registered_type_sorted() -> None:

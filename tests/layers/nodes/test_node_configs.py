@@ -6,8 +6,9 @@ from typing import Any
 
 import jsonschema
 import pytest
-from deca.nodes.registry import NODE_TYPES
 from pydantic import ValidationError
+
+from deca.nodes.registry import NODE_TYPES
 
 ALL_TYPES = sorted(NODE_TYPES)
 

@@ -10,12 +10,13 @@ import warnings
 from collections.abc import Iterator
 from typing import Any, get_args
 
-import deca.nodes
 import pytest
+from pydantic import BaseModel
+
+import deca.nodes
 from deca.nodes.base import NodeCategory, NodeConfig, NodeKind, NodeOutput, NodeSpec
 from deca.nodes.common import OperationConfig
 from deca.nodes.registry import NODE_TYPES, get_spec
-from pydantic import BaseModel
 
 ALL_TYPES = sorted(NODE_TYPES)
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import mongomock
 import pytest
-from deca.stores import Stores, memory_stores, mongo_stores, sqlite_stores
 
+from deca.stores import Stores, memory_stores, mongo_stores, sqlite_stores
 from tests.fakes.clock import FakeClock
 
 BACKENDS = ["memory", "sqlite", "mongo"]

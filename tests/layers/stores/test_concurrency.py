@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from deca.stores import Stores
-
 from tests.fakes import records
 from tests.fakes.clock import FakeClock
 from tests.fakes.threads import run_together

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+
 from deca.errors import ConflictError, InputError, NotFoundError
 from deca.stores import Stores
 from deca.stores.models import ExecutionMetrics
-
 from tests.fakes import records
 from tests.fakes.records import at
 

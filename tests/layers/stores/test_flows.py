@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+
 from deca.errors import NotFoundError
 from deca.stores import Stores
-
 from tests.fakes import records
 
 

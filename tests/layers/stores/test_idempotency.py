@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from deca.errors import NotFoundError
 from deca.stores import Stores
 from deca.stores.models import IdempotencyRecord
-
 from tests.fakes import records
 from tests.fakes.clock import FakeClock
 

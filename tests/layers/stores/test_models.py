@@ -6,7 +6,6 @@ import json
 from datetime import datetime, timedelta, timezone
 
 from deca.stores.models import Credential, ExecutionRecord, Page, format_timestamp
-
 from tests.fakes import records
 from tests.fakes.stores import stores_with_flow
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import mongomock
 import pytest
-from deca.stores import ensure_indexes, mongo_stores
 
+from deca.stores import ensure_indexes, mongo_stores
 from tests.fakes import records
 
 

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from deca.stores import Stores, sqlite_stores
 from deca.stores.schema import TABLES
-
 from tests.fakes import records
 from tests.fakes.threads import run_together
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import mongomock
 import pymongo
 import pytest
+
 from deca.errors import InputError
 from deca.stores import stores_from_url
-
 from tests.fakes import records
 
 

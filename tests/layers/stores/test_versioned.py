@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+
 from deca.errors import ConflictError, InputError, NotFoundError
 from deca.stores import Stores
-
 from tests.fakes import records
 
 

@@ -19,9 +19,17 @@ def edge(source: str, target: str, **fields: Any) -> dict[str, Any]:
     return {"from": source, "to": target, **fields}
 
 
-def flow(nodes: list[dict[str, Any]], connections: list[dict[str, Any]] | None = None, **fields: Any) -> dict[str, Any]:
+def flow(
+    nodes: list[dict[str, Any]], connections: list[dict[str, Any]] | None = None, **fields: Any
+) -> dict[str, Any]:
     """A flow document."""
-    return {"id": "test-flow", "name": "Test Flow", "nodes": nodes, "connections": connections or [], **fields}
+    return {
+        "id": "test-flow",
+        "name": "Test Flow",
+        "nodes": nodes,
+        "connections": connections or [],
+        **fields,
+    }
 
 
 def chain(*ids: str) -> dict[str, Any]:

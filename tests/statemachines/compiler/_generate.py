@@ -22,7 +22,11 @@ def _usable_types() -> list[str]:
     for node_type, spec in NODE_TYPES.items():
         if spec.kind in _STRUCTURAL:
             continue
-        document = {"id": "probe", "name": "probe", "nodes": [{"id": "n", "type": node_type, "config": dict(spec.example)}]}
+        document = {
+            "id": "probe",
+            "name": "probe",
+            "nodes": [{"id": "n", "type": node_type, "config": dict(spec.example)}],
+        }
         try:
             validate_document(document)
         except CompileErrors:
@@ -126,7 +130,10 @@ class Builder:
             self.connect(no.exit, join)
             return Block(check, join, [check, join])
         if shape == "switch":
-            cases = [{"name": "small", "condition": "{{ input.value < 3 }}"}, {"name": "large", "condition": "{{ input.value > 10 }}"}]
+            cases = [
+                {"name": "small", "condition": "{{ input.value < 3 }}"},
+                {"name": "large", "condition": "{{ input.value > 10 }}"},
+            ]
             router = self.add("switch", {"cases": cases})
             join = self.add("noop", {})
             for label in ("small", "large", "default"):
@@ -134,7 +141,10 @@ class Builder:
                 self.connect(router, branch.entry, label=label)
                 self.connect(branch.exit, join)
             return Block(router, join, [router, join])
-        loop = self.add("loop", {"items": "{{ input.items }}", "max_concurrency": self.draw(st.sampled_from([None, 2, 100]))})
+        loop = self.add(
+            "loop",
+            {"items": "{{ input.items }}", "max_concurrency": self.draw(st.sampled_from([None, 2, 100]))},
+        )
         body = self.block(depth - 1, list(available), in_loop=True)
         self.connect(loop, body.entry, label="body")
         self.connect(body.exit, loop)
@@ -180,9 +190,13 @@ def mutate(document: dict[str, Any], mutation: str, index: int) -> dict[str, Any
         nodes += [{"id": a, "type": "noop", "config": {}}, {"id": b, "type": "noop", "config": {}}]
         connections += [{"from": target["id"], "to": a}, {"from": a, "to": b}, {"from": b, "to": a}]
     elif mutation == "bad_template":
-        nodes.append({"id": "broken", "type": "function", "config": {"function_id": "f", "input": "{{ input.x + }}"}})
+        nodes.append(
+            {"id": "broken", "type": "function", "config": {"function_id": "f", "input": "{{ input.x + }}"}}
+        )
     else:
-        nodes.append({"id": "lost", "type": "function", "config": {"function_id": "f", "input": "{{ ghost.result }}"}})
+        nodes.append(
+            {"id": "lost", "type": "function", "config": {"function_id": "f", "input": "{{ ghost.result }}"}}
+        )
     return {**document, "nodes": nodes, "connections": connections}
 
 
@@ -192,11 +206,15 @@ JSON_VALUES = st.recursive(
     | st.integers(-5, 5)
     | st.text(max_size=12)
     | st.sampled_from(["{{ input.x }}", "{{", "}}", "{{ a.b + }}", "n-1", "body", "true", "{% x %}"]),
-    lambda children: st.lists(children, max_size=3)
-    | st.dictionaries(
-        st.sampled_from(["id", "type", "config", "from", "to", "label", "condition", "items", "cases", "on_error"]),
-        children,
-        max_size=3,
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                ["id", "type", "config", "from", "to", "label", "condition", "items", "cases", "on_error"]
+            ),
+            children,
+            max_size=3,
+        )
     ),
     max_leaves=8,
 )
@@ -229,7 +247,10 @@ def replaced(document: dict[str, Any], path: tuple[str | int, ...], value: Any) 
 def random_dags(draw: Any) -> dict[str, Any]:
     """Arbitrary DAGs (not only series-parallel) of functions, conditions, noops and merges."""
     count = draw(st.integers(2, 9))
-    kinds = [draw(st.sampled_from(["function", "function", "function", "condition", "switch", "noop", "merge"])) for _ in range(count)]
+    kinds = [
+        draw(st.sampled_from(["function", "function", "function", "condition", "switch", "noop", "merge"]))
+        for _ in range(count)
+    ]
     nodes: list[dict[str, Any]] = []
     for index, node_type in enumerate(kinds):
         config: dict[str, Any] = {}
@@ -238,7 +259,12 @@ def random_dags(draw: Any) -> dict[str, Any]:
         elif node_type == "condition":
             config = {"condition": "{{ input.x > " + str(index) + " }}"}
         elif node_type == "switch":
-            config = {"cases": [{"name": "one", "condition": "{{ input.x = 1 }}"}, {"name": "big", "condition": "{{ input.y > 5 }}"}]}
+            config = {
+                "cases": [
+                    {"name": "one", "condition": "{{ input.x = 1 }}"},
+                    {"name": "big", "condition": "{{ input.y > 5 }}"},
+                ]
+            }
         nodes.append({"id": f"n{index}", "type": node_type, "config": config})
     connections: list[dict[str, Any]] = []
     for source in range(count):

@@ -37,13 +37,19 @@ def nodes_that_run(document: dict[str, Any], flow_input: dict[str, int]) -> list
         ran.append(node_id)
         if node["type"] == "condition":
             result = _holds(node["config"]["condition"], flow_input)
-            routes_to[node_id] = {e["to"] for e in outgoing[node_id] if (e.get("label") in (None, "true")) == result}
+            routes_to[node_id] = {
+                e["to"] for e in outgoing[node_id] if (e.get("label") in (None, "true")) == result
+            }
             continue
         if node["type"] == "switch":
-            case = next((c["name"] for c in node["config"]["cases"] if _holds(c["condition"], flow_input)), "default")
+            case = next(
+                (c["name"] for c in node["config"]["cases"] if _holds(c["condition"], flow_input)), "default"
+            )
             routes_to[node_id] = {e["to"] for e in outgoing[node_id] if (e.get("label") or "default") == case}
             continue
-        hit = next((e for e in outgoing[node_id] if "condition" in e and _holds(e["condition"], flow_input)), None)
+        hit = next(
+            (e for e in outgoing[node_id] if "condition" in e and _holds(e["condition"], flow_input)), None
+        )
         if hit is not None:
             routes_to[node_id] = {hit["to"]}
         else:

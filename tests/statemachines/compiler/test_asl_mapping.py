@@ -41,7 +41,12 @@ def test_standard_lambda_retry_comes_first_and_the_node_retry_last() -> None:
         "Lambda.TooManyRequestsException",
     ]
     assert (retry[0]["IntervalSeconds"], retry[0]["MaxAttempts"], retry[0]["BackoffRate"]) == (1, 3, 2.0)
-    assert retry[-1] == {"ErrorEquals": ["CodeError"], "IntervalSeconds": 2, "MaxAttempts": 5, "BackoffRate": 2.0}
+    assert retry[-1] == {
+        "ErrorEquals": ["CodeError"],
+        "IntervalSeconds": 2,
+        "MaxAttempts": 5,
+        "BackoffRate": 2.0,
+    }
 
 
 def test_single_template_keeps_its_type_and_gives_null_when_missing() -> None:
@@ -88,7 +93,11 @@ def test_several_roots_start_in_parallel() -> None:
 
 def test_condition_node_is_a_pass_then_a_choice_on_its_result() -> None:
     document = flow(
-        [node("check", "condition", config={"condition": "{{ input.amount > 100 }}"}), node("big"), node("small")],
+        [
+            node("check", "condition", config={"condition": "{{ input.amount > 100 }}"}),
+            node("big"),
+            node("small"),
+        ],
         [edge("check", "big", label="true"), edge("check", "small", label="false")],
     )
     states = _asl(document)["States"]
@@ -105,7 +114,11 @@ def test_condition_node_is_a_pass_then_a_choice_on_its_result() -> None:
 def test_edge_conditions_are_tested_in_order_with_unconditional_edges_as_default() -> None:
     document = flow(
         [node("a"), node("b"), node("c"), node("d")],
-        [edge("a", "b", condition="{{ a.success }}"), edge("a", "c", condition="{{ !a.success }}"), edge("a", "d")],
+        [
+            edge("a", "b", condition="{{ a.success }}"),
+            edge("a", "c", condition="{{ !a.success }}"),
+            edge("a", "d"),
+        ],
     )
     route = _asl(document)["States"]["a.route"]
     assert [c["Next"] for c in route["Choices"]] == ["b", "c"]
@@ -115,7 +128,10 @@ def test_edge_conditions_are_tested_in_order_with_unconditional_edges_as_default
 
 def test_loop_is_an_inline_map_with_item_and_index_variables() -> None:
     document = flow(
-        [node("each", "loop", config={"items": "{{ input.rows }}"}), node("work", config={"function_id": "f", "input": "{{ item }}"})],
+        [
+            node("each", "loop", config={"items": "{{ input.rows }}"}),
+            node("work", config={"function_id": "f", "input": "{{ item }}"}),
+        ],
         [edge("each", "work", label="body"), edge("work", "each")],
         settings={"parallelism": 7},
     )
@@ -139,7 +155,10 @@ def test_loop_with_high_concurrency_runs_distributed_and_carries_outer_variables
     )
     state = _asl(document)["States"]["each"]
     assert state["ItemProcessor"]["ProcessorConfig"] == {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}
-    assert state["ItemSelector"]["vars"] == {"input1": "{% $states.context.Execution.Input %}", "n1_setup": "{% $n_setup %}"}
+    assert state["ItemSelector"]["vars"] == {
+        "input1": "{% $states.context.Execution.Input %}",
+        "n1_setup": "{% $n_setup %}",
+    }
 
 
 def test_on_error_continue_catches_into_the_next_state_with_the_error_as_output() -> None:
@@ -149,14 +168,19 @@ def test_on_error_continue_catches_into_the_next_state_with_the_error_as_output(
         {
             "ErrorEquals": ["States.ALL"],
             "Next": "b",
-            "Assign": {"n_a": '{% {"error": $states.errorOutput.Error, "cause": $states.errorOutput.Cause} %}'},
+            "Assign": {
+                "n_a": '{% {"error": $states.errorOutput.Error, "cause": $states.errorOutput.Cause} %}'
+            },
         }
     ]
 
 
 def test_on_error_route_catches_into_the_handler_and_assigns_error() -> None:
     document = flow(
-        [node("a", on_error={"action": "route", "route_to": "handler"}), node("handler", config={"function_id": "h", "input": "{{ error.cause }}"})],
+        [
+            node("a", on_error={"action": "route", "route_to": "handler"}),
+            node("handler", config={"function_id": "h", "input": "{{ error.cause }}"}),
+        ],
     )
     catch = _asl(document)["States"]["a"]["Catch"][0]
     assert catch["Next"] == "handler"
@@ -172,30 +196,53 @@ def test_callback_node_waits_for_a_task_token() -> None:
 
 
 def test_sub_flow_starts_the_other_state_machine_and_waits() -> None:
-    document = flow([node("child", "sub_flow", config={"flow_id": "enrich", "version": 2, "input": {"id": "{{ input.id }}"}})])
-    state = _asl(document, CompileOptions(state_machine_arn_prefix="arn:aws:states:eu-west-1:1:stateMachine:dev-"))["States"]["child"]
+    document = flow(
+        [
+            node(
+                "child",
+                "sub_flow",
+                config={"flow_id": "enrich", "version": 2, "input": {"id": "{{ input.id }}"}},
+            )
+        ]
+    )
+    state = _asl(
+        document, CompileOptions(state_machine_arn_prefix="arn:aws:states:eu-west-1:1:stateMachine:dev-")
+    )["States"]["child"]
     assert state["Resource"] == "arn:aws:states:::states:startExecution.sync:2"
     assert state["Arguments"]["StateMachineArn"] == "arn:aws:states:eu-west-1:1:stateMachine:dev-enrich:2"
 
 
 def test_wait_and_stop_and_error_map_to_wait_and_fail() -> None:
     document = flow(
-        [node("pause", "wait", config={"seconds": 60}), node("stop", "stop_and_error", config={"error": "Nope", "message": "no {{ input.id }}"})],
+        [
+            node("pause", "wait", config={"seconds": 60}),
+            node("stop", "stop_and_error", config={"error": "Nope", "message": "no {{ input.id }}"}),
+        ],
         [edge("pause", "stop")],
     )
     states = _asl(document)["States"]
     assert (states["pause"]["Type"], states["pause"]["Seconds"]) == ("Wait", 60)
-    assert states["stop"] == {"Type": "Fail", "Error": "Nope", "Cause": '{% "no " & ($states.context.Execution.Input.id) %}'}
+    assert states["stop"] == {
+        "Type": "Fail",
+        "Error": "Nope",
+        "Cause": '{% "no " & ($states.context.Execution.Input.id) %}',
+    }
     assert "_end" not in states  # unreachable states are not emitted (AWS rejects them)
 
 
 def test_set_node_values_are_read_through_vars() -> None:
     document = flow(
-        [node("remember", "set", config={"values": {"tier": "gold"}}), node("use", config={"function_id": "f", "input": "{{ vars.tier }}"})],
+        [
+            node("remember", "set", config={"values": {"tier": "gold"}}),
+            node("use", config={"function_id": "f", "input": "{{ vars.tier }}"}),
+        ],
         [edge("remember", "use")],
     )
     config = _asl(document)["States"]["use"]["Arguments"]["Payload"]["config"]
-    assert config["input"] == '{% ($v := $merge([$n_remember][$type($) = "object"]).tier; $exists($v) ? $v : null) %}'
+    assert (
+        config["input"]
+        == '{% ($v := $merge([$n_remember][$type($) = "object"]).tier; $exists($v) ? $v : null) %}'
+    )
 
 
 def test_workspace_option_is_set_in_task_events() -> None:
@@ -213,7 +260,14 @@ def test_retryable_errors_of_the_node_type_get_their_own_retrier() -> None:
 
 def test_node_retry_takes_over_the_errors_it_names() -> None:
     document = flow(
-        [node("ask", "agent", config={"agent_id": "helper", "prompt": "hi"}, retry={"errors": ["ProviderRateLimited"], "max_attempts": 9})]
+        [
+            node(
+                "ask",
+                "agent",
+                config={"agent_id": "helper", "prompt": "hi"},
+                retry={"errors": ["ProviderRateLimited"], "max_attempts": 9},
+            )
+        ]
     )
     retry = _asl(document)["States"]["ask"]["Retry"]
     assert [r["ErrorEquals"] for r in retry[1:]] == [["ProviderRateLimited"]]
@@ -222,7 +276,15 @@ def test_node_retry_takes_over_the_errors_it_names() -> None:
 
 def test_fan_out_branches_sharing_nodes_run_in_topological_order_behind_guards() -> None:
     document = flow(
-        [node("f"), node("a"), node("b"), node("shared"), node("x"), node("c"), node("j", "merge", config={})],
+        [
+            node("f"),
+            node("a"),
+            node("b"),
+            node("shared"),
+            node("x"),
+            node("c"),
+            node("j", "merge", config={}),
+        ],
         [
             edge("f", "a"),
             edge("f", "b"),
@@ -240,6 +302,13 @@ def test_fan_out_branches_sharing_nodes_run_in_topological_order_behind_guards()
     grouped = fork["Branches"][0]["States"]
     order = [name for name in grouped if not name.startswith("f.fork")]
     assert order == ["a", "b", "shared.guard", "shared", "x.guard", "x"]
-    assert [grouped[n]["Next"] for n in ("a", "b", "shared", "x")] == ["b", "shared.guard", "x.guard", "f.fork.branch1.end"]
-    assert grouped["x.guard"]["Choices"][0]["Condition"] == "{% (($n1_a != null and ((true)))) ? true : false %}"
+    assert [grouped[n]["Next"] for n in ("a", "b", "shared", "x")] == [
+        "b",
+        "shared.guard",
+        "x.guard",
+        "f.fork.branch1.end",
+    ]
+    assert (
+        grouped["x.guard"]["Choices"][0]["Condition"] == "{% (($n1_a != null and ((true)))) ? true : false %}"
+    )
     assert list(fork["Branches"][1]["States"]) == ["f.fork.branch2", "c", "f.fork.branch2.end"]

@@ -10,7 +10,9 @@ from tests.statemachines.compiler.conftest import REPO_ROOT
 
 
 def _benchmark() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("compile_benchmark", REPO_ROOT / "benchmarks" / "compile.py")
+    spec = importlib.util.spec_from_file_location(
+        "compile_benchmark", REPO_ROOT / "benchmarks" / "compile.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -27,7 +27,9 @@ def test_validate_ok_prints_one_summary_line(capsys: pytest.CaptureFixture[str])
     assert err == ""
 
 
-def test_validate_prints_one_line_per_problem_and_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_prints_one_line_per_problem_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     document = flow([{"id": "x", "type": "foo"}, node("a", config={})], [edge("a", "ghost")])
     assert main(["validate", _write(tmp_path, document)]) == 1
     out, err = capsys.readouterr()
@@ -71,7 +73,9 @@ def test_compile_writes_the_output_file(tmp_path: Path, capsys: pytest.CaptureFi
     assert json.loads(target.read_text(encoding="utf-8"))["StartAt"] == "_start"
 
 
-def test_compile_of_an_invalid_flow_exits_1_without_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_compile_of_an_invalid_flow_exits_1_without_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     document = flow([node("a"), node("b")], [edge("a", "b"), edge("b", "a")])
     assert main(["compile", _write(tmp_path, document)]) == 1
     out, err = capsys.readouterr()

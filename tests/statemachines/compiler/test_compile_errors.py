@@ -29,7 +29,9 @@ def test_unknown_node_type_names_node_and_type_position() -> None:
 
 
 def test_bad_config_names_the_missing_field() -> None:
-    error = _only(flow([node("a"), node("b"), {"id": "fetch", "type": "http_request", "config": {"method": "GET"}}]))
+    error = _only(
+        flow([node("a"), node("b"), {"id": "fetch", "type": "http_request", "config": {"method": "GET"}}])
+    )
     assert error.render() == "node 'fetch' at nodes[2].config.url: Field required"
 
 
@@ -56,7 +58,9 @@ def test_config_error_and_dangling_connection_are_reported_together() -> None:
 
 
 def test_cycle_outside_a_loop_is_a_compile_error() -> None:
-    document = flow([node("start"), node("a"), node("b")], [edge("start", "a"), edge("a", "b"), edge("b", "a")])
+    document = flow(
+        [node("start"), node("a"), node("b")], [edge("start", "a"), edge("a", "b"), edge("b", "a")]
+    )
     error = _only(document)
     assert error.node_id == "a"
     assert "cycle not through a loop node" in error.message and "a -> b -> a" in error.message
@@ -111,7 +115,9 @@ def test_outputs_of_every_fan_out_branch_are_visible_after_the_join() -> None:
         [node("a"), node("b"), node("c"), node("join", "merge", config={})],
         [edge("a", "b"), edge("a", "c"), edge("b", "join"), edge("c", "join")],
     )
-    document["nodes"].append(node("after", config={"function_id": "f", "input": "{{ [b.result, c.result] }}"}))
+    document["nodes"].append(
+        node("after", config={"function_id": "f", "input": "{{ [b.result, c.result] }}"})
+    )
     document["connections"].append(edge("join", "after"))
     assert validate_document(document).flow.nodes
 
@@ -179,7 +185,11 @@ def test_route_to_an_unknown_node_is_a_compile_error() -> None:
     document = chain("a")
     document["nodes"][0]["on_error"] = {"action": "route", "route_to": "nowhere"}
     error = _only(document)
-    assert (error.node_id, error.position, error.message) == ("a", "nodes[0].on_error.route_to", "unknown node 'nowhere'")
+    assert (error.node_id, error.position, error.message) == (
+        "a",
+        "nodes[0].on_error.route_to",
+        "unknown node 'nowhere'",
+    )
 
 
 def test_error_root_outside_an_error_path_is_a_compile_error() -> None:
@@ -195,7 +205,11 @@ def test_ids_colliding_as_variable_names_are_a_compile_error() -> None:
 
 def test_every_problem_is_reported_at_once() -> None:
     document = flow(
-        [node("a", config={"function_id": "f", "input": "{{ b.nope }}"}), node("b"), node("c", config={"function_id": "f", "input": "{{ }}"})],
+        [
+            node("a", config={"function_id": "f", "input": "{{ b.nope }}"}),
+            node("b"),
+            node("c", config={"function_id": "f", "input": "{{ }}"}),
+        ],
         [edge("a", "b"), edge("b", "a")],
     )
     assert len(_errors(document)) >= 3
@@ -203,7 +217,11 @@ def test_every_problem_is_reported_at_once() -> None:
 
 def test_reference_into_a_loop_body_from_after_the_loop_points_to_the_loop_results() -> None:
     document = flow(
-        [node("each", "loop", config={"items": [1, 2]}), node("work"), node("after", config={"function_id": "f", "input": "{{ work.result }}"})],
+        [
+            node("each", "loop", config={"items": [1, 2]}),
+            node("work"),
+            node("after", config={"function_id": "f", "input": "{{ work.result }}"}),
+        ],
         [edge("each", "work", label="body"), edge("work", "each"), edge("each", "after", label="done")],
     )
     assert "read its outputs from 'each.results'" in _only(document).message
@@ -230,7 +248,15 @@ def test_crossing_branches_with_an_error_route_are_a_compile_error() -> None:
             node("fix"),
             node("j", "merge", config={}),
         ],
-        [edge("f", "a"), edge("f", "b"), edge("a", "shared"), edge("b", "shared"), edge("a", "x"), edge("shared", "j"), edge("x", "j")],
+        [
+            edge("f", "a"),
+            edge("f", "b"),
+            edge("a", "shared"),
+            edge("b", "shared"),
+            edge("a", "x"),
+            edge("shared", "j"),
+            edge("x", "j"),
+        ],
     )
     error = _only(document)
     assert error.node_id == "shared"
@@ -239,8 +265,22 @@ def test_crossing_branches_with_an_error_route_are_a_compile_error() -> None:
 
 def test_crossing_paths_in_a_flow_with_an_error_path_are_a_compile_error() -> None:
     document = flow(
-        [node("check", "condition", config={"condition": "{{ input.x }}"}), node("f"), node("a"), node("b"), node("j"), node("oops")],
-        [edge("check", "f", label="true"), edge("check", "b", label="false"), edge("f", "a"), edge("f", "b"), edge("a", "j"), edge("b", "j")],
+        [
+            node("check", "condition", config={"condition": "{{ input.x }}"}),
+            node("f"),
+            node("a"),
+            node("b"),
+            node("j"),
+            node("oops"),
+        ],
+        [
+            edge("check", "f", label="true"),
+            edge("check", "b", label="false"),
+            edge("f", "a"),
+            edge("f", "b"),
+            edge("a", "j"),
+            edge("b", "j"),
+        ],
         settings={"error_strategy": "route_to_error_path", "error_path": "oops"},
     )
     error = _only(document)

@@ -91,18 +91,29 @@ def test_valid_flows_run_on_the_runtime_without_evaluation_errors(document: dict
     tasks = runtime.TaskRegistry()
     for node_type in NODE_TYPES:
         tasks.register_lambda(f"deca-node-{node_type}", lambda event: {"ok": True})
-    sub_flow = {"ExecutionArn": "arn:aws:states:us-east-1:123456789012:execution:x:1", "Status": "SUCCEEDED", "Output": {}}
-    for resource in ("arn:aws:states:::states:startExecution.sync:2", "arn:aws:states:::states:startExecution"):
+    sub_flow = {
+        "ExecutionArn": "arn:aws:states:us-east-1:123456789012:execution:x:1",
+        "Status": "SUCCEEDED",
+        "Output": {},
+    }
+    for resource in (
+        "arn:aws:states:::states:startExecution.sync:2",
+        "arn:aws:states:::states:startExecution",
+    ):
         tasks.register_service(resource, lambda parameters: sub_flow)
     asl = compile_checked(validate_document(document))
-    result = runtime.run_definition(asl, {"value": 5, "items": [1, 2]}, tasks=tasks, clock=runtime.FakeClock())
+    result = runtime.run_definition(
+        asl, {"value": 5, "items": [1, 2]}, tasks=tasks, clock=runtime.FakeClock()
+    )
     # callbacks (approval, form) wait for a person: the flow may time out on the fake clock, nothing else
     assert result.status in ("SUCCEEDED", "TIMED_OUT"), (result.error, result.cause)
 
 
 @_SETTINGS
 @given(valid_flows(max_depth=2), st.data())
-def test_any_value_replaced_anywhere_gives_compile_errors_or_asl(document: dict[str, Any], data: st.DataObject) -> None:
+def test_any_value_replaced_anywhere_gives_compile_errors_or_asl(
+    document: dict[str, Any], data: st.DataObject
+) -> None:
     path = data.draw(st.sampled_from(json_paths(document)))
     broken = replaced(document, path, data.draw(JSON_VALUES))
     try:
@@ -115,7 +126,9 @@ def test_any_value_replaced_anywhere_gives_compile_errors_or_asl(document: dict[
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(random_dags(), st.integers(0, 9), st.integers(0, 9))
-def test_arbitrary_dags_compile_to_asl_that_runs_the_nodes_the_semantics_say(document: dict[str, Any], x: int, y: int) -> None:
+def test_arbitrary_dags_compile_to_asl_that_runs_the_nodes_the_semantics_say(
+    document: dict[str, Any], x: int, y: int
+) -> None:
     runtime = pytest.importorskip("statemachines.runtime")
     try:
         asl = compile_checked(validate_document(document))
@@ -124,7 +137,9 @@ def test_arbitrary_dags_compile_to_asl_that_runs_the_nodes_the_semantics_say(doc
         return
     runtime.validate_definition(asl)
     tasks = runtime.TaskRegistry()
-    tasks.register_lambda("deca-node-function", lambda event: {"success": True, "result": event["config"].get("input")})
+    tasks.register_lambda(
+        "deca-node-function", lambda event: {"success": True, "result": event["config"].get("input")}
+    )
     result = runtime.run_definition(asl, {"x": x, "y": y}, tasks=tasks, clock=runtime.FakeClock())
     assert result.status == "SUCCEEDED", (result.error, result.cause)
     # the compiled state machine runs exactly the nodes the flow semantics say

@@ -61,7 +61,9 @@ def _run(example: str, flow_input: Any, stubs: StubNodes) -> Any:
 
 
 def test_seed_flow_runs_and_outputs_every_node() -> None:
-    stubs = StubNodes({"function": {"success": True, "result": {"ok": 1}}, "agent": {"text": "A curious buyer"}})
+    stubs = StubNodes(
+        {"function": {"success": True, "result": {"ok": 1}}, "agent": {"text": "A curious buyer"}}
+    )
     result = _run("customer-onboarding", {"customer_data": {"name": "Ann"}}, stubs)
     assert result.status == "SUCCEEDED"
     assert result.output == {
@@ -94,7 +96,9 @@ def test_task_event_carries_execution_flow_and_input() -> None:
     ids=["outage", "billing", "default"],
 )
 def test_switch_routes_to_the_case_taken(category: str, expected: str | None) -> None:
-    stubs = StubNodes({"agent": {"text": "", "data": {"category": category, "summary": "s"}}, "zendesk": {"ticket_id": 7}})
+    stubs = StubNodes(
+        {"agent": {"text": "", "data": {"category": category, "summary": "s"}}, "zendesk": {"ticket_id": 7}}
+    )
     result = _run("support-ticket-triage", {"subject": "s", "email": "a@b.c", "body": "b"}, stubs)
     assert result.status == "SUCCEEDED"
     assert result.output["route"] == {"case": category if expected else "default"}
@@ -115,7 +119,9 @@ def test_loop_collects_the_last_body_node_output_per_item() -> None:
 
 
 def test_fan_out_branches_join_and_their_outputs_are_visible_after_the_join() -> None:
-    stubs = StubNodes({"fetch-pricing": {"body": "pricing"}, "search-news": {"body": "news"}, "agent": {"text": "digest"}})
+    stubs = StubNodes(
+        {"fetch-pricing": {"body": "pricing"}, "search-news": {"body": "news"}, "agent": {"text": "digest"}}
+    )
     result = _run("competitor-research", {"domain": "x.io", "company": "X"}, stubs)
     assert result.status == "SUCCEEDED"
     assert result.output["collect"]["fetch-pricing"] == {"body": "pricing"}
@@ -136,7 +142,9 @@ def test_on_error_route_runs_the_error_path_then_fails_with_its_error() -> None:
     assert result.status == "FAILED"
     assert result.error == "InvoiceSyncFailed"
     assert "alert-finance" in stubs.ran() and "mark-synced" not in stubs.ran()
-    assert stubs.config_of("alert-finance")["text"].startswith("Invoice INV-7 could not be synced: HttpServerError")
+    assert stubs.config_of("alert-finance")["text"].startswith(
+        "Invoice INV-7 could not be synced: HttpServerError"
+    )
 
 
 def test_wait_uses_the_injected_clock() -> None:
