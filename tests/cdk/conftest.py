@@ -17,7 +17,7 @@ import pytest
 # The jsii runtime prints a banner about Node 20's support window on every start; the suite needs no banner.
 os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
 
-from cdk.app import build_app  # noqa: E402
+from cdk.app import build_app
 
 if TYPE_CHECKING:
     from aws_cdk.assertions import Template
