@@ -19,7 +19,11 @@ export function ApiClientProvider({ client, children }: { client: ApiClient; chi
 
 /** Provides a client that sends the session's bearer token. */
 export function ApiProvider({ children }: { children: ReactNode }) {
-  const { getToken } = useAuth();
-  const client = useMemo(() => createClient({ baseUrl: apiBaseUrl(), getToken }), [getToken]);
+  const { getToken, signOut, mode } = useAuth();
+  // A rejected local token sends the user back to the sign-in box (Auth0 renews its own tokens).
+  const client = useMemo(
+    () => createClient({ baseUrl: apiBaseUrl(), getToken, onUnauthorized: mode === "local" ? signOut : undefined }),
+    [getToken, signOut, mode],
+  );
   return <ApiContext.Provider value={client}>{children}</ApiContext.Provider>;
 }

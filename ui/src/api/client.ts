@@ -38,6 +38,8 @@ export interface ClientOptions {
   baseUrl: string;
   getToken: () => Promise<string | null> | string | null;
   fetchImpl?: typeof fetch;
+  /** Called on a 401 (expired or revoked token), before the error is thrown. */
+  onUnauthorized?: () => void;
 }
 
 type Query = Record<string, string | number | boolean | null | undefined>;
@@ -80,7 +82,10 @@ export function createClient(options: ClientOptions) {
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    if (!response.ok) throw await toApiError(response);
+    if (!response.ok) {
+      if (response.status === 401) options.onUnauthorized?.();
+      throw await toApiError(response);
+    }
     if (response.status === 204) return undefined as T;
     return (await response.json()) as T;
   }
