@@ -39,15 +39,22 @@ const flow = {
   connections: [{ from: "fetch", to: "done" }],
 } as unknown as FlowDocument;
 
-function fakeApi(validate: ApiClient["validateFlow"]): ApiClient {
+function fakeApi(validate: ApiClient["validateFlow"], extra: Partial<ApiClient> = {}): ApiClient {
   return {
+    ...extra,
     nodeTypes: async () => catalogue,
     listCredentials: async () => ({ items: [] }),
     workspace: async () => ({ workspace: { workspace_id: "local", name: "Local" }, user_id: "u", role: "owner", permissions: [] }),
-    getFlow: async () => ({ flow: { flow_id: "demo", name: "Demo", latest_version: 1, published_version: null }, version: 1, definition: flow }),
+    getFlow: async () => ({ flow: { flow_id: "demo", name: "Demo", latest_version: 1, published_version: 1 }, version: 1, definition: flow }),
     validateFlow: validate,
   } as unknown as ApiClient;
 }
+
+const execution = (status: string, nodes: { node_id: string; status: string }[]) => ({
+  execution: { execution_id: "e1", flow_id: "demo", flow_version: 1, workspace_id: "local", status },
+  nodes: nodes.map((n) => ({ ...n, workspace_id: "local", execution_id: "e1", attempt: 1, input: {}, output: { status: 200 }, duration_ms: 12 })),
+  pending_tasks: [],
+});
 
 const renderDesigner = (api: ApiClient) =>
   render(
@@ -97,5 +104,28 @@ describe("DesignerView", () => {
     vi.useRealTimers();
     await waitFor(() => expect(screen.getByTestId("node-errors-done").textContent).toContain("bad config"));
     expect(screen.getByTestId("validation-status").textContent).toContain("1 problem");
+  });
+
+  it("saves a new version with a comment on top of the loaded version", async () => {
+    const saveFlow = vi.fn(async () => ({ flow: { flow_id: "demo", latest_version: 2, published_version: 1 }, version: 2, definition: flow }));
+    renderDesigner(fakeApi(async () => ({}), { saveFlow } as unknown as Partial<ApiClient>));
+    fireEvent.click(await screen.findByTestId("save"));
+    fireEvent.change(await screen.findByTestId("save-comment"), { target: { value: "tweak" } });
+    fireEvent.click(screen.getByTestId("save-submit"));
+    await waitFor(() => expect(saveFlow).toHaveBeenCalledWith(expect.objectContaining({ id: "demo" }), { comment: "tweak", baseVersion: 1 }));
+    expect(await screen.findByText("Saved version 2")).toBeTruthy();
+  });
+
+  it("runs with a JSON input and shows each node's status on the canvas", async () => {
+    const startExecution = vi.fn(async () => execution("running", [{ node_id: "fetch", status: "running" }]));
+    const getExecution = vi.fn(async () => execution("failed", [{ node_id: "fetch", status: "failed" }]));
+    renderDesigner(fakeApi(async () => ({}), { startExecution, getExecution } as unknown as Partial<ApiClient>));
+    fireEvent.click(await screen.findByTestId("run"));
+    fireEvent.change(await screen.findByTestId("run-input"), { target: { value: '{"a": 1}' } });
+    fireEvent.click(screen.getByTestId("run-submit"));
+    await waitFor(() => expect(screen.getByTestId("node-fetch").dataset.status).toBe("failed"));
+    expect(screen.getByTestId("node-done").dataset.status).toBe("skipped");
+    expect(startExecution).toHaveBeenCalledWith("demo", { input: { a: 1 }, mode: "async", timeout_seconds: 30 });
+    expect((screen.getByTestId("run-redrive") as HTMLButtonElement).disabled).toBe(false);
   });
 });

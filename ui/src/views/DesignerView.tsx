@@ -11,6 +11,7 @@ import { downloadJson, exportFile, flowFromFile } from "../designer/fileio";
 import { Inspector } from "../designer/Inspector";
 import { Palette } from "../designer/Palette";
 import { RunDialog } from "../designer/RunDialog";
+import { SaveDialog } from "../designer/SaveDialog";
 import { Toolbar } from "../designer/Toolbar";
 import { useCatalogue } from "../designer/useCatalogue";
 import { useValidation } from "../designer/useValidation";
@@ -39,6 +40,7 @@ export function DesignerView({ flowId }: { flowId: string | null }) {
   const [saving, setSaving] = useState(false);
   const [versionsOpen, setVersionsOpen] = useState(false);
   const [runOpen, setRunOpen] = useState(false);
+  const [saveOpen, setSaveOpen] = useState(false);
   const run = useExecutionRun();
 
   const load = useCallback((doc: FlowDocument, v: number | null) => {
@@ -87,7 +89,7 @@ export function DesignerView({ flowId }: { flowId: string | null }) {
     }
   };
 
-  const save = () =>
+  const save = (comment?: string) =>
     act(async () => {
       setSaving(true);
       try {
@@ -97,7 +99,6 @@ export function DesignerView({ flowId }: { flowId: string | null }) {
           navigate({ name: "designer", flowId: doc.id });
           return;
         }
-        const comment = window.prompt("Comment for this version (optional)") ?? undefined;
         const detail = await api.saveFlow(doc, { comment: comment || undefined, baseVersion: version ?? undefined });
         setRecord(detail.flow);
         setVersion(detail.version);
@@ -150,7 +151,7 @@ export function DesignerView({ flowId }: { flowId: string | null }) {
         onUndo={() => dispatch({ type: "undo" })}
         onRedo={() => dispatch({ type: "redo" })}
         onLayout={() => dispatch({ type: "autoLayout" })}
-        onSave={() => void save()}
+        onSave={() => (flowId ? setSaveOpen(true) : void save())}
         onVersions={() => setVersionsOpen(true)}
         onPublish={() => void publish()}
         onRun={() => setRunOpen(true)}
@@ -192,6 +193,7 @@ export function DesignerView({ flowId }: { flowId: string | null }) {
           }}
         />
       )}
+      <SaveDialog open={saveOpen} onOpenChange={setSaveOpen} onSave={(comment) => void save(comment)} />
       <RunDialog open={runOpen} onOpenChange={setRunOpen} onRun={(input) => void startRun(input)} />
     </div>
   );
