@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, model_validator
 
 from deca.nodes.base import NodeConfig, NodeOutput, NodeSpec
 from deca.nodes.common import URL_OR_TEMPLATE_PATTERN, CredentialId
 
-__all__ = ["SPEC", "McpToolConfig", "McpToolOutput"]
+if TYPE_CHECKING:
+    from deca.nodes.context import NodeContext
+    from deca.nodes.task import NodeTask
+
+__all__ = ["MCP_SERVERS_SERVICE", "SPEC", "McpToolConfig", "McpToolOutput", "run"]
 
 
 class McpToolConfig(NodeConfig):
@@ -59,3 +63,44 @@ SPEC = NodeSpec(
         "arguments": {"repo": "acme/app", "title": "{{ input.title }}"},
     },
 )
+
+MCP_SERVERS_SERVICE = "mcp_servers"
+"""`ctx.services[...]`: the workspace's registered MCP servers, `{server_id: deca.mcp.McpServer}`."""
+
+
+def run(config: McpToolConfig, task: NodeTask, ctx: NodeContext) -> McpToolOutput:
+    """Call `config.tool` on the server (registered by id, or a streamable HTTP URL) with the arguments."""
+    from deca.mcp import McpServer, McpServerUnavailable
+    from deca.mcp.client import McpClient
+    from deca.mcp.guard import policy_of
+    from deca.mcp.tools import allow_stdio_server
+
+    if config.server_url is not None:
+        if config.transport != "streamable_http":
+            raise McpServerUnavailable(
+                f"config.transport: '{config.transport}' is not supported, use 'streamable_http'",
+                server=config.server_url,
+            )
+        server = McpServer(url=config.server_url, timeout_seconds=config.timeout)
+    else:
+        registered: dict[str, Any] = ctx.services.get(MCP_SERVERS_SERVICE) or {}
+        found = registered.get(config.server_id or "")
+        if found is None:
+            raise McpServerUnavailable(
+                f"config.server_id: MCP server '{config.server_id}' is not registered",
+                server=str(config.server_id),
+            )
+        server = found.model_copy(update={"timeout_seconds": config.timeout})
+        if server.transport == "stdio":
+            allow_stdio_server(server)  # registered by the platform, not named by the flow
+    if config.credential_id is not None:
+        fields = ctx.secrets.resolve(ctx.workspace_id, config.credential_id)
+        token = fields.get("token") or fields.get("api_key") or fields.get("access_token")
+        if not token:
+            raise McpServerUnavailable(
+                f"config.credential_id: credential '{config.credential_id}' has no token field",
+                server=server.label(),
+            )
+        server = server.with_bearer(token)
+    result = McpClient(policy=policy_of(ctx.http)).call_tool(server, config.tool, config.arguments)
+    return McpToolOutput(content=result.content, text=result.text, structured=result.structured)
