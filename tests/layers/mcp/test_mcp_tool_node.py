@@ -50,7 +50,7 @@ def test_calls_a_tool_of_a_registered_stdio_server() -> None:
 
 
 def test_unregistered_server_id_names_the_field() -> None:
-    with pytest.raises(McpServerUnavailable, match="config.server_id: MCP server 'ghost'"):
+    with pytest.raises(McpServerUnavailable, match=r"config\.server_id: MCP server 'ghost'"):
         _run({"server_id": "ghost", "tool": "add"})
 
 
