@@ -1,16 +1,18 @@
 // Side panel of the selected connection: its condition (a template) and branch label.
 import type { CanvasEdge } from "../canvas/document";
-import { FieldRow, TextInput } from "../components/ui";
+import { Button, FieldRow, TextInput } from "../components/ui";
 import { TemplateInput } from "../forms/TemplateInput";
 
 export function EdgePanel({
   edge,
   errors,
   onChange,
+  onDelete,
 }: {
   edge: CanvasEdge;
   errors: string[];
   onChange: (patch: Partial<Pick<CanvasEdge, "condition" | "label">>) => void;
+  onDelete: () => void;
 }) {
   return (
     <div className="space-y-3" data-testid="edge-panel">
@@ -42,6 +44,9 @@ export function EdgePanel({
           onChange={(e) => onChange({ label: e.target.value || null })}
         />
       </FieldRow>
+      <Button variant="danger" data-testid="delete-edge" onClick={onDelete}>
+        Delete connection
+      </Button>
     </div>
   );
 }

@@ -54,6 +54,7 @@ export function Inspector({
         errors={errors.nodes[node.id] ?? []}
         onConfig={(config) => dispatch({ type: "updateConfig", id: node.id, config })}
         onFields={(patch) => dispatch({ type: "updateNodeFields", id: node.id, patch })}
+        onDelete={() => dispatch({ type: "deleteNodes", ids: [node.id] })}
       />
     );
     body = run ? (
@@ -76,7 +77,9 @@ export function Inspector({
     );
   } else if (edge) {
     body = (
-      <EdgePanel edge={edge} errors={errors.connections[edgeIndex] ?? []} onChange={(patch) => dispatch({ type: "updateEdge", id: edge.id, patch })} />
+      <EdgePanel edge={edge} errors={errors.connections[edgeIndex] ?? []} onChange={(patch) => dispatch({ type: "updateEdge", id: edge.id, patch })}
+        onDelete={() => dispatch({ type: "deleteEdges", ids: [edge.id] })}
+      />
     );
   } else {
     body = (

@@ -1,7 +1,7 @@
 // Side panel of the selected node: name, description and the config form generated from its schema.
 import type { NodeTypeInfo } from "../api/types";
 import type { CanvasNode } from "../canvas/document";
-import { FieldRow, TextInput } from "../components/ui";
+import { Button, FieldRow, TextInput } from "../components/ui";
 import { ConfigForm } from "../forms/ConfigForm";
 import type { JsonSchema } from "../forms/schemaFields";
 
@@ -11,12 +11,14 @@ export function NodePanel({
   errors,
   onConfig,
   onFields,
+  onDelete,
 }: {
   node: CanvasNode;
   info: NodeTypeInfo | undefined;
   errors: string[];
   onConfig: (config: Record<string, unknown>) => void;
   onFields: (patch: Record<string, unknown>) => void;
+  onDelete: () => void;
 }) {
   const id = `node-${node.id}`;
   return (
@@ -50,6 +52,9 @@ export function NodePanel({
           <p className="text-xs text-rose-600">Unknown node type {node.type}.</p>
         )}
       </fieldset>
+      <Button variant="danger" data-testid="delete-node" onClick={onDelete}>
+        Delete node
+      </Button>
     </div>
   );
 }

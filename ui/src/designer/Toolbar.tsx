@@ -23,6 +23,10 @@ export interface ToolbarProps {
   onUndo: () => void;
   onRedo: () => void;
   onLayout: () => void;
+  canCopy: boolean;
+  canPaste: boolean;
+  onCopy: () => void;
+  onPaste: () => void;
   onSave: () => void;
   onVersions: () => void;
   onPublish: () => void;
@@ -41,6 +45,12 @@ export function Toolbar(p: ToolbarProps) {
         </Button>
         <Button data-testid="redo" aria-label="Redo (Ctrl+Shift+Z)" disabled={!p.canRedo} onClick={p.onRedo}>
           ↷
+        </Button>
+        <Button data-testid="copy" aria-label="Copy selected nodes (Ctrl+C)" disabled={!p.canCopy} onClick={p.onCopy}>
+          Copy
+        </Button>
+        <Button data-testid="paste" aria-label="Paste (Ctrl+V)" disabled={!p.canPaste} onClick={p.onPaste}>
+          Paste
         </Button>
         <Button data-testid="auto-layout" onClick={p.onLayout}>
           Auto-layout

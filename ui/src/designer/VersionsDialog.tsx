@@ -3,7 +3,8 @@ import { useState } from "react";
 import { useApi } from "../api/ApiProvider";
 import type { FlowDiff, FlowDocument } from "../api/types";
 import { Modal } from "../components/Modal";
-import { Button, ErrorBanner, JsonBlock, Select } from "../components/ui";
+import { Button, ErrorBanner, Select } from "../components/ui";
+import { DiffView } from "./DiffView";
 import { useAsync } from "../hooks/useAsync";
 
 export function VersionsDialog({
@@ -91,7 +92,7 @@ export function VersionsDialog({
               Show diff
             </Button>
           </div>
-          {diff && <JsonBlock label="Diff" value={diff} />}
+          {diff && <DiffView diff={diff} />}
         </div>
       )}
     </Modal>

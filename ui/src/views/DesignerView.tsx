@@ -151,6 +151,10 @@ export function DesignerView({ flowId }: { flowId: string | null }) {
         onUndo={() => dispatch({ type: "undo" })}
         onRedo={() => dispatch({ type: "redo" })}
         onLayout={() => dispatch({ type: "autoLayout" })}
+        canCopy={state.selection.nodes.length > 0}
+        canPaste={(state.clipboard?.nodes.length ?? 0) > 0}
+        onCopy={() => dispatch({ type: "copy" })}
+        onPaste={() => dispatch({ type: "paste" })}
         onSave={() => (flowId ? setSaveOpen(true) : void save())}
         onVersions={() => setVersionsOpen(true)}
         onPublish={() => void publish()}
