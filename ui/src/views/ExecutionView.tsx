@@ -87,7 +87,14 @@ export function ExecutionView({ executionId }: { executionId: string }) {
                   <li key={ev.event_id}>
                     <span className="text-slate-500">{ev.timestamp ? new Date(ev.timestamp).toLocaleTimeString() : ""}</span>{" "}
                     <span className="font-medium">{ev.type}</span>
-                    {typeof ev.details?.node_id === "string" && <code className="ml-1">{ev.details.node_id}</code>}
+                    {typeof ev.details?.name === "string" && <code className="ml-1">{ev.details.name}</code>}
+                    {typeof ev.details?.error === "string" && <span className="ml-1 text-rose-600">{ev.details.error}</span>}
+                    {ev.details && Object.keys(ev.details).length > 0 && (
+                      <details>
+                        <summary className="cursor-pointer text-slate-500">details</summary>
+                        <JsonBlock label={`Details of event ${ev.event_id}`} value={ev.details} />
+                      </details>
+                    )}
                   </li>
                 ))}
               </ol>
