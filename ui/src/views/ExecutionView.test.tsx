@@ -1,0 +1,39 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { afterEach, expect, it } from "vitest";
+import { ApiClientProvider } from "../api/ApiProvider";
+import type { ApiClient } from "../api/client";
+import { ExecutionView } from "./ExecutionView";
+
+afterEach(cleanup);
+
+const api = {
+  getExecution: async () => ({
+    execution: { execution_id: "e1", flow_id: "demo", flow_version: 2, workspace_id: "w", status: "failed", input: { a: 1 } },
+    nodes: [
+      { node_id: "fetch", status: "succeeded", attempt: 1, output: { status: 200 }, duration_ms: 40, workspace_id: "w", execution_id: "e1" },
+      { node_id: "notify", status: "failed", attempt: 1, error: { error: "SlackError" }, duration_ms: 5, workspace_id: "w", execution_id: "e1" },
+    ],
+    pending_tasks: [],
+  }),
+  history: async () => ({
+    items: [
+      { event_id: 1, type: "ExecutionStarted", details: {} },
+      { event_id: 2, type: "TaskFailed", details: { name: "notify", error: "SlackError" } },
+    ],
+  }),
+} as unknown as ApiClient;
+
+it("shows node results, the timeline and the recovery buttons of a failed execution", async () => {
+  render(
+    <ApiClientProvider client={api}>
+      <ExecutionView executionId="e1" />
+    </ApiClientProvider>,
+  );
+  expect((await screen.findByTestId("node-duration")).textContent).toBe("40 ms");
+  fireEvent.click(screen.getByTestId("execution-node-notify"));
+  expect(screen.getByLabelText("Error of notify").textContent).toContain("SlackError");
+  expect((await screen.findByTestId("timeline")).textContent).toContain("TaskFailed");
+  expect((screen.getByTestId("run-redrive") as HTMLButtonElement).disabled).toBe(false);
+  expect((screen.getByTestId("run-cancel") as HTMLButtonElement).disabled).toBe(true);
+});
