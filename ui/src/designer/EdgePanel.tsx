@@ -8,11 +8,13 @@ export function EdgePanel({
   errors,
   onChange,
   onDelete,
+  labelOptions,
 }: {
   edge: CanvasEdge;
   errors: string[];
   onChange: (patch: Partial<Pick<CanvasEdge, "condition" | "label">>) => void;
   onDelete: () => void;
+  labelOptions: string[];
 }) {
   return (
     <div className="space-y-3" data-testid="edge-panel">
@@ -40,9 +42,17 @@ export function EdgePanel({
           id="edge-label"
           data-testid="edge-label"
           aria-describedby="edge-label-help"
+          list={labelOptions.length ? "edge-label-options" : undefined}
           value={edge.label ?? ""}
           onChange={(e) => onChange({ label: e.target.value || null })}
         />
+        {labelOptions.length > 0 && (
+          <datalist id="edge-label-options">
+            {labelOptions.map((o) => (
+              <option key={o} value={o} />
+            ))}
+          </datalist>
+        )}
       </FieldRow>
       <Button variant="danger" data-testid="delete-edge" onClick={onDelete}>
         Delete connection

@@ -7,6 +7,7 @@ import { NodeResultView } from "../execution/NodeResultView";
 import { FormContext } from "../forms/FormContext";
 import { templateSuggestions } from "../forms/templates";
 import { EdgePanel } from "./EdgePanel";
+import { edgeLabelOptions } from "./edgeLabels";
 import { FlowPanel } from "./FlowPanel";
 import { NodePanel } from "./NodePanel";
 import type { Catalogue } from "./useCatalogue";
@@ -38,6 +39,9 @@ export function Inspector({
   const edgeIndex = !node && selection.edges.length === 1 ? graph.edges.findIndex((e) => e.id === selection.edges[0]) : -1;
   const edge = edgeIndex >= 0 ? graph.edges[edgeIndex] : undefined;
   const target = node?.id ?? edge?.from;
+  const source = edge ? graph.nodes.find((n) => n.id === edge.from) : undefined;
+  const sourceType = source?.type;
+  const sourceConfig = source?.config ?? {};
   const suggestions = target
     ? templateSuggestions(graph, target, catalogue.outputSchemas).concat(
         // a connection's condition also sees its source node's output
@@ -79,6 +83,7 @@ export function Inspector({
     body = (
       <EdgePanel edge={edge} errors={errors.connections[edgeIndex] ?? []} onChange={(patch) => dispatch({ type: "updateEdge", id: edge.id, patch })}
         onDelete={() => dispatch({ type: "deleteEdges", ids: [edge.id] })}
+        labelOptions={edgeLabelOptions(catalogue.byType.get(sourceType ?? "")?.kind, sourceConfig)}
       />
     );
   } else {
