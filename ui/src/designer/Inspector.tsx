@@ -43,9 +43,9 @@ export function Inspector({
   const sourceType = source?.type;
   const sourceConfig = source?.config ?? {};
   const suggestions = target
-    ? templateSuggestions(graph, target, catalogue.outputSchemas).concat(
+    ? templateSuggestions(graph, target, catalogue.outputSchemas, catalogue.kinds).concat(
         // a connection's condition also sees its source node's output
-        edge ? templateSuggestions(graph, edge.to, catalogue.outputSchemas).filter((s) => s.source === edge.from) : [],
+        edge ? templateSuggestions(graph, edge.to, catalogue.outputSchemas, catalogue.kinds).filter((s) => s.source === edge.from) : [],
       )
     : [];
 

@@ -8,6 +8,7 @@ export interface Catalogue {
   types: NodeTypeInfo[];
   byType: Map<string, NodeTypeInfo>;
   outputSchemas: Record<string, JsonSchema>;
+  kinds: Record<string, string>;
 }
 
 /** The API's node catalogue (GET /nodes), indexed by type. */
@@ -20,6 +21,7 @@ export function useCatalogue(): { catalogue: Catalogue | undefined; error: Error
         types: data,
         byType: new Map(data.map((t) => [t.type, t])),
         outputSchemas: Object.fromEntries(data.map((t) => [t.type, t.output_schema as JsonSchema])),
+        kinds: Object.fromEntries(data.map((t) => [t.type, t.kind])),
       },
     [data],
   );

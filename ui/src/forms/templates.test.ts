@@ -52,6 +52,39 @@ describe("upstreamNodes", () => {
   });
 });
 
+describe("loops", () => {
+  // source → each (loop) -body-> step1 → step2 → each; each -done-> after
+  const loopGraph = {
+    nodes: [
+      { id: "source", type: "http_request" },
+      { id: "each", type: "loop" },
+      { id: "step1", type: "noop" },
+      { id: "step2", type: "noop" },
+      { id: "after", type: "noop" },
+    ],
+    edges: [
+      { from: "source", to: "each" },
+      { from: "each", to: "step1", label: "body" },
+      { from: "step1", to: "step2" },
+      { from: "step2", to: "each" },
+      { from: "each", to: "after", label: "done" },
+    ],
+  };
+  const kinds = { loop: "loop" };
+
+  it("does not count later body nodes as upstream through the back edge", () => {
+    expect(upstreamNodes(loopGraph, "step1", new Set(["each"]))).toEqual(["each", "source"]);
+  });
+
+  it("offers item and index inside the body only", () => {
+    const inside = templateSuggestions(loopGraph, "step2", {}, kinds).map((s) => s.path);
+    expect(inside).toEqual(expect.arrayContaining(["item", "index", "step1", "each", "source"]));
+    const after = templateSuggestions(loopGraph, "after", {}, kinds).map((s) => s.path);
+    expect(after).not.toContain("item");
+    expect(after).toContain("each");
+  });
+});
+
 describe("outputPaths", () => {
   it("lists fields with types, descriptions and nested $ref objects", () => {
     expect(outputPaths(httpOutput)).toEqual([

@@ -3,7 +3,7 @@ import { type JsonSchema, resolveRef } from "./schemaFields";
 
 export interface GraphShape {
   nodes: { id: string; type: string }[];
-  edges: { from: string; to: string }[];
+  edges: { from: string; to: string; label?: string | null }[];
 }
 
 export interface TemplateSuggestion {
@@ -16,10 +16,30 @@ export interface TemplateSuggestion {
   description?: string;
 }
 
-/** The ids of every node with a path to `nodeId` (nearest first), not the node itself. */
-export function upstreamNodes(graph: GraphShape, nodeId: string): string[] {
+/** The body of a loop node: nodes reachable from its `body` out-edge without passing through the loop. */
+export function loopBody(graph: GraphShape, loopId: string): Set<string> {
+  const body = new Set<string>();
+  const stack = graph.edges.filter((e) => e.from === loopId && e.label === "body").map((e) => e.to);
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (id === loopId || body.has(id)) continue;
+    body.add(id);
+    for (const e of graph.edges) if (e.from === id) stack.push(e.to);
+  }
+  return body;
+}
+
+/**
+ * The ids of every node with a path to `nodeId` (nearest first), not the node itself.
+ * `loops` names the loop nodes: the back edge from a loop's body into the loop is not a "before".
+ */
+export function upstreamNodes(graph: GraphShape, nodeId: string, loops: ReadonlySet<string> = new Set()): string[] {
+  const bodies = new Map([...loops].map((id) => [id, loopBody(graph, id)]));
   const preds = new Map<string, string[]>();
-  for (const e of graph.edges) preds.set(e.to, [...(preds.get(e.to) ?? []), e.from]);
+  for (const e of graph.edges) {
+    if (bodies.get(e.to)?.has(e.from)) continue;
+    preds.set(e.to, [...(preds.get(e.to) ?? []), e.from]);
+  }
   const seen = new Set<string>([nodeId]);
   const order: string[] = [];
   let frontier = [nodeId];
@@ -71,15 +91,27 @@ export function outputPaths(schema: JsonSchema, maxDepth = 3): Omit<TemplateSugg
   return paths;
 }
 
-/** Suggestions for a node's templates: the execution input, then each upstream node and its output fields. */
+/**
+ * Suggestions for a node's templates: the execution input, `item`/`index` inside a loop body, then each
+ * upstream node and its output fields. `kinds` maps node types to their kind (to find loops).
+ */
 export function templateSuggestions(
   graph: GraphShape,
   nodeId: string,
   outputSchemas: Readonly<Record<string, JsonSchema | undefined>>,
+  kinds: Readonly<Record<string, string | undefined>> = {},
 ): TemplateSuggestion[] {
   const suggestions: TemplateSuggestion[] = [{ path: "input", source: "input", description: "The execution input" }];
   const types = new Map(graph.nodes.map((n) => [n.id, n.type]));
-  for (const id of upstreamNodes(graph, nodeId)) {
+  const loops = new Set(graph.nodes.filter((n) => kinds[n.type] === "loop").map((n) => n.id));
+  const inLoop = [...loops].find((id) => loopBody(graph, id).has(nodeId));
+  if (inLoop) {
+    suggestions.push(
+      { path: "item", source: inLoop, description: `The current element of ${inLoop}` },
+      { path: "index", source: inLoop, type: "integer", description: "Its position" },
+    );
+  }
+  for (const id of upstreamNodes(graph, nodeId, loops)) {
     const type = types.get(id);
     if (!type) continue;
     suggestions.push({ path: id, source: id, type: "object", description: `Output of ${id} (${type})` });
