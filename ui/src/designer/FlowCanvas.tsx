@@ -15,6 +15,7 @@ import { type DragEvent, type KeyboardEvent, useCallback, useMemo, useRef, useSt
 import type { NodeTypeInfo } from "../api/types";
 import type { CanvasAction, CanvasState } from "../canvas/store";
 import type { NodeRunStatus } from "../execution/status";
+import { useDarkClass } from "../hooks/useDarkClass";
 import { DRAG_TYPE } from "./Palette";
 import { StepNode, type StepNodeType } from "./StepNode";
 import type { PlacedErrors } from "./validation";
@@ -43,6 +44,7 @@ export function shortcutAction(e: { key: string; ctrlKey: boolean; metaKey: bool
 
 export function FlowCanvas({ state, dispatch, byType, errors, statuses, onAddType }: FlowCanvasProps) {
   const flow = useReactFlow();
+  const dark = useDarkClass();
   const dragging = useRef(false);
   const [measured, setMeasured] = useState<Record<string, { width: number; height: number }>>({});
   const selectedNodes = useMemo(() => new Set(state.selection.nodes), [state.selection.nodes]);
@@ -168,7 +170,7 @@ export function FlowCanvas({ state, dispatch, byType, errors, statuses, onAddTyp
         onPaneClick={() => dispatch({ type: "select" })}
         deleteKeyCode={["Delete", "Backspace"]}
         fitView
-        colorMode="system"
+        colorMode={dark ? "dark" : "light"}
         aria-label="Flow canvas"
       >
         <Background />
