@@ -2,17 +2,21 @@
 import { useState } from "react";
 import { Modal } from "../components/Modal";
 import { Button, FieldRow, TextArea } from "../components/ui";
+import { initialConfig, type JsonSchema } from "../forms/schemaFields";
 
 export function RunDialog({
   open,
   onOpenChange,
   onRun,
+  inputSchema,
 }: {
   open: boolean;
   onOpenChange: (open: boolean) => void;
   onRun: (input: Record<string, unknown>) => void;
+  /** The flow's `input_schema`: its required fields and defaults prefill the input. */
+  inputSchema?: JsonSchema | null | undefined;
 }) {
-  const [text, setText] = useState("{}");
+  const [text, setText] = useState(() => JSON.stringify(inputSchema ? initialConfig(inputSchema) : {}, null, 2));
   const [error, setError] = useState<string | null>(null);
   return (
     <Modal open={open} onOpenChange={onOpenChange} title="Run the published version">

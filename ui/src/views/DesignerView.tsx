@@ -69,6 +69,14 @@ export function DesignerView({ flowId }: { flowId: string | null }) {
     [run.detail, state.graph.nodes],
   );
 
+  // Leaving the page with unsaved changes asks first.
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (e: BeforeUnloadEvent): void => e.preventDefault();
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [dirty]);
+
   const addType = useCallback(
     (type: string, position?: { x: number; y: number }) => {
       const info = catalogue?.byType.get(type);
@@ -198,7 +206,7 @@ export function DesignerView({ flowId }: { flowId: string | null }) {
         />
       )}
       <SaveDialog open={saveOpen} onOpenChange={setSaveOpen} onSave={(comment) => void save(comment)} />
-      <RunDialog open={runOpen} onOpenChange={setRunOpen} onRun={(input) => void startRun(input)} />
+      <RunDialog inputSchema={state.graph.meta.input_schema as JsonSchema | null | undefined} open={runOpen} onOpenChange={setRunOpen} onRun={(input) => void startRun(input)} />
     </div>
   );
 }
