@@ -69,7 +69,7 @@ export function FieldRow({
 }) {
   return (
     <div className="space-y-1">
-      <label htmlFor={id} className="block text-xs font-medium text-slate-700 dark:text-slate-300">
+      <label id={`${id}-label`} htmlFor={id} className="block text-xs font-medium text-slate-700 dark:text-slate-300">
         {label}
         {required && <span aria-hidden="true" className="text-rose-600"> *</span>}
       </label>

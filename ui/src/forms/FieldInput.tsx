@@ -81,7 +81,7 @@ function ArrayInput({ field, id, value, onChange }: FieldProps<ArrayField>) {
   const items = Array.isArray(value) ? value : [];
   const canAdd = field.maxItems === undefined || items.length < field.maxItems;
   return (
-    <div className="space-y-2" role="group" aria-labelledby={`${id}-label`}>
+    <div className="space-y-2" role="group" aria-labelledby={`${id}-label`} data-testid={`field-${id}`}>
       {items.map((item, i) => (
         <div key={i} className="flex items-start gap-2 rounded-md border border-slate-200 p-2 dark:border-slate-800">
           <div className="flex-1">
@@ -288,9 +288,6 @@ export function FieldInput(props: FieldProps) {
   const templated = isTemplate(value);
   return (
     <FieldRow id={id} label={field.label} required={field.required} description={field.description}>
-      <span id={`${id}-label`} className="sr-only">
-        {field.label}
-      </span>
       <FieldControl {...props} />
       {canToggle && (
         <button
