@@ -111,7 +111,7 @@ function MapInput({ field, id, value, onChange }: FieldProps<MapField>) {
   const rename = (from: string, to: string): void =>
     onChange(Object.fromEntries(entries.map(([k, v]) => [k === from ? to : k, v])));
   return (
-    <div className="space-y-2">
+    <div className="space-y-2" role="group" aria-labelledby={`${id}-label`}>
       {entries.map(([key, v], i) => (
         <div key={i} className="flex items-start gap-2">
           <TextInput aria-label={`${field.label} key ${i + 1}`} className="w-1/3" value={key} onChange={(e) => rename(key, e.target.value)} />
@@ -267,7 +267,7 @@ function FieldControl({ field, id, value, onChange }: FieldProps) {
         );
       }
       return (
-        <div className="space-y-2 border-l-2 border-slate-200 pl-3 dark:border-slate-800">
+        <div role="group" aria-labelledby={`${id}-label`} className="space-y-2 border-l-2 border-slate-200 pl-3 dark:border-slate-800">
           <ObjectFields field={field} id={id} value={value} onChange={onChange} />
           {!field.required && (
             <Button variant="ghost" onClick={() => onChange(field.nullable ? null : undefined)}>
