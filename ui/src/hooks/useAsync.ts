@@ -21,7 +21,6 @@ export function useAsync<T>(load: () => Promise<T>, deps: DependencyList): Async
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { data: state.data, error: state.error, loading: state.loading, reload };
