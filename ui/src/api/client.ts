@@ -131,6 +131,12 @@ export function createClient(options: ClientOptions) {
     cancel: (id: string) => request<unknown>("POST", `/executions/${enc(id)}/cancel`),
     rerun: (id: string) => request<ExecutionDetail>("POST", `/executions/${enc(id)}/rerun`),
     redrive: (id: string) => request<ExecutionDetail>("POST", `/executions/${enc(id)}/redrive`),
+    approve: (id: string, nodeId: string, body: { comment?: string | null; task_token?: string | null }) =>
+      request<unknown>("POST", `/executions/${enc(id)}/tasks/${enc(nodeId)}/approve`, body),
+    reject: (id: string, nodeId: string, body: { comment?: string | null; task_token?: string | null }) =>
+      request<unknown>("POST", `/executions/${enc(id)}/tasks/${enc(nodeId)}/reject`, body),
+    submitForm: (id: string, nodeId: string, body: { data: Record<string, unknown>; task_token?: string | null }) =>
+      request<unknown>("POST", `/executions/${enc(id)}/tasks/${enc(nodeId)}/submit`, body),
     listCredentials: () => request<Page<CredentialInfo>>("GET", "/credentials", undefined, { limit: 200 }),
     createCredential: (body: CredentialCreate) => request<CredentialInfo>("POST", "/credentials", body),
     rotateCredential: (id: string, value: CredentialRotate["value"]) =>

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, expect, it } from "vitest";
 import { ApiClientProvider } from "../api/ApiProvider";
 import type { ApiClient } from "../api/client";
@@ -36,4 +36,28 @@ it("shows node results, the timeline and the recovery buttons of a failed execut
   expect((await screen.findByTestId("timeline")).textContent).toContain("TaskFailed");
   expect((screen.getByTestId("run-redrive") as HTMLButtonElement).disabled).toBe(false);
   expect((screen.getByTestId("run-cancel") as HTMLButtonElement).disabled).toBe(true);
+});
+
+it("approves a task the execution waits for", async () => {
+  const approved: unknown[] = [];
+  const waiting = {
+    ...api,
+    getExecution: async () => ({
+      execution: { execution_id: "e2", flow_id: "demo", flow_version: 1, workspace_id: "w", status: "waiting" },
+      nodes: [],
+      pending_tasks: [{ node_id: "review", node_type: "approval", task_token: "t1", execution_id: "e2", config: {} }],
+    }),
+    approve: async (...args: unknown[]) => {
+      approved.push(args);
+      return {};
+    },
+  } as unknown as ApiClient;
+  render(
+    <ApiClientProvider client={waiting}>
+      <ExecutionView executionId="e2" />
+    </ApiClientProvider>,
+  );
+  fireEvent.change(await screen.findByLabelText("Comment"), { target: { value: "ok" } });
+  fireEvent.click(screen.getByTestId("task-review-approve"));
+  await waitFor(() => expect(approved).toEqual([["e2", "review", { comment: "ok", task_token: "t1" }]]));
 });

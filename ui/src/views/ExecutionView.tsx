@@ -4,6 +4,7 @@ import { useApi } from "../api/ApiProvider";
 import { routeHash } from "../app/routes";
 import { ErrorBanner, JsonBlock, PageHeader, StatusBadge } from "../components/ui";
 import { NodeResultView } from "../execution/NodeResultView";
+import { PendingTasks } from "../execution/PendingTasks";
 import { RunBar } from "../execution/RunBar";
 import { latestResults } from "../execution/status";
 import { useExecutionRun } from "../execution/useExecutionRun";
@@ -39,6 +40,7 @@ export function ExecutionView({ executionId }: { executionId: string }) {
           )}
         </PageHeader>
         {!detail && !run.error && <p className="text-sm">Loading…</p>}
+        {detail && <PendingTasks detail={detail} onDone={() => follow(executionId)} />}
         {detail && (
           <div className="grid grid-cols-1 gap-4 lg:grid-cols-3">
             <section aria-labelledby="nodes-heading">
