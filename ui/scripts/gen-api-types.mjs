@@ -1,4 +1,5 @@
-// Regenerate ui/openapi.json (from the API app) and ui/src/api/schema.d.ts (openapi-typescript).
+// Regenerate ui/openapi.json (from the API app), ui/src/api/schema.d.ts (openapi-typescript) and
+// ui/src/api/flow-schemas.json (the flow-level JSON Schemas the designer renders as forms).
 // `--check` generates both into a temporary directory and fails when the committed files differ.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
@@ -9,7 +10,13 @@ import { fileURLToPath } from "node:url";
 const uiDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const repoRoot = resolve(uiDir, "..");
 const check = process.argv.includes("--check");
-const targets = { openapi: join(uiDir, "openapi.json"), schema: join(uiDir, "src", "api", "schema.d.ts") };
+const targets = {
+  openapi: join(uiDir, "openapi.json"),
+  schema: join(uiDir, "src", "api", "schema.d.ts"),
+  flowSchemas: join(uiDir, "src", "api", "flow-schemas.json"),
+};
+// Self-contained schemas (no $ref) of flow fields edited outside node configs.
+const FLOW_SCHEMAS = ["Settings", "RetryPolicy", "OnError"];
 
 function python() {
   if (process.env.PYTHON) return process.env.PYTHON;
@@ -28,7 +35,11 @@ function generate(outDir) {
   writeFileSync(openapiPath, openapi);
   const bin = join(uiDir, "node_modules", ".bin", "openapi-typescript");
   execFileSync(bin, [openapiPath, "--output", schemaPath], { cwd: uiDir, stdio: ["ignore", "ignore", "inherit"] });
-  return { openapi: openapiPath, schema: schemaPath };
+  const components = JSON.parse(openapi).components.schemas;
+  const flowSchemasPath = join(outDir, "flow-schemas.json");
+  const picked = Object.fromEntries(FLOW_SCHEMAS.map((name) => [name, components[name]]));
+  writeFileSync(flowSchemasPath, `${JSON.stringify(picked, null, 2)}\n`);
+  return { openapi: openapiPath, schema: schemaPath, flowSchemas: flowSchemasPath };
 }
 
 const outDir = mkdtempSync(join(tmpdir(), "deca-api-types-"));
@@ -51,7 +62,7 @@ try {
       mkdirSync(dirname(targets[key]), { recursive: true });
       writeFileSync(targets[key], readFileSync(fresh[key], "utf8"));
     }
-    console.log("Wrote ui/openapi.json and ui/src/api/schema.d.ts");
+    console.log("Wrote ui/openapi.json, ui/src/api/schema.d.ts and ui/src/api/flow-schemas.json");
   }
 } finally {
   rmSync(outDir, { recursive: true, force: true });

@@ -1,7 +1,12 @@
 // Side panel when nothing is selected: flow id, name, description, triggers and flow-level errors.
 import type { FlowMeta } from "../canvas/document";
 import { FieldRow, TextArea, TextInput } from "../components/ui";
+import { ObjectFields } from "../forms/FieldInput";
+import { SETTINGS_SCHEMA } from "../forms/flowSchemas";
+import { describeConfig } from "../forms/schemaFields";
 import { TriggersEditor } from "./TriggersEditor";
+
+const settingsForm = describeConfig(SETTINGS_SCHEMA);
 
 export function FlowPanel({
   meta,
@@ -41,6 +46,15 @@ export function FlowPanel({
           onChange={(e) => onChange({ description: e.target.value || null })}
         />
       </FieldRow>
+      <fieldset className="space-y-3">
+        <legend className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">Settings</legend>
+        <ObjectFields
+          field={settingsForm}
+          id="flow-settings"
+          value={meta.settings ?? {}}
+          onChange={(settings) => onChange({ settings: settings as FlowMeta["settings"] })}
+        />
+      </fieldset>
       <TriggersEditor triggers={meta.triggers ?? []} workspaceId={workspaceId} onChange={(triggers) => onChange({ triggers })} />
     </div>
   );

@@ -3,7 +3,12 @@ import type { NodeTypeInfo } from "../api/types";
 import type { CanvasNode } from "../canvas/document";
 import { Button, FieldRow, TextInput } from "../components/ui";
 import { ConfigForm } from "../forms/ConfigForm";
-import type { JsonSchema } from "../forms/schemaFields";
+import { FieldInput } from "../forms/FieldInput";
+import { ON_ERROR_SCHEMA, RETRY_SCHEMA } from "../forms/flowSchemas";
+import { describeSchema, type JsonSchema } from "../forms/schemaFields";
+
+const retryField = describeSchema(RETRY_SCHEMA, RETRY_SCHEMA, "retry");
+const onErrorField = describeSchema(ON_ERROR_SCHEMA, ON_ERROR_SCHEMA, "on_error");
 
 export function NodePanel({
   node,
@@ -51,6 +56,21 @@ export function NodePanel({
         ) : (
           <p className="text-xs text-rose-600">Unknown node type {node.type}.</p>
         )}
+      </fieldset>
+      <fieldset className="space-y-3">
+        <legend className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">Retry and errors</legend>
+        <FieldInput
+          field={retryField}
+          id={`${id}-retry`}
+          value={node.extra.retry}
+          onChange={(retry) => onFields({ retry: retry ?? undefined })}
+        />
+        <FieldInput
+          field={onErrorField}
+          id={`${id}-on_error`}
+          value={node.extra.on_error}
+          onChange={(onError) => onFields({ on_error: onError ?? undefined })}
+        />
       </fieldset>
       <Button variant="danger" data-testid="delete-node" onClick={onDelete}>
         Delete node

@@ -22,3 +22,17 @@ describe("node config schemas of the API", () => {
     expect(auth?.kind === "object" && auth.fields.find((f) => f.key === "credential_id")?.kind).toBe("credential");
   });
 });
+
+describe("flow-level schemas", () => {
+  it("renders settings with the error strategy choices", async () => {
+    const { SETTINGS_SCHEMA } = await import("./flowSchemas");
+    const { describeConfig } = await import("./schemaFields");
+    const strategy = describeConfig(SETTINGS_SCHEMA).fields.find((f) => f.key === "error_strategy");
+    expect(strategy).toMatchObject({ kind: "enum", default: "stop_on_error" });
+  });
+
+  it("makes retry an optional object block", async () => {
+    const { RETRY_SCHEMA } = await import("./flowSchemas");
+    expect(describeSchema(RETRY_SCHEMA, RETRY_SCHEMA, "retry")).toMatchObject({ kind: "object", nullable: true, label: "Retry" });
+  });
+});
