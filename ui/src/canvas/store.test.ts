@@ -125,6 +125,16 @@ describe("undo and redo", () => {
     expect(s.future).toEqual([]);
   });
 
+  it("applies incremental selection changes to the current selection", () => {
+    const s = run(
+      initCanvas(doc),
+      { type: "select", nodes: ["fetch"], edges: ["fetch->check"] },
+      { type: "changeSelection", nodes: { fetch: false, done: true } },
+      { type: "changeSelection", edges: { "fetch->check": false } },
+    );
+    expect(s.selection).toEqual({ nodes: ["done"], edges: [] });
+  });
+
   it("selection changes are not undo steps", () => {
     const s = run(initCanvas(doc), { type: "select", nodes: ["done"] });
     expect(s.past).toEqual([]);

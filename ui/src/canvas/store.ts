@@ -46,6 +46,8 @@ export type CanvasAction =
   | { type: "updateNodeFields"; id: string; patch: Record<string, unknown> }
   | { type: "updateMeta"; patch: Partial<FlowMeta> }
   | { type: "select"; nodes?: string[]; edges?: string[] }
+  /** Incremental selection changes (id → selected) applied to the current selection. */
+  | { type: "changeSelection"; nodes?: Record<string, boolean>; edges?: Record<string, boolean> }
   | { type: "copy" }
   | { type: "paste"; offset?: XY }
   | { type: "undo" }
@@ -202,6 +204,18 @@ export function canvasReducer(state: CanvasState, action: CanvasAction): CanvasS
       return commit(state, { ...graph, meta: { ...graph.meta, ...action.patch } });
     case "select":
       return { ...state, selection: { nodes: action.nodes ?? [], edges: action.edges ?? [] } };
+    case "changeSelection": {
+      const apply = (current: string[], changes: Record<string, boolean> | undefined): string[] => {
+        if (!changes) return current;
+        const kept = current.filter((id) => changes[id] !== false);
+        const added = Object.keys(changes).filter((id) => changes[id] && !kept.includes(id));
+        return [...kept, ...added];
+      };
+      return {
+        ...state,
+        selection: { nodes: apply(state.selection.nodes, action.nodes), edges: apply(state.selection.edges, action.edges) },
+      };
+    }
     case "copy": {
       const chosen = new Set(state.selection.nodes);
       if (chosen.size === 0) return state;

@@ -98,7 +98,7 @@ export function FlowCanvas({ state, dispatch, byType, errors, statuses, onAddTyp
     (changes: NodeChange<StepNodeType>[]) => {
       const positions: Record<string, { x: number; y: number }> = {};
       let ended = false;
-      let selection: string[] | null = null;
+      const selection: Record<string, boolean> = {};
       const dims: Record<string, { width: number; height: number }> = {};
       for (const c of changes) {
         if (c.type === "position" && c.position) {
@@ -109,32 +109,26 @@ export function FlowCanvas({ state, dispatch, byType, errors, statuses, onAddTyp
           positions[c.id] = c.position;
           if (!c.dragging) ended = true;
         } else if (c.type === "select") {
-          selection ??= [...state.selection.nodes];
-          selection = c.selected ? [...new Set([...selection, c.id])] : selection.filter((id) => id !== c.id);
+          selection[c.id] = c.selected;
         } else if (c.type === "dimensions" && c.dimensions) {
           dims[c.id] = c.dimensions;
         }
       }
       if (Object.keys(positions).length) dispatch({ type: "moveNodes", positions, transient: dragging.current });
       if (ended) dragging.current = false;
-      if (selection) dispatch({ type: "select", nodes: selection, edges: state.selection.edges });
+      if (Object.keys(selection).length) dispatch({ type: "changeSelection", nodes: selection });
       if (Object.keys(dims).length) setMeasured((m) => ({ ...m, ...dims }));
     },
-    [dispatch, state.selection],
+    [dispatch],
   );
 
   const onEdgesChange = useCallback(
     (changes: EdgeChange[]) => {
-      let selection: string[] | null = null;
-      for (const c of changes) {
-        if (c.type === "select") {
-          selection ??= [...state.selection.edges];
-          selection = c.selected ? [...new Set([...selection, c.id])] : selection.filter((id) => id !== c.id);
-        }
-      }
-      if (selection) dispatch({ type: "select", nodes: state.selection.nodes, edges: selection });
+      const selection: Record<string, boolean> = {};
+      for (const c of changes) if (c.type === "select") selection[c.id] = c.selected;
+      if (Object.keys(selection).length) dispatch({ type: "changeSelection", edges: selection });
     },
-    [dispatch, state.selection],
+    [dispatch],
   );
 
   const onDrop = useCallback(
