@@ -33,6 +33,8 @@ export interface ToolbarProps {
   onRun: () => void;
   onExport: () => void;
   onImport: (file: File) => void;
+  /** Link to this flow's executions (existing flows only). */
+  executionsHref?: string | undefined;
 }
 
 /** The designer's actions: history, layout, save/versions/publish, import/export, run. */
@@ -95,6 +97,11 @@ export function Toolbar(p: ToolbarProps) {
           <Button data-testid="run" disabled={!p.publishedVersion} title={p.publishedVersion ? undefined : "Publish first"} onClick={p.onRun}>
             ▶ Run{p.publishedVersion ? ` v${p.publishedVersion}` : ""}
           </Button>
+          {p.executionsHref && (
+            <a href={p.executionsHref} data-testid="flow-executions" className="rounded-md px-2 py-1.5 text-sm underline-offset-2 hover:underline">
+              Executions
+            </a>
+          )}
         </ToolbarGroup>
       )}
       <div className="ml-auto text-xs" aria-live="polite" data-testid="validation-status">

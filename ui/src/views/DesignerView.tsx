@@ -3,6 +3,7 @@ import { ReactFlowProvider } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useReducer, useState } from "react";
 import { useApi } from "../api/ApiProvider";
 import type { FlowDocument, FlowRecord } from "../api/types";
+import { routeHash } from "../app/routes";
 import { navigate } from "../hooks/useHashRoute";
 import { canvasDocument, canvasReducer, initCanvas } from "../canvas/store";
 import { ErrorBanner } from "../components/ui";
@@ -169,6 +170,7 @@ export function DesignerView({ flowId }: { flowId: string | null }) {
         onRun={() => setRunOpen(true)}
         onExport={() => downloadJson(`${doc.id || "flow"}.json`, exportFile(doc, version, new Date()))}
         onImport={(f) => void importFile(f)}
+        executionsHref={flowId ? routeHash({ name: "executions", flowId }) : undefined}
       />
       {(actionError != null || notice) && (
         <div className="px-3 py-1" aria-live="polite">
