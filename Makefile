@@ -3,9 +3,9 @@ SHELL := /bin/bash
 BIN := .venv/bin
 PORT ?= 8080
 
-.PHONY: run test setup lint typecheck pytest ui-test bench clean
+.PHONY: run test setup lint typecheck pytest ui-build ui-test bench clean
 
-run: setup
+run: setup ui-build
 	$(BIN)/deca dev --port $(PORT)
 
 test: setup lint typecheck pytest ui-test
@@ -23,12 +23,17 @@ typecheck:
 pytest:
 	$(BIN)/pytest -q -n 2
 
+ui-build:  # the studio UI's static files (ui/dist), served by `deca dev` (skipped without npm)
+	@if command -v npm >/dev/null; then npm --prefix ui run build --silent; else echo "ui-build: npm not found, skipped"; fi
+
 ui-test:  # studio UI: typecheck, vitest, API types drift check (skipped without npm)
 	@if command -v npm >/dev/null; then npm --prefix ui run check; else echo "ui-test: npm not found, skipped"; fi
 
 bench: setup
 	$(BIN)/python benchmarks/compile.py
 	$(BIN)/python benchmarks/asl_runtime.py
+	$(BIN)/python benchmarks/sandbox.py
+	$(BIN)/python benchmarks/forty_tasks.py
 
 clean:
 	rm -rf .venv .mypy_cache .ruff_cache .pytest_cache .hypothesis build *.egg-info

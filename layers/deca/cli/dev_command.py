@@ -165,8 +165,11 @@ def dev(args: argparse.Namespace) -> int:
     app, stores, engine = build_studio(settings, examples=examples, ui_dist=root / "ui" / "dist")
     host, port = args.host, args.port
     shown = f"[{host}]" if ":" in host else host
+    token = mint_local_token(settings)
     print(f"DECA studio: http://{shown}:{port}", flush=True)
-    print(f"Token: {mint_local_token(settings)}", flush=True)
+    print(f"Token: {token}", flush=True)
+    # The UI reads `?token=` once and keeps it for the browser session (local sign-in).
+    print(f"Open: http://{shown}:{port}/?token={token}", flush=True)
     print(f"Data: {settings.data_dir}", file=sys.stderr, flush=True)
     config: dict[str, Any] = {"host": host, "port": port, "log_level": "warning", "lifespan": "on"}
     try:
