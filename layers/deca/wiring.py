@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from deca.nodes.context import NodeContext, SecretResolver
     from deca.nodes.task import NodeTask
     from deca.stores import Stores
+    from deca.tasks.object_store import ObjectStore
 
 __all__ = [
     "StoreSecrets",
@@ -224,6 +225,12 @@ def human_tasks() -> HumanTaskService:
     return human_task_service(current, mongo_client=mongo_client() if current.mongodb_uri else None)
 
 
+def _payload_store() -> ObjectStore:
+    from deca.tasks.wiring import object_store
+
+    return object_store()
+
+
 def node_context(task: NodeTask) -> NodeContext:
     """The context a node Lambda runs with: the task's workspace, real stores, secrets and memory."""
     from deca.clock import SystemClock
@@ -239,6 +246,7 @@ def node_context(task: NodeTask) -> NodeContext:
             "conversations": conversations(),
             "deca_data": deca_data(),  # cached per process; opening it does no I/O on MongoDB
             "human_tasks": human_tasks,  # built on first use by an approval or form node
+            "payload_store": _payload_store(),  # large outputs by reference (S3 or the data dir)
             **({"code_runner": runner} if (runner := code_runner()) is not None else {}),
         },
     )

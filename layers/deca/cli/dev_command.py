@@ -17,9 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from fastapi import FastAPI
 
     from deca.engines.local import LocalEngine
+    from deca.nodes.context import NodeContext
     from deca.settings import Settings
     from deca.stores import Stores
 
@@ -140,7 +143,11 @@ def build_studio(
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     stores = sqlite_stores(settings.sqlite_path)
-    engine = LocalEngine(stores, checkpoints=LocalCheckpoints.at(settings.data_dir / "engine.db"))
+    engine = LocalEngine(
+        stores,
+        checkpoints=LocalCheckpoints.at(settings.data_dir / "engine.db"),
+        context=_node_context_factory(settings, stores),
+    )
     _ensure_workspace(stores, settings)
     if examples is not None and examples.is_dir():
         load_examples(stores, engine, settings, examples)
@@ -150,6 +157,29 @@ def build_studio(
         _mount_ui(app, ui_dist)
     engine.resume_running()
     return app, stores, engine
+
+
+def _node_context_factory(settings: Settings, stores: Stores) -> Callable[[str], NodeContext]:
+    """Node contexts of the studio: its stores, DECA data in the same SQLite file, payloads on disk."""
+    from deca.clock import SystemClock
+    from deca.deca_data.stores import sqlite_deca_data
+    from deca.nodes.context import NodeContext
+    from deca.nodes.payloads import PAYLOAD_STORE_SERVICE
+    from deca.tasks.object_store import LocalDirectoryStore
+
+    clock = SystemClock()
+    data = sqlite_deca_data(settings.sqlite_path, clock=clock)
+    payloads = LocalDirectoryStore(settings.data_dir / "objects")
+
+    def context(workspace_id: str) -> NodeContext:
+        return NodeContext(
+            workspace_id=workspace_id,
+            stores=stores,
+            clock=clock,
+            services={"deca_data": data, PAYLOAD_STORE_SERVICE: payloads},
+        )
+
+    return context
 
 
 def dev(args: argparse.Namespace) -> int:

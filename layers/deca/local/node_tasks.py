@@ -28,14 +28,16 @@ def local_context(workspace_id: str = "local") -> NodeContext:
     """A context for local runs: in-memory stores (DECA data too), the system clock, no secrets."""
     from deca.clock import SystemClock
     from deca.deca_data.stores import memory_deca_data
+    from deca.nodes.payloads import PAYLOAD_STORE_SERVICE
     from deca.stores import memory_stores
+    from deca.tasks.object_store import MemoryObjectStore
 
     clock = SystemClock()
     return NodeContext(
         workspace_id=workspace_id,
         stores=memory_stores(clock=clock),
         clock=clock,
-        services={"deca_data": memory_deca_data(clock=clock)},
+        services={"deca_data": memory_deca_data(clock=clock), PAYLOAD_STORE_SERVICE: MemoryObjectStore()},
     )
 
 

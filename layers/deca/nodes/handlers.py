@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from deca.errors import DecaError
 from deca.nodes.context import NodeContext
+from deca.nodes.payloads import PAYLOAD_STORE_SERVICE, offload_large_output, resolve_refs
 from deca.nodes.registry import NODE_TYPES
 from deca.nodes.task import NodeTask
 
@@ -58,11 +59,20 @@ def run_node(task: NodeTask, ctx: NodeContext) -> Any:
         from deca.local.node_tasks import NodeNotAvailable
 
         raise NodeNotAvailable(f"node type '{task.node_type}' has no in-process logic")
+    store = ctx.services.get(PAYLOAD_STORE_SERVICE)
+    if store is not None:  # large upstream outputs arrive by reference: bring them back whole
+        task = task.model_copy(
+            update={
+                "config": resolve_refs(task.config, task.workspace_id, store),
+                "input": resolve_refs(task.input, task.workspace_id, store),
+            }
+        )
     try:
         config = spec.config.model_validate(task.config)
     except ValidationError as exc:
         raise InvalidNodeConfig(f"node '{task.node_id}': {_field_errors(exc)}") from None
     output = logic(config, task, ctx)
-    if isinstance(output, BaseModel):
-        return output.model_dump(mode="json", by_alias=True)
-    return output
+    result = output.model_dump(mode="json", by_alias=True) if isinstance(output, BaseModel) else output
+    if store is not None:  # over the payload limit: by reference, never truncated
+        result = offload_large_output(result, task, store)
+    return result

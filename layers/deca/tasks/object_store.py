@@ -1,4 +1,4 @@
-"""The object store port (exports, reports) with a local-directory and an S3 implementation."""
+"""The object store port (exports, reports, large payloads): memory, local-directory and S3 implementations."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from deca.errors import InputError, NotFoundError
 
-__all__ = ["LocalDirectoryStore", "ObjectInfo", "ObjectStore", "S3ObjectStore"]
+__all__ = ["LocalDirectoryStore", "MemoryObjectStore", "ObjectInfo", "ObjectStore", "S3ObjectStore"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,36 @@ def _check_key(key: str) -> str:
     if not key or key.startswith("/") or any(p in ("", ".", "..") for p in parts):
         raise InputError(f"object key {key!r} must be a relative path without empty, '.' or '..' parts")
     return key
+
+
+class MemoryObjectStore:
+    """Objects in a dict (one process's short-lived runs, and tests)."""
+
+    def __init__(self) -> None:
+        self._objects: dict[str, tuple[bytes, datetime]] = {}
+
+    def put(self, key: str, data: bytes, *, content_type: str = "application/octet-stream") -> None:
+        """Store (or replace) an object."""
+        self._objects[_check_key(key)] = (data, datetime.now(UTC))
+
+    def get(self, key: str) -> bytes:
+        """An object's bytes."""
+        try:
+            return self._objects[_check_key(key)][0]
+        except KeyError:
+            raise NotFoundError(f"object {key!r} not found", resource="object", resource_id=key) from None
+
+    def list(self, prefix: str = "") -> list[ObjectInfo]:
+        """Objects whose key starts with `prefix`, by key."""
+        return [
+            ObjectInfo(key=key, size=len(data), last_modified=modified)
+            for key, (data, modified) in sorted(self._objects.items())
+            if key.startswith(prefix)
+        ]
+
+    def delete(self, key: str) -> None:
+        """Remove an object (absent is fine)."""
+        self._objects.pop(_check_key(key), None)
 
 
 class LocalDirectoryStore:
