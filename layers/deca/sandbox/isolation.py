@@ -44,7 +44,9 @@ CHILD_ENTRY = Path(__file__).resolve().parent / "child" / "entry.py"
 NOBODY = 65534
 LAYER_BUBBLEWRAP = "bubblewrap"
 LAYER_UNPRIVILEGED_USER = "unprivileged_user"
-_SANDBOX_TMP = "/tmp"
+# The private directory is mounted here, not at /tmp: a checkout or venv under /tmp (bound read-only for
+# the interpreter and the child entry point) must not be hidden by it.
+_SANDBOX_TMP = "/sandbox"
 _SYSTEM_DIRS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 _PROBE_TIMEOUT = 10.0
 
