@@ -27,6 +27,7 @@ from deca.errors import NotFoundError
 
 if TYPE_CHECKING:
     from deca.nodes.agent import AgentConfig
+    from deca.nodes.code import CodeRunner
     from deca.nodes.context import NodeContext
     from deca.stores.models import Agent
 
@@ -180,6 +181,13 @@ def conversations(ctx: NodeContext) -> ConversationStore:
     return result
 
 
+def _context_code_runner(ctx: NodeContext) -> CodeRunner | None:
+    from deca.nodes.code import CODE_RUNNER_SERVICE
+
+    runner = ctx.services.get(CODE_RUNNER_SERVICE)
+    return runner if callable(runner) else None
+
+
 def tool_runner(ctx: NodeContext) -> ToolRunner:
     """The tool runner of a node context (ports from `ctx.services`; sandbox, local flow and memory defaults)."""
     kb = ctx.services.get("knowledge_base")
@@ -191,7 +199,7 @@ def tool_runner(ctx: NodeContext) -> ToolRunner:
     return ToolRunner(
         workspace_id=ctx.workspace_id,
         http=ctx.http,
-        functions=ctx.services.get("functions") or SandboxFunctions(ctx.stores),
+        functions=ctx.services.get("functions") or SandboxFunctions(ctx.stores, _context_code_runner(ctx)),
         flows=ctx.services.get("flows") or LocalFlowRunner(ctx),
         knowledge_base=kb,
     )

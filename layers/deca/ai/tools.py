@@ -24,6 +24,7 @@ from deca.ai.models import ToolSpec
 if TYPE_CHECKING:
     import httpx
 
+    from deca.nodes.code import CodeRunner
     from deca.stores import Stores
 
 __all__ = [
@@ -69,9 +70,14 @@ class KnowledgeBase(Protocol):
 
 @dataclass
 class SandboxFunctions:
-    """Function tools run by the sandbox: inline source, or a registered function's latest version."""
+    """Function tools run by the sandbox: inline source, or a registered function's latest version.
+
+    `runner` is the node context's code runner (on AWS the isolated code-runner Lambda, so user code
+    never runs next to the agent's secrets); without one the sandbox starts from this process.
+    """
 
     stores: Stores | None = None
+    runner: CodeRunner | None = None
 
     def run_function(self, workspace_id: str, tool: ToolDefinition, arguments: dict[str, Any]) -> Any:
         """Run the code's `main(arguments)` in a fresh sandboxed process."""
@@ -87,7 +93,8 @@ class SandboxFunctions:
             if tool.source is not None
             else self._registered(workspace_id, tool, arguments)
         )
-        return run_code(request).result
+        result = self.runner(request, None) if self.runner is not None else run_code(request)
+        return result.result
 
     def _registered(self, workspace_id: str, tool: ToolDefinition, arguments: dict[str, Any]) -> Any:
         from deca.sandbox import CodeRequest

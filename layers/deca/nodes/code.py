@@ -29,8 +29,8 @@ __all__ = [
 CODE_RUNNER_SERVICE = "code_runner"
 """`ctx.services` key of the CodeRunner; absent means the sandbox runs from this process (a child process)."""
 
-CodeRunner = Callable[["CodeRequest", "NodeTask"], "CodeResult"]
-"""Runs one sandboxed request for a node task; raises the sandbox's named errors."""
+CodeRunner = Callable[["CodeRequest", "NodeTask | None"], "CodeResult"]
+"""Runs one sandboxed request (for a node task, or None for an agent's tool); raises the sandbox's named errors."""
 
 
 class CodeConfig(NodeConfig):
@@ -81,7 +81,7 @@ SPEC = NodeSpec(
 )
 
 
-def _local_runner(request: CodeRequest, task: NodeTask) -> CodeResult:
+def _local_runner(request: CodeRequest, task: NodeTask | None) -> CodeResult:
     from deca.sandbox import run_code
 
     return run_code(request)
@@ -115,11 +115,15 @@ class LambdaCodeRunner:
         self._client = lambda_client
         self._function = function_name
 
-    def __call__(self, request: CodeRequest, task: NodeTask) -> CodeResult:
+    def __call__(self, request: CodeRequest, task: NodeTask | None) -> CodeResult:
         """Invoke the runner synchronously with a CodeRunEvent and return its CodeResult."""
         from deca.sandbox import CodeResult, CodeRunEvent, SandboxError
 
-        event = CodeRunEvent(request=request, execution_id=task.execution_id, node_id=task.node_id)
+        event = CodeRunEvent(
+            request=request,
+            execution_id=task.execution_id if task else None,
+            node_id=task.node_id if task else None,
+        )
         try:
             response = self._client.invoke(
                 FunctionName=self._function, InvocationType="RequestResponse", Payload=event.model_dump_json()

@@ -112,6 +112,33 @@ def test_function_tool_runs_inline_python_in_the_sandbox() -> None:
     assert _runner(functions=SandboxFunctions()).call(tool, {"a": 2, "b": 3}) == 5
 
 
+def test_function_tool_goes_to_the_context_code_runner_when_there_is_one() -> None:
+    # Given a code runner port (on AWS: the isolated code-runner Lambda) that records its requests
+    from deca.ai.agents import tool_runner
+    from deca.nodes.context import NodeContext
+    from deca.sandbox import CodeResult
+    from deca.stores import memory_stores
+    from tests.fakes.clock import FakeClock
+
+    seen: list[Any] = []
+
+    def runner(request: Any, task: Any) -> CodeResult:
+        seen.append((request.source, request.input, task))
+        return CodeResult(result=42, logs="", duration_ms=1, layers=())
+
+    ctx = NodeContext(
+        workspace_id="ws", stores=memory_stores(), clock=FakeClock(), services={"code_runner": runner}
+    )
+    tool = ToolDefinition(name="answer", type="function", source="def main(input):\n    return 0\n")
+
+    # When an agent's tool runner calls the function tool
+    result = tool_runner(ctx).call(tool, {"q": 1})
+
+    # Then the runner ran it (not a sandbox started from the agent's own process)
+    assert result == 42
+    assert seen == [("def main(input):\n    return 0\n", {"q": 1}, None)]
+
+
 def test_failing_function_is_a_tool_error_naming_the_cause() -> None:
     tool = ToolDefinition(
         name="boom", type="function", source="def main(input):\n    raise ValueError('bad')\n"
