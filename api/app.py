@@ -27,6 +27,7 @@ from api.routes import (
     nodes,
     publish,
     triggers,
+    webhook_calls,
     workspaces,
 )
 from deca.auth import HttpJwks, JwksProvider, LocalIssuer, StaticJwks, TokenVerifier
@@ -59,6 +60,7 @@ _ROUTERS = (
     publish.router,
     executions.router,
     triggers.router,
+    webhook_calls.router,
 )
 
 

@@ -70,7 +70,7 @@ def test_openapi_documents_every_operation_with_a_response_model_and_errors(clie
             assert operation.get("summary") and operation.get("description"), name
             success = [code for code in operation["responses"] if code.startswith("2")]
             assert success, name
-            if path != "/health":
+            if path not in ("/health", "/webhooks/{workspace_id}/{path}"):  # public routes
                 assert {"401", "403", "422"} <= set(operation["responses"]), name
                 error_schema = operation["responses"]["401"]["content"]["application/json"]["schema"]
                 assert error_schema == {"$ref": "#/components/schemas/ErrorBody"}, name

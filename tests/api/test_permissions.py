@@ -14,7 +14,8 @@ from deca.auth import ROLE_PERMISSIONS, ROLES
 from tests.api.conftest import Caller, sample_flow
 from tests.api.execution_fixtures import execution_world
 
-PUBLIC_PATHS = {"/health"}
+# Public routes: health, and incoming webhook calls (their own signature check, no bearer token).
+PUBLIC_PATHS = {"/health", "/webhooks/{workspace_id}/{path}"}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,122 @@
+"""Incoming webhook calls through the API: signature checks, one execution per message id, sync output."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from deca.triggers.webhook_signatures import sign_standard
+from tests.api.conftest import WORKSPACE
+from tests.api.execution_fixtures import publish_flow
+from tests.fakes.clock import FakeClock
+
+SECRET = "whsec-test-signing-secret"
+
+
+def _flow(flow_id: str, trigger: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": flow_id,
+        "name": flow_id,
+        "triggers": [{"type": "webhook", **trigger}],
+        "nodes": [
+            {"id": "echo", "type": "transform", "config": {"output": {"got": "{{ input.body.order }}"}}}
+        ],
+    }
+
+
+def _signed_flow(client: TestClient, owner: dict[str, str]) -> None:
+    created = client.post(
+        "/credentials", json={"name": "hook", "type": "webhook", "value": {"secret": SECRET}}, headers=owner
+    )
+    assert created.status_code == 201, created.text
+    trigger = {
+        "path": "orders",
+        "signature": "standard",
+        "secret_credential": created.json()["credential_id"],
+    }
+    publish_flow(client, owner, _flow("signed", trigger))
+
+
+def _executions(client: TestClient, owner: dict[str, str], flow_id: str) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = client.get(f"/executions?flow_id={flow_id}", headers=owner).json()["items"]
+    return items
+
+
+def _signed_headers(clock: FakeClock, body: bytes, msg_id: str = "msg_1", age: int = 0) -> dict[str, str]:
+    ts = int(clock.now().timestamp()) - age
+    return {
+        "content-type": "application/json",
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(ts),
+        "webhook-signature": sign_standard(SECRET, msg_id, ts, body),
+    }
+
+
+def test_a_valid_signature_starts_one_execution(
+    client: TestClient, owner: dict[str, str], clock: FakeClock
+) -> None:
+    _signed_flow(client, owner)
+    body = json.dumps({"order": 7}).encode()
+
+    response = client.post(
+        f"/webhooks/{WORKSPACE}/orders", content=body, headers=_signed_headers(clock, body)
+    )
+
+    assert response.status_code == 202, response.text
+    assert len(_executions(client, owner, "signed")) == 1
+
+
+def test_a_replayed_message_id_returns_the_same_execution(
+    client: TestClient, owner: dict[str, str], clock: FakeClock
+) -> None:
+    _signed_flow(client, owner)
+    body = json.dumps({"order": 8}).encode()
+    headers = _signed_headers(clock, body, msg_id="msg_replay")
+
+    first = client.post(f"/webhooks/{WORKSPACE}/orders", content=body, headers=headers)
+    second = client.post(f"/webhooks/{WORKSPACE}/orders", content=body, headers=headers)
+
+    assert first.json() == second.json()
+    assert len(_executions(client, owner, "signed")) == 1
+
+
+def test_bad_signatures_are_401_and_start_nothing(
+    client: TestClient, owner: dict[str, str], clock: FakeClock
+) -> None:
+    _signed_flow(client, owner)
+    body = json.dumps({"order": 9}).encode()
+    stale = _signed_headers(clock, body, msg_id="msg_old", age=3600)
+    tampered = {**_signed_headers(clock, body, msg_id="msg_t"), "webhook-signature": "v1,AAAA"}
+
+    answers = [
+        client.post(
+            f"/webhooks/{WORKSPACE}/orders", content=body, headers={"content-type": "application/json"}
+        ),
+        client.post(f"/webhooks/{WORKSPACE}/orders", content=body, headers=stale),
+        client.post(f"/webhooks/{WORKSPACE}/orders", content=body, headers=tampered),
+    ]
+
+    assert [a.status_code for a in answers] == [401, 401, 401]
+    assert _executions(client, owner, "signed") == []
+
+
+def test_unknown_paths_and_methods_start_nothing(client: TestClient, owner: dict[str, str]) -> None:
+    publish_flow(client, owner, _flow("open", {"path": "open-hook", "method": "POST"}))
+
+    assert client.post(f"/webhooks/{WORKSPACE}/nope", json={}).status_code == 404
+    assert client.get(f"/webhooks/{WORKSPACE}/open-hook").status_code == 405
+    assert client.post("/webhooks/other-ws/open-hook", json={}).status_code == 404
+    assert _executions(client, owner, "open") == []
+
+
+def test_sync_mode_answers_the_flow_output(client: TestClient, owner: dict[str, str]) -> None:
+    publish_flow(
+        client, owner, _flow("sync", {"path": "sync-hook", "response_mode": "sync", "timeout_seconds": 20})
+    )
+
+    response = client.post(f"/webhooks/{WORKSPACE}/sync-hook", json={"order": 42})
+
+    assert response.status_code == 200, response.text
+    assert response.json()["output"] == {"echo": {"got": 42}}
