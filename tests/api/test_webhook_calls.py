@@ -120,3 +120,31 @@ def test_sync_mode_answers_the_flow_output(client: TestClient, owner: dict[str, 
 
     assert response.status_code == 200, response.text
     assert response.json()["output"] == {"echo": {"got": 42}}
+
+
+def test_a_failed_sync_run_answers_the_error_name_and_message_only(
+    client: TestClient, owner: dict[str, str]
+) -> None:
+    # Given a sync webhook whose flow fails in a node Lambda (an unknown credential)
+    flow = _flow("fails", {"path": "fails-hook", "response_mode": "sync", "timeout_seconds": 20})
+    flow["nodes"] = [
+        {
+            "id": "call",
+            "type": "http_request",
+            "config": {
+                "method": "GET",
+                "url": "https://api.example.com/x",
+                "auth": {"type": "bearer", "credential_id": "missing-cred"},
+            },
+        }
+    ]
+    publish_flow(client, owner, flow)
+
+    response = client.post(f"/webhooks/{WORKSPACE}/fails-hook", json={})
+
+    # Then the public caller learns what failed, but no stack trace or internal cause
+    assert response.status_code == 502, response.text
+    error = response.json()["error"]
+    assert error["error"] == "CredentialNotFound"
+    assert "missing-cred" in error["message"]
+    assert "stackTrace" not in response.text and "File " not in response.text

@@ -290,7 +290,24 @@ class WebhookReceiver:
             return WebhookResponse(status_code=202, body=body)
         if started.status == "succeeded":
             return WebhookResponse(status_code=200, body={**body, "output": started.output})
-        return WebhookResponse(status_code=502, body={**body, "error": started.error})
+        return WebhookResponse(status_code=502, body={**body, "error": _public_error(started.error)})
+
+
+def _public_error(error: Mapping[str, JsonValue] | None) -> dict[str, JsonValue] | None:
+    """The error name and message only: a public caller never sees stack traces or internal causes."""
+    if error is None:
+        return None
+    name = error.get("error")
+    cause = error.get("cause")
+    message: JsonValue = cause
+    if isinstance(cause, str):
+        try:
+            parsed = json.loads(cause)
+        except ValueError:
+            parsed = None
+        if isinstance(parsed, dict):  # a Lambda error: {"errorMessage", "errorType", "stackTrace", ...}
+            message = parsed.get("errorMessage")
+    return {"error": name, "message": message}
 
 
 def _store_key(route: WebhookRoute, key: str) -> str:
