@@ -91,6 +91,7 @@ class TaskRegistry:
         self._lambdas: dict[str, tuple[Handler, bool]] = {}
         self._services: dict[str, ServiceHandler] = {}
         self._machines: dict[str, dict[str, Any] | str] = {}
+        self._machine_resolver: Callable[[str], dict[str, Any] | str | None] | None = None
 
     def register_lambda(self, name_or_arn: str, handler: Handler) -> None:
         """Register a Lambda handler (`handler(event)` or `handler(event, context)`) by name or ARN."""
@@ -104,9 +105,17 @@ class TaskRegistry:
         """Register a definition that `states:startExecution` tasks can start (by name or ARN)."""
         self._machines[_machine_name(name_or_arn)] = definition
 
+    def resolve_state_machines(self, resolver: Callable[[str], dict[str, Any] | str | None]) -> None:
+        """Look up state machines that were not registered with `resolver(name)` (e.g. published flows)."""
+        self._machine_resolver = resolver
+
     def state_machine(self, name_or_arn: str) -> dict[str, Any] | str | None:
-        """The registered definition of a state machine name or ARN (a version suffix is ignored)."""
-        return self._machines.get(_machine_name(name_or_arn))
+        """The registered (or resolved) definition of a state machine name or ARN (a version suffix is ignored)."""
+        name = _machine_name(name_or_arn)
+        found = self._machines.get(name)
+        if found is None and self._machine_resolver is not None:
+            found = self._machine_resolver(name)
+        return found
 
     def has_service(self, resource: str) -> bool:
         """True when a handler is registered for this integration resource."""

@@ -124,7 +124,21 @@ class LocalEngine:
             registry = self._registries.get(workspace_id)
             if registry is None:
                 registry = self._registries[workspace_id] = self._tasks_factory(workspace_id)
+                registry.resolve_state_machines(lambda name: self._sub_flow(workspace_id, name))
             return registry
+
+    def _sub_flow(self, workspace_id: str, machine_name: str) -> dict[str, Any] | None:
+        """The published definition a `sub_flow` node starts (its ARN names the flow after the prefix)."""
+        prefix = _machine_name_prefix(self.compile_options(workspace_id).state_machine_arn_prefix)
+        if not machine_name.startswith(prefix):
+            return None
+        try:
+            record = self.stores.flows.get(workspace_id, machine_name[len(prefix) :])
+        except NotFoundError:
+            return None
+        if record.published_version is None:
+            return None
+        return self._definition(workspace_id, record.flow_id, record.published_version)
 
     def _now(self) -> datetime:
         return datetime.fromtimestamp(self._inner_clock.now(), UTC)
@@ -466,3 +480,8 @@ class LocalEngine:
                 live.waiter.cancel()
         self._pool.shutdown(wait=True, cancel_futures=True)
         self.checkpoints.close()
+
+
+def _machine_name_prefix(arn_prefix: str) -> str:
+    """The state machine name part of a compile ARN prefix (`...:stateMachine:deca-flow-` → `deca-flow-`)."""
+    return arn_prefix.split(":stateMachine:", 1)[1] if ":stateMachine:" in arn_prefix else arn_prefix
