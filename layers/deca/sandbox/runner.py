@@ -94,7 +94,7 @@ def run_code(
 
 def _payload(request: CodeRequest, limits: SandboxLimits, isolation: Isolation) -> bytes:
     if request.language == "javascript" and isolation.engine_path is None:
-        raise SandboxError("the JavaScript engine (the quickjs package) is not installed")
+        raise SandboxError("the JavaScript engine (the quickjs-ng package, module _quickjs) is not installed")
     memory = request.memory_mb * _MIB
     try:
         input_json = json.dumps(request.input, allow_nan=False, separators=(",", ":"), ensure_ascii=False)
