@@ -300,6 +300,10 @@ class ExecutionRepository(Protocol):
         """An execution's node results, in start order."""
         ...
 
+    def delete(self, workspace_id: str, execution_id: str, /) -> bool:
+        """Remove the execution with its history and node results; whether it existed (absent is fine)."""
+        ...
+
 
 class AuditRepository(Protocol):
     """The append-only audit log."""

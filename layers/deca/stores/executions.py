@@ -166,3 +166,14 @@ class ExecutionStore:
         equal = {"workspace_id": workspace_id, "execution_id": execution_id}
         order = (("started_at", False), ("node_id", False), ("attempt", False))
         return self._node_results.page(equal, order, limit=limit, cursor=cursor)
+
+    def delete(self, workspace_id: str, execution_id: str, /) -> bool:
+        """Remove the execution with its history and node results; whether it existed.
+
+        The history and node results go first, so an interrupted delete leaves the execution listed and a
+        repeated delete finishes the job.
+        """
+        where = {"workspace_id": workspace_id, "execution_id": execution_id}
+        self._history.table.delete_where(where)
+        self._node_results.table.delete_where(where)
+        return self._executions.table.delete(self._executions.key(workspace_id, execution_id))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from deca.tasks.jobs import (
-    ExecutionPurger,
     ExportParams,
     MaintenanceParams,
     ReportParams,
@@ -14,7 +13,6 @@ from deca.tasks.progress import TaskProgress, TaskProgressBoard
 from deca.tasks.runner import TaskRunner, task_execute_handler
 
 __all__ = [
-    "ExecutionPurger",
     "ExportParams",
     "LocalDirectoryStore",
     "MaintenanceParams",

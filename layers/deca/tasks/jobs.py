@@ -1,6 +1,6 @@
 """The background tasks: execution retention clean-up, JSON-lines export, reports, object-store maintenance.
 
-Each task is a pure function over ports (executions, object store, a purger) that reports progress
+Each task is a pure function over ports (executions, object store) that reports progress
 through a callback and returns a JSON-able result. Each is safe to run again after a crash:
 deleting is idempotent and outputs are written to keys derived from the task id.
 """
@@ -11,7 +11,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
-from typing import Literal, Protocol
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
@@ -20,7 +20,6 @@ from deca.stores.models import ExecutionRecord, ExecutionStatus, UtcDatetime, fo
 from deca.tasks.object_store import ObjectStore
 
 __all__ = [
-    "ExecutionPurger",
     "ExportParams",
     "MaintenanceParams",
     "Progress",
@@ -76,14 +75,6 @@ class MaintenanceParams(_Params):
     prefixes: list[str] = Field(default_factory=lambda: ["exports/", "reports/"], min_length=1)
 
 
-class ExecutionPurger(Protocol):
-    """Deletes an execution with its history and node results (absent is fine)."""
-
-    def delete_execution(self, workspace_id: str, execution_id: str, /) -> None:
-        """Remove the execution and everything recorded under it."""
-        ...
-
-
 def iter_executions(
     executions: ExecutionRepository,
     workspace_id: str,
@@ -113,14 +104,13 @@ def iter_executions(
 
 def clean_up_executions(
     executions: ExecutionRepository,
-    purger: ExecutionPurger,
     workspace_id: str,
     params: RetentionParams,
     *,
     now: datetime,
     progress: Progress,
 ) -> dict[str, JsonValue]:
-    """Delete the old ended executions; returns `{deleted, cutoff}`."""
+    """Delete the old ended executions with their history and node results; returns `{deleted, cutoff}`."""
     cutoff = now - timedelta(days=params.older_than_days)
     doomed = [
         record.execution_id
@@ -131,7 +121,7 @@ def clean_up_executions(
     ]
     progress(0, len(doomed), "deleting executions")
     for done, execution_id in enumerate(doomed, start=1):
-        purger.delete_execution(workspace_id, execution_id)
+        executions.delete(workspace_id, execution_id)
         progress(done, len(doomed), "deleting executions")
     return {"deleted": len(doomed), "cutoff": format_timestamp(cutoff)}
 

@@ -18,7 +18,6 @@ from deca.clock import Clock
 from deca.errors import DecaError
 from deca.stores.base import ExecutionRepository
 from deca.tasks.jobs import (
-    ExecutionPurger,
     ExportParams,
     MaintenanceParams,
     Progress,
@@ -46,14 +45,11 @@ class TaskRunner:
         objects: ObjectStore,
         board: TaskProgressBoard,
         clock: Clock,
-        *,
-        purger: ExecutionPurger | None = None,
     ) -> None:
         self._executions = executions
         self._objects = objects
         self._board = board
         self._clock = clock
-        self._purger = purger
 
     def run(self, task: TaskExecute) -> TaskResult:
         """Run the task (or replay its recorded success) and return its result message."""
@@ -78,12 +74,8 @@ class TaskRunner:
         now = self._clock.now()
         workspace = task.workspace_id
         if task.task_type == "retention_cleanup":
-            if self._purger is None:
-                raise DecaError("retention clean-up needs an execution purger for this store")
             params = RetentionParams.model_validate(task.params)
-            return clean_up_executions(
-                self._executions, self._purger, workspace, params, now=now, progress=report
-            )
+            return clean_up_executions(self._executions, workspace, params, now=now, progress=report)
         if task.task_type == "export_executions":
             key = f"exports/{workspace}/{task.task_id}.jsonl"
             export = ExportParams.model_validate(task.params)

@@ -15,23 +15,13 @@ from moto import mock_aws
 
 from deca.bus import ConsumerSettings, InMemoryBus, TaskExecute, TaskResult, parse_message
 from deca.cache import MemoryCache
-from deca.errors import InputError
+from deca.errors import InputError, NotFoundError
 from deca.stores import Stores, memory_stores
-from deca.stores.models import ExecutionMetrics, ExecutionRecord
+from deca.stores.models import ExecutionMetrics, ExecutionRecord, HistoryEvent
 from deca.tasks import LocalDirectoryStore, S3ObjectStore, TaskProgressBoard, TaskRunner, task_execute_handler
 from tests.fakes.clock import FakeClock
 
 NOW = datetime(2024, 6, 1, tzinfo=UTC)
-
-
-class RecordingPurger:
-    """Remembers which executions it was asked to delete."""
-
-    def __init__(self) -> None:
-        self.deleted: list[str] = []
-
-    def delete_execution(self, workspace_id: str, execution_id: str, /) -> None:
-        self.deleted.append(execution_id)
 
 
 def _execution(
@@ -60,10 +50,10 @@ def stores() -> Stores:
     return stores
 
 
-def _runner(stores: Stores, root: Path, purger: RecordingPurger | None = None) -> TaskRunner:
+def _runner(stores: Stores, root: Path) -> TaskRunner:
     clock = FakeClock(NOW)
     board = TaskProgressBoard(MemoryCache(clock), clock)
-    return TaskRunner(stores.executions, LocalDirectoryStore(root), board, clock, purger=purger)
+    return TaskRunner(stores.executions, LocalDirectoryStore(root), board, clock)
 
 
 def _task(task_type: str, task_id: str = "t-1", **params: Any) -> TaskExecute:
@@ -104,14 +94,22 @@ def test_export_to_s3(stores: Stores) -> None:
 
 
 def test_retention_deletes_only_old_ended_executions(stores: Stores, tmp_path: Path) -> None:
-    purger = RecordingPurger()
-    result = _runner(stores, tmp_path, purger).run(_task("retention_cleanup", older_than_days=30))
-    assert (purger.deleted, result.result["deleted"]) == (["old-ok"], 1)
+    stores.executions.append_history(
+        "ws", HistoryEvent(workspace_id="ws", execution_id="old-ok", type="ExecutionStarted", timestamp=NOW)
+    )
+    result = _runner(stores, tmp_path).run(_task("retention_cleanup", older_than_days=30))
+    assert result.result["deleted"] == 1
+    left = sorted(record.execution_id for record in stores.executions.list("ws").items)
+    assert left == ["new-failed", "new-ok", "old-running"]
+    with pytest.raises(NotFoundError):
+        stores.executions.get_history("ws", "old-ok")
 
 
-def test_retention_without_a_purger_fails_the_task(stores: Stores, tmp_path: Path) -> None:
-    result = _runner(stores, tmp_path).run(_task("retention_cleanup"))
-    assert (result.status, "purger" in (result.error or "")) == ("failed", True)
+def test_retention_run_again_finds_nothing_more_to_delete(stores: Stores, tmp_path: Path) -> None:
+    runner = _runner(stores, tmp_path)
+    runner.run(_task("retention_cleanup", older_than_days=30))
+    again = runner.run(_task("retention_cleanup", task_id="t-2", older_than_days=30))
+    assert (again.status, again.result["deleted"]) == ("succeeded", 0)
 
 
 def test_report_counts_per_flow_and_status(stores: Stores, tmp_path: Path) -> None:
