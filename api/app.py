@@ -20,6 +20,7 @@ from api.ratelimit import CacheWindowLimiter, CounterCache, RateLimiter, TokenBu
 from api.routes import (
     audit,
     credentials,
+    events,
     executions,
     flow_versions,
     flows,
@@ -61,6 +62,7 @@ _ROUTERS = (
     executions.router,
     triggers.router,
     webhook_calls.router,
+    events.router,
 )
 
 

@@ -70,6 +70,7 @@ ROUTES = [
     Route("POST", "/executions/{execution_id}/tasks/{node_id}/submit", "write:executions", {"data": {}}),
     Route("GET", "/webhooks", "read:flows"),
     Route("GET", "/schedules", "read:flows"),
+    Route("POST", "/events", "write:executions", {"source": "crm", "detail-type": "deal.won"}),
 ]
 
 

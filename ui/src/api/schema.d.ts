@@ -92,6 +92,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Post Event
+         * @description Match the event against the event triggers of the workspace's published flows and start each match.
+         */
+        post: operations["post_event_events_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/executions": {
         parameters: {
             query?: never;
@@ -2146,6 +2166,31 @@ export interface components {
             to: string[];
         };
         /**
+         * EventDispatched
+         * @description The event as matched, and the executions of every flow whose event trigger matched it.
+         */
+        EventDispatched: {
+            /** Event Id */
+            event_id: string;
+            /** Executions */
+            executions: components["schemas"]["EventExecution"][];
+        };
+        /**
+         * EventExecution
+         * @description One execution the event started (or had started before, for a repeated event).
+         */
+        EventExecution: {
+            /** Execution Id */
+            execution_id: string;
+            /** Flow Id */
+            flow_id: string;
+            /**
+             * Trigger Index
+             * @description Position of the matching trigger in the flow's `triggers`
+             */
+            trigger_index: number;
+        };
+        /**
          * EventTrigger
          * @description Start the flow when a custom event matches an EventBridge-style pattern.
          */
@@ -4106,6 +4151,41 @@ export interface components {
             y: number;
         };
         /**
+         * PostedEvent
+         * @description A custom event in EventBridge's shape; `id` and `time` are filled in when left out.
+         */
+        PostedEvent: {
+            /**
+             * Detail
+             * @description The event's data
+             */
+            detail?: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            /**
+             * Detail-Type
+             * @description Event type, e.g. `customer.created`
+             */
+            "detail-type": string;
+            /**
+             * Id
+             * @description Unique event id: posting it again starts nothing new (default: the Idempotency-Key header, else a fresh id)
+             */
+            id?: string | null;
+            /** Resources */
+            resources?: string[];
+            /**
+             * Source
+             * @description Who emitted it, e.g. `crm`
+             */
+            source: string;
+            /**
+             * Time
+             * @description When it happened (default: now)
+             */
+            time?: string | null;
+        };
+        /**
          * Publication
          * @description A published flow: which version runs, on which engine, under which reference.
          */
@@ -5992,6 +6072,87 @@ export interface operations {
             };
             /** @description No such resource in the caller's workspace */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request does not validate; `details` locate each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_event_events_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Event id when `id` is absent */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostedEvent"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventDispatched"];
+                };
+            };
+            /** @description Malformed request (invalid JSON, bad cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role lacks the permission */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
