@@ -3,6 +3,7 @@
 from statemachines.compiler.compile import (
     CheckedFlow,
     CompileOptions,
+    SubFlowResolver,
     check_flow,
     compile_checked,
     compile_flow,
@@ -15,6 +16,7 @@ from statemachines.compiler.compile import (
 __all__ = [
     "CheckedFlow",
     "CompileOptions",
+    "SubFlowResolver",
     "check_flow",
     "compile_checked",
     "compile_flow",

@@ -19,10 +19,12 @@ from statemachines.compiler.builder import Builder, BuildSettings
 from statemachines.compiler.errors import errors_from_validation, raw_graph_errors
 from statemachines.compiler.graph import FlowGraph
 from statemachines.compiler.references import FlowTemplates
+from statemachines.compiler.rendering import SubFlowResolver
 
 __all__ = [
     "CheckedFlow",
     "CompileOptions",
+    "SubFlowResolver",
     "check_flow",
     "compile_flow",
     "compile_flow_json",
@@ -39,7 +41,9 @@ class CompileOptions:
     function_prefix: str = "deca-node-"
     """Lambda function name = prefix + node type (on AWS the prefix carries the environment)."""
     state_machine_arn_prefix: str = "arn:aws:states:us-east-1:123456789012:stateMachine:deca-flow-"
-    """ARN of a sub-flow's state machine = prefix + flow id (cdk overrides it per environment)."""
+    """ARN of a sub-flow's state machine = prefix + flow id[:version] when `sub_flow_arn` is unset."""
+    sub_flow_arn: SubFlowResolver | None = None
+    """The child state machine's ARN of a `sub_flow` node (engines set it; None: not found, a compile error)."""
     output_ref_threshold: int = 262_144
     workspace_id: str | None = None
     """Set in every task event when the state machine belongs to one workspace (AWS deployments)."""
@@ -118,6 +122,7 @@ def _build(graph: FlowGraph, templates: FlowTemplates, options: CompileOptions) 
         output_ref_threshold=options.output_ref_threshold,
         workspace_id=options.workspace_id,
         state_machine_arn_prefix=options.state_machine_arn_prefix,
+        sub_flow_arn=options.sub_flow_arn,
         distributed_threshold=options.distributed_threshold,
         inline_max_concurrency=options.inline_max_concurrency,
         lambda_retry_interval=options.lambda_retry_interval,

@@ -59,6 +59,9 @@ class EmitContext(Protocol):
     @property
     def parallelism(self) -> int: ...
 
+    def sub_flow_arn(self, node: NodeBase, flow_id: str, version: int | None) -> str:
+        """The state machine ARN a `sub_flow` node starts (CompileErrors if the child cannot run)."""
+
     def config(self, node: NodeBase) -> dict[str, Any]:
         """The node's config as JSON (only the keys the author wrote)."""
 
@@ -242,9 +245,7 @@ def emit_wait(ctx: EmitContext, node: NodeBase, next_state: str) -> States:
 def emit_sub_flow(ctx: EmitContext, node: NodeBase, next_state: str) -> States:
     """Task `states:startExecution.sync:2` (or a plain start) of the other flow's state machine."""
     config = ctx.full_config(node)
-    arn = f"{ctx.state_machine_arn_prefix}{config.get('flow_id', '')}"
-    if config.get("version"):
-        arn += f":{config['version']}"
+    arn = ctx.sub_flow_arn(node, str(config.get("flow_id", "")), config.get("version") or None)
     wait = config.get("wait_for_completion", True)
     state: dict[str, Any] = {
         "Type": "Task",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +15,10 @@ from statemachines.compiler.retryable import retryable_errors
 from statemachines.compiler.scopes import Scope, Unstructured, literal, null_if_missing
 from statemachines.compiler.templates import RootRef, Template, TemplateSyntaxError
 
-__all__ = ["BuildSettings", "Rendering"]
+__all__ = ["BuildSettings", "Rendering", "SubFlowResolver"]
+
+SubFlowResolver = Callable[[str, int | None], str | None]
+"""`(flow_id, pinned version or None) -> state machine ARN` of a sub-flow's child; None: it cannot run."""
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,7 @@ class BuildSettings:
     output_ref_threshold: int
     workspace_id: str | None
     state_machine_arn_prefix: str
+    sub_flow_arn: SubFlowResolver | None
     distributed_threshold: int
     inline_max_concurrency: int
     lambda_retry_interval: int
@@ -70,6 +75,30 @@ class Rendering:
     def state_machine_arn_prefix(self) -> str:
         """Prefix of sub-flow state machine ARNs."""
         return self.settings.state_machine_arn_prefix
+
+    def sub_flow_arn(self, node: NodeBase, flow_id: str, version: int | None) -> str:
+        """The child state machine of a `sub_flow` node: the engine's resolver, else prefix + flow id[:version].
+
+        Raises:
+            CompileErrors: the resolver knows no runnable version of the child flow.
+        """
+        resolve = self.settings.sub_flow_arn
+        if resolve is None:
+            return f"{self.settings.state_machine_arn_prefix}{flow_id}" + (f":{version}" if version else "")
+        arn = resolve(flow_id, version)
+        if arn is None:
+            wanted = f"version {version} of flow {flow_id!r}" if version else f"flow {flow_id!r}"
+            hint = "it does not exist" if version else "it is not published (publish it or pin a version)"
+            raise CompileErrors(
+                [
+                    CompileError(
+                        f"the sub-flow cannot run {wanted}: {hint}",
+                        node_id=node.id,
+                        position=self.graph.where(node.id, "config.flow_id"),
+                    )
+                ]
+            )
+        return arn
 
     @property
     def parallelism(self) -> int:

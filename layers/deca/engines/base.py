@@ -7,11 +7,11 @@ API lists executions the same way whichever engine ran them.
 
 from __future__ import annotations
 
-import re
 from typing import Any, Protocol
 
 from pydantic import BaseModel, Field, JsonValue
 
+from deca.engines.naming import state_machine_name
 from deca.errors import ConflictError, DecaError, NotFoundError
 from deca.stores.models import (
     ExecutionRecord,
@@ -35,9 +35,6 @@ __all__ = [
 
 TERMINAL_STATUSES: frozenset[ExecutionStatus] = frozenset({"succeeded", "failed", "cancelled", "timed_out"})
 """Statuses an execution never leaves (except through a redrive of a failed, timed-out or cancelled one)."""
-
-_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
-_MAX_NAME = 80
 
 
 class EngineError(DecaError):
@@ -76,29 +73,6 @@ class PendingTask(BaseModel):
     node_type: str
     task_token: str
     config: dict[str, JsonValue] = Field(default_factory=dict, description="The node's resolved config")
-
-
-def state_machine_name(environment: str, workspace_id: str, flow_id: str, version: int) -> str:
-    """`deca-<env>-flow-<workspace>-<flow>-v<version>`, sanitised for Step Functions (≤ 80 characters).
-
-    Characters other than letters, digits, `-` and `_` become `-`; when too long, the workspace and
-    flow parts are shortened and a short hash keeps distinct flows distinct.
-    """
-    import hashlib
-
-    def clean(text: str) -> str:
-        return _UNSAFE.sub("-", text).strip("-") or "x"
-
-    env, ws, flow = clean(environment), clean(workspace_id), clean(flow_id)
-    full = f"deca-{env}-flow-{ws}-{flow}-v{version}"
-    if len(full) <= _MAX_NAME:
-        return full
-    digest = hashlib.sha256(f"{workspace_id}\0{flow_id}".encode()).hexdigest()[:8]
-    fixed = len(f"deca-{env}-flow---{digest}-v{version}")
-    room = max(_MAX_NAME - fixed, 2)
-    ws_len = min(len(ws), room // 2)
-    flow_len = room - ws_len
-    return f"deca-{env}-flow-{ws[:ws_len]}-{flow[:flow_len]}-{digest}-v{version}"[:_MAX_NAME]
 
 
 class ExecutionEngine(Protocol):

@@ -27,11 +27,11 @@ from deca.engines.base import (
     ExecutionNotRedrivable,
     PendingTask,
     TaskNotFound,
-    state_machine_name,
 )
 from deca.engines.local_checkpoints import CheckpointEntry, LocalCheckpoints
 from deca.engines.local_clock import Closing, Parked, ParkingClock, Waiter
 from deca.engines.local_tasks import local_task_registry
+from deca.engines.naming import StateMachineNames, child_version
 from deca.engines.recorder import ExecutionRecorder, paused_steps
 from deca.errors import NotFoundError
 from deca.flow import Flow
@@ -103,7 +103,7 @@ class LocalEngine:
         self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="deca-engine")
         self._context = context or self._default_context
         self._tasks_factory = tasks or self._default_tasks
-        self._environment = environment
+        self._names = StateMachineNames(environment)
         self._lock = threading.RLock()
         self._live: dict[tuple[str, str], _Live] = {}
         self._registries: dict[str, TaskRegistry] = {}
@@ -128,23 +128,20 @@ class LocalEngine:
             return registry
 
     def _sub_flow(self, workspace_id: str, machine_name: str) -> dict[str, Any] | None:
-        """The published definition a `sub_flow` node starts (its ARN names the flow after the prefix)."""
-        prefix = _machine_name_prefix(self.compile_options(workspace_id).state_machine_arn_prefix)
-        if not machine_name.startswith(prefix):
+        """The definition of the flow version a `sub_flow` node's state machine name stands for."""
+        found = self._names.find(self.stores.flows, workspace_id, machine_name)
+        if found is None:
             return None
         try:
-            record = self.stores.flows.get(workspace_id, machine_name[len(prefix) :])
+            return self._definition(workspace_id, *found)
         except NotFoundError:
             return None
-        if record.published_version is None:
-            return None
-        return self._definition(workspace_id, record.flow_id, record.published_version)
 
     def _now(self) -> datetime:
         return datetime.fromtimestamp(self._inner_clock.now(), UTC)
 
     def _machine(self, workspace_id: str, flow_id: str, version: int) -> str:
-        return state_machine_name(self._environment, workspace_id, flow_id, version)
+        return self._names.name(workspace_id, flow_id, version)
 
     def _flow(self, workspace_id: str, flow_id: str, version: int) -> FlowVersion:
         return self.stores.flows.get_version(workspace_id, flow_id, version)
@@ -164,15 +161,22 @@ class LocalEngine:
     # ---- deployment ----------------------------------------------------------------------------
 
     def compile_options(self, workspace_id: str) -> CompileOptions:
-        """Task nodes call `deca-node-<type>`, which the engine's registry runs in-process."""
-        return CompileOptions(workspace_id=workspace_id)
+        """Task nodes call `deca-node-<type>`, which the engine's registry runs in-process; a sub-flow
+        starts its child's pinned version, else the one published when the parent is compiled."""
+        return CompileOptions(
+            workspace_id=workspace_id,
+            sub_flow_arn=lambda flow_id, pinned: self._child_arn(workspace_id, flow_id, pinned),
+        )
+
+    def _child_arn(self, workspace_id: str, flow_id: str, pinned: int | None) -> str | None:
+        version = child_version(self.stores.flows, workspace_id, flow_id, pinned)
+        return None if version is None else self._names.arn(workspace_id, flow_id, version)
 
     def deploy(self, record: FlowRecord, version: FlowVersion, asl: dict[str, Any]) -> str:
         """Keep the compiled definition of the version; returns a local state machine ARN."""
         with self._lock:
             self._definitions[(record.workspace_id, record.flow_id, version.version)] = asl
-        name = self._machine(record.workspace_id, record.flow_id, version.version)
-        return f"arn:aws:states:local:000000000000:stateMachine:{name}"
+        return self._names.arn(record.workspace_id, record.flow_id, version.version)
 
     def undeploy(self, workspace_id: str, flow_id: str, version: int) -> None:
         """Drop the cached definition (a later start compiles the stored version again)."""
@@ -480,8 +484,3 @@ class LocalEngine:
                 live.waiter.cancel()
         self._pool.shutdown(wait=True, cancel_futures=True)
         self.checkpoints.close()
-
-
-def _machine_name_prefix(arn_prefix: str) -> str:
-    """The state machine name part of a compile ARN prefix (`...:stateMachine:deca-flow-` → `deca-flow-`)."""
-    return arn_prefix.split(":stateMachine:", 1)[1] if ":stateMachine:" in arn_prefix else arn_prefix

@@ -1,7 +1,9 @@
 """The AWS engine: one Step Functions state machine per published flow version, driven through boto3.
 
-State machines are named `deca-<env>-flow-<workspace>-<flow>-v<version>` (see `state_machine_name`) and
-tagged with the workspace, flow and version. Executions are named by their execution id, so a start
+State machines are named `deca-<env>-flow-<workspace>-<flow>-v<version>` (`deca.engines.naming`) and
+tagged with the workspace, flow and version; they log errors (without execution data) to the configured
+log group and are traced with X-Ray. A `sub_flow` node's ASL points at its child's state machine: the
+pinned version, else the child's published one when the parent is published. Executions are named by their execution id, so a start
 with the same name is the same execution (AWS answers `ExecutionAlreadyExists` for a repeat). The
 `ExecutionRecord` in the stores is refreshed from `DescribeExecution` whenever it is read while running.
 """
@@ -24,8 +26,8 @@ from deca.engines.base import (
     ExecutionNotRedrivable,
     PendingTask,
     TaskNotFound,
-    state_machine_name,
 )
+from deca.engines.naming import StateMachineNames, child_version
 from deca.errors import NotFoundError
 from deca.stores import Stores
 from deca.stores.models import (
@@ -98,11 +100,17 @@ class StepFunctionsEngine:
         clock: Clock | None = None,
         poll_seconds: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
+        names: StateMachineNames | None = None,
+        log_group_arn: str | None = None,
     ) -> None:
+        """`names` (with the account's ARN prefix) spares listing state machines to find their ARNs;
+        `log_group_arn` is where state machines log their errors."""
         self.stores = stores
         self._sfn = client
         self._role_arn = role_arn
-        self._environment = environment
+        self._names = names or StateMachineNames(environment)
+        self._computed_arns = names is not None
+        self._log_group_arn = log_group_arn
         self._function_prefix = function_prefix or f"deca-{environment}-node-"
         self._clock = clock or SystemClock()
         self._poll = poll_seconds
@@ -112,16 +120,29 @@ class StepFunctionsEngine:
     # ---- state machines ------------------------------------------------------------------------
 
     def compile_options(self, workspace_id: str) -> CompileOptions:
-        """Task nodes invoke the environment's node Lambdas (`deca-<env>-node-<type>`)."""
-        return CompileOptions(workspace_id=workspace_id, function_prefix=self._function_prefix)
+        """Task nodes invoke the environment's node Lambdas (`deca-<env>-node-<type>`); sub-flows start
+        their child's deployed state machine."""
+        return CompileOptions(
+            workspace_id=workspace_id,
+            function_prefix=self._function_prefix,
+            sub_flow_arn=lambda flow_id, pinned: self._child_arn(workspace_id, flow_id, pinned),
+        )
+
+    def _child_arn(self, workspace_id: str, flow_id: str, pinned: int | None) -> str | None:
+        version = child_version(self.stores.flows, workspace_id, flow_id, pinned)
+        if version is None:
+            return None
+        return self._machine_arn(self.machine_name(workspace_id, flow_id, version))
 
     def machine_name(self, workspace_id: str, flow_id: str, version: int) -> str:
         """The state machine name of a flow version."""
-        return state_machine_name(self._environment, workspace_id, flow_id, version)
+        return self._names.name(workspace_id, flow_id, version)
 
     def _machine_arn(self, name: str) -> str | None:
         if name in self._arns:
             return self._arns[name]
+        if self._computed_arns:
+            return self._names.arn_prefix + name
         for page in self._sfn.get_paginator("list_state_machines").paginate():
             for machine in page["stateMachines"]:
                 if machine["name"] == name:
@@ -133,10 +154,13 @@ class StepFunctionsEngine:
         """Create the version's state machine, or update its definition if it exists; returns its ARN."""
         name = self.machine_name(record.workspace_id, record.flow_id, version.version)
         definition = dumps_asl(asl)
-        existing = self._machine_arn(name)
+        existing = self._existing_arn(name)
         if existing is not None:
             self._sfn.update_state_machine(
-                stateMachineArn=existing, definition=definition, roleArn=self._role_arn
+                stateMachineArn=existing,
+                definition=definition,
+                roleArn=self._role_arn,
+                **self._observability(),
             )
             return existing
         created = self._sfn.create_state_machine(
@@ -144,6 +168,7 @@ class StepFunctionsEngine:
             definition=definition,
             roleArn=self._role_arn,
             type="STANDARD",
+            **self._observability(),
             tags=[
                 {"key": "deca:workspace", "value": record.workspace_id},
                 {"key": "deca:flow", "value": record.flow_id},
@@ -154,10 +179,36 @@ class StepFunctionsEngine:
         self._arns[name] = arn
         return arn
 
+    def _existing_arn(self, name: str) -> str | None:
+        """The ARN of a deployed state machine (asked of AWS when ARNs are computed), or None."""
+        arn = self._machine_arn(name)
+        if arn is None or not self._computed_arns or name in self._arns:
+            return arn
+        try:
+            self._sfn.describe_state_machine(stateMachineArn=arn)
+        except Exception as exc:
+            if _error_code(exc) == "StateMachineDoesNotExist":
+                return None
+            raise
+        self._arns[name] = arn
+        return arn
+
+    def _observability(self) -> dict[str, Any]:
+        """Errors logged without execution data (to the log group, when one is configured); X-Ray tracing."""
+        settings: dict[str, Any] = {"tracingConfiguration": {"enabled": True}}
+        if self._log_group_arn:
+            arn = self._log_group_arn if self._log_group_arn.endswith(":*") else self._log_group_arn + ":*"
+            settings["loggingConfiguration"] = {
+                "level": "ERROR",
+                "includeExecutionData": False,
+                "destinations": [{"cloudWatchLogsLogGroup": {"logGroupArn": arn}}],
+            }
+        return settings
+
     def undeploy(self, workspace_id: str, flow_id: str, version: int) -> None:
         """Delete the version's state machine (AWS lets running executions finish)."""
         name = self.machine_name(workspace_id, flow_id, version)
-        arn = self._machine_arn(name)
+        arn = self._existing_arn(name)
         if arn is not None:
             self._sfn.delete_state_machine(stateMachineArn=arn)
             self._arns.pop(name, None)
@@ -209,8 +260,23 @@ class StepFunctionsEngine:
                 stateMachineArn=machine, name=record.execution_id, input=json.dumps(record.input)
             )
         except Exception as exc:
-            if _error_code(exc) != "ExecutionAlreadyExists":
-                raise EngineError(f"StartExecution failed: {_error_code(exc) or exc}") from exc
+            code = _error_code(exc)
+            if code == "ExecutionAlreadyExists":
+                return record.execution_id
+            self.stores.executions.update_status(
+                workspace_id,
+                record.execution_id,
+                "failed",
+                end_time=self._clock.now(),
+                error_details={"error": code or "StartExecutionFailed", "cause": str(exc)},
+            )
+            if code == "StateMachineDoesNotExist":
+                raise NotFoundError(
+                    f"flow {flow_id!r} version {version} is not deployed",
+                    resource="state_machine",
+                    resource_id=machine_name,
+                ) from exc
+            raise EngineError(f"StartExecution failed: {code or exc}") from exc
         return record.execution_id
 
     def describe(self, workspace_id: str, execution_id: str) -> ExecutionRecord:

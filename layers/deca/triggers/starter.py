@@ -3,15 +3,13 @@
 Every trigger turns into a `StartRequest` whose `name` makes the start idempotent (the scheduled
 time, the event id, the webhook's message id). `BusFlowStarter` publishes a `flow.execute`
 message (its `execution_id` is the name, so the bus de-duplicates repeats);
-`StepFunctionsStarter` starts the flow's state machine directly, treating "already exists" as
-the same execution.
+`deca.engines.starter.EngineFlowStarter` starts the published version on an execution engine (on AWS
+the Step Functions engine, which owns the state machine names), the same name being the same execution.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
 import uuid
 from collections.abc import Callable, Coroutine
 from typing import Any, Literal, Protocol
@@ -28,7 +26,6 @@ __all__ = [
     "BusFlowStarter",
     "FlowStarter",
     "StartRequest",
-    "StepFunctionsStarter",
     "from_event",
     "from_flow_execute",
     "from_schedule",
@@ -119,27 +116,4 @@ class BusFlowStarter:
             context=ExecutionContext(workspace_id=request.workspace_id),
         )
         self._run(self._bus.publish(message))
-        return StartedExecution(execution_id=request.name, status="running")
-
-
-def state_machine_name(workspace_id: str, flow_id: str) -> str:
-    """The state machine of a flow's published version: `<workspace>--<flow>`."""
-    return f"{workspace_id}--{flow_id}"
-
-
-class StepFunctionsStarter:
-    """Starts the flow's Step Functions state machine (boto3 `stepfunctions` client passed in)."""
-
-    def __init__(self, client: Any, state_machine_arn_prefix: str) -> None:
-        self._client = client
-        self._prefix = state_machine_arn_prefix
-
-    def start(self, request: StartRequest) -> StartedExecution:
-        """StartExecution named `request.name`; an existing execution of that name is the same one."""
-        arn = self._prefix + state_machine_name(request.workspace_id, request.flow_id)
-        # A repeated delivery finds the execution already there: the first start is the execution.
-        with contextlib.suppress(self._client.exceptions.ExecutionAlreadyExists):
-            self._client.start_execution(
-                stateMachineArn=arn, name=request.name, input=json.dumps(request.input)
-            )
         return StartedExecution(execution_id=request.name, status="running")

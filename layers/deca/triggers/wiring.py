@@ -1,7 +1,8 @@
 """Cached factories for the trigger Lambdas (`cache_clear()` them in tests).
 
-`DECA_STATE_MACHINE_ARN_PREFIX` (e.g. `arn:aws:states:eu-west-1:123456789012:stateMachine:`) makes
-triggers start Step Functions directly; without it they publish `flow.execute` on the bus.
+`DECA_STATE_MACHINE_ARN_PREFIX` (e.g. `arn:aws:states:eu-west-1:123456789012:stateMachine:deca-prod-flow-`)
+makes triggers start the published version on the Step Functions engine; without it they publish
+`flow.execute` on the bus.
 `DECA_SCHEDULER_TARGET_ARN`, `DECA_SCHEDULER_ROLE_ARN` and `DECA_SCHEDULER_GROUP` configure the
 EventBridge schedules created on publish.
 """
@@ -21,7 +22,6 @@ from deca.triggers.eventbridge_scheduler import EventBridgeSchedules, ScheduleTa
 from deca.triggers.starter import (
     BusFlowStarter,
     FlowStarter,
-    StepFunctionsStarter,
     from_flow_execute,
     from_webhook,
 )
@@ -33,12 +33,13 @@ __all__ = ["eventbridge_schedules", "flow_execute_starter", "starter", "webhook_
 
 @functools.cache
 def starter() -> FlowStarter:
-    """Step Functions when a state machine ARN prefix is configured, else `flow.execute` on the bus."""
-    prefix = os.environ.get("DECA_STATE_MACHINE_ARN_PREFIX")
-    if prefix:
-        import boto3
+    """The Step Functions engine when a state machine ARN prefix is configured, else `flow.execute` on the bus."""
+    if os.environ.get("DECA_STATE_MACHINE_ARN_PREFIX"):
+        from deca.engines.starter import EngineFlowStarter
+        from deca.engines.wiring import stepfunctions_engine
 
-        return StepFunctionsStarter(boto3.client("stepfunctions"), prefix)
+        stores = wiring.stores()
+        return EngineFlowStarter(stepfunctions_engine(stores), stores.flows)
     return BusFlowStarter(bus_wiring.bus(), bus_wiring.run)
 
 

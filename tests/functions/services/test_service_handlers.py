@@ -11,6 +11,7 @@ import boto3
 from moto import mock_aws
 
 from deca.bus import TaskResult
+from deca.engines.naming import state_machine_name
 from deca.stores import Stores
 from deca.triggers.webhook_signatures import sign_standard
 from functions.services import (
@@ -152,12 +153,12 @@ def test_schedule_delivery_starts_step_functions_when_configured(
     with mock_aws():
         sfn = boto3.client("stepfunctions", region_name="us-east-1")
         machine = sfn.create_state_machine(
-            name=f"{WORKSPACE}--report",
+            name=state_machine_name("test", WORKSPACE, "report", 1),
             definition=json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}),
             roleArn="arn:aws:iam::123456789012:role/sfn",
         )
         monkeypatch.setenv(
-            "DECA_STATE_MACHINE_ARN_PREFIX", machine["stateMachineArn"].rsplit(":", 1)[0] + ":"
+            "DECA_STATE_MACHINE_ARN_PREFIX", machine["stateMachineArn"].rsplit(":", 1)[0] + ":deca-test-flow-"
         )
         delivery = {
             "workspace_id": WORKSPACE,
@@ -168,7 +169,10 @@ def test_schedule_delivery_starts_step_functions_when_configured(
         schedule_dispatcher.lambda_handler(delivery, lambda_context)
         schedule_dispatcher.lambda_handler(delivery, lambda_context)
         executions = sfn.list_executions(stateMachineArn=machine["stateMachineArn"])["executions"]
-    assert [e["name"] for e in executions] == ["report-0-20240501T080000Z"]
+    # one execution, recorded under the schedule's idempotent name and named on AWS by its id
+    [record] = stores.executions.list(WORKSPACE, flow_id="report").items
+    assert record.name == "report-0-20240501T080000Z"
+    assert [e["name"] for e in executions] == [record.execution_id]
 
 
 def test_event_fans_out_to_matching_published_flows(
