@@ -139,6 +139,13 @@ class NamedRepository(Protocol[R]):
 class VersionedRepository(NamedRepository[R], Protocol[R, V]):
     """A named record with immutable versions 1, 2, ... (unique per record)."""
 
+    def create_with_version(self, workspace_id: str, record: R, version: V, /) -> tuple[R, V]:
+        """Store a new record with its first version in one operation: both or neither are stored.
+
+        The record's `latest_version` becomes the version's number; `ConflictError` if the record exists.
+        """
+        ...
+
     def add_version(self, workspace_id: str, version: V, /) -> V:
         """Store a new version and raise the record's `latest_version`; `ConflictError` if it exists."""
         ...

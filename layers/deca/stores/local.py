@@ -157,6 +157,7 @@ class SqliteBackend:
         if self._path != ":memory:":
             Path(self._path).parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
+        self._depth = 0  # nesting of `transaction()` blocks of the thread holding the lock
         self._conn = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None, timeout=30.0)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
@@ -172,15 +173,34 @@ class SqliteBackend:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """An immediate (write-locking) transaction, committed unless the block raises."""
+        """An immediate (write-locking) transaction, committed unless the block raises.
+
+        Inside another transaction of this thread (see `atomic`) the block joins it: the outer one commits.
+        """
         with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self._conn
+                finally:
+                    self._depth -= 1
+                return
             self._conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
             try:
                 yield self._conn
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
+            finally:
+                self._depth = 0
             self._conn.execute("COMMIT")
+
+    @contextmanager
+    def atomic(self) -> Iterator[bool]:
+        """One transaction around every write of the block: all of them commit, or none if it raises."""
+        with self.transaction():
+            yield True
 
     def table(self, spec: TableSpec) -> Table:
         """The table for this spec (created if missing)."""

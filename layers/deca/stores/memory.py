@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from deca.clock import Clock
@@ -104,6 +105,12 @@ class MemoryBackend:
         """The table for this spec (created on first use)."""
         with self._lock:
             return self._tables.setdefault(spec.name, MemoryTable(spec, self._lock))
+
+    @contextmanager
+    def atomic(self) -> Iterator[bool]:
+        """Holds the tables' lock for the block (no one sees it half done), but cannot undo its writes."""
+        with self._lock:
+            yield False
 
     def ensure_indexes(self) -> None:
         """Nothing to create in memory."""

@@ -8,7 +8,8 @@ key index, partial unique constraints, the listing indexes and the TTL index; ru
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -141,6 +142,11 @@ class MongoBackend:
     def table(self, spec: TableSpec) -> Table:
         """The collection for this spec."""
         return MongoTable(spec, self._database[spec.name])
+
+    @contextmanager
+    def atomic(self) -> Iterator[bool]:
+        """No multi-document transaction (they need a replica set and a session): the caller compensates."""
+        yield False
 
     def ensure_indexes(self) -> None:
         """Create every collection's indexes (idempotent)."""

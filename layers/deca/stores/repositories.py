@@ -52,6 +52,7 @@ def build_stores(backend: TableBackend, *, clock: Clock | None = None) -> Stores
         flows=FlowStore(
             collection(schema.FLOWS, FlowRecord, "flow"),
             collection(schema.FLOW_VERSIONS, FlowVersion, "flow version"),
+            atomic=backend.atomic,
         ),
         executions=ExecutionStore(
             collection(schema.EXECUTIONS, ExecutionRecord, "execution"),
@@ -62,11 +63,13 @@ def build_stores(backend: TableBackend, *, clock: Clock | None = None) -> Stores
         functions=FunctionStore(
             collection(schema.FUNCTIONS, FunctionRecord, "function"),
             collection(schema.FUNCTION_VERSIONS, FunctionVersion, "function version"),
+            atomic=backend.atomic,
         ),
         agents=AgentStore(collection(schema.AGENTS, Agent, "agent")),
         prompts=PromptStore(
             collection(schema.PROMPTS, Prompt, "prompt"),
             collection(schema.PROMPT_VERSIONS, PromptVersion, "prompt version"),
+            atomic=backend.atomic,
         ),
         audit=AuditStore(collection(schema.AUDIT, AuditRecord, "audit record")),
         idempotency=IdempotencyStore(

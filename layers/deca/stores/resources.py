@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
+from deca.errors import InputError
 from deca.stores.base import DEFAULT_LIMIT
 from deca.stores.collection import Collection
 from deca.stores.models import (
@@ -70,9 +73,40 @@ class NamedStore(Generic[R]):
 class VersionedStore(NamedStore[R], Generic[R, V]):
     """A named resource with immutable versions 1, 2, ...; the record's `latest_version` follows them."""
 
-    def __init__(self, records: Collection[R], versions: Collection[V]) -> None:
+    def __init__(
+        self,
+        records: Collection[R],
+        versions: Collection[V],
+        *,
+        atomic: Callable[[], AbstractContextManager[bool]] = lambda: nullcontext(False),
+    ) -> None:
         super().__init__(records, also_keep=("latest_version",))
         self._versions = versions
+        self._atomic = atomic
+
+    def create_with_version(self, workspace_id: str, record: R, version: V, /) -> tuple[R, V]:
+        """Store a new record and its first version as one operation: both are stored, or neither.
+
+        The record's `latest_version` becomes the version's number. In one transaction where the backend
+        has them (SQLite); elsewhere the record is removed again if storing the version fails.
+        `ConflictError` if the record exists, `InputError` if the version belongs to another record.
+        """
+        doc = self._versions.dump(workspace_id, version)
+        record_id = getattr(record, self._id_field)
+        if doc[self._id_field] != record_id:
+            raise InputError(
+                f"{self._versions.resource} belongs to {doc[self._id_field]!r}, not {record_id!r}"
+            )
+        first = record.model_copy(update={"latest_version": doc["version"]})
+        with self._atomic() as rolls_back:
+            created = self._records.insert(workspace_id, first)
+            try:
+                stored = self._versions.insert(workspace_id, version)
+            except BaseException:
+                if not rolls_back:
+                    self._records.table.delete(self._records.key(workspace_id, record_id))
+                raise
+        return created, stored
 
     def delete(self, workspace_id: str, record_id: str, /) -> None:
         """Remove the record and all its versions."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -117,6 +118,14 @@ class TableBackend(Protocol):
 
     def table(self, spec: TableSpec) -> Table:
         """The table for this spec."""
+        ...
+
+    def atomic(self) -> AbstractContextManager[bool]:
+        """A block of writes on this backend's tables, committed together where the backend can.
+
+        Yields True when a block that raises leaves none of its writes behind (a transaction); False when
+        the backend cannot undo them, so the caller compensates (removes what it wrote) itself.
+        """
         ...
 
     def ensure_indexes(self) -> None:
