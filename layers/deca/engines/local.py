@@ -32,7 +32,7 @@ from deca.engines.local_checkpoints import CheckpointEntry, LocalCheckpoints
 from deca.engines.local_clock import Closing, Parked, ParkingClock, Waiter
 from deca.engines.local_tasks import local_task_registry
 from deca.engines.naming import StateMachineNames, child_version
-from deca.engines.recorder import ExecutionRecorder, paused_steps
+from deca.engines.recorder import ExecutionRecorder, StatusListener, paused_steps
 from deca.errors import NotFoundError
 from deca.flow import Flow
 from deca.nodes.context import NodeContext
@@ -94,8 +94,10 @@ class LocalEngine:
         context: Callable[[str], NodeContext] | None = None,
         tasks: Callable[[str], TaskRegistry] | None = None,
         environment: str = "local",
+        status_listener: StatusListener | None = None,
     ) -> None:
         self.stores = stores
+        self.status_listener = status_listener  # told every status change (see `deca.bus.engine_status`)
         self.checkpoints = checkpoints or LocalCheckpoints.in_memory()
         self._inner_clock: Clock = clock or WallClock()
         self._closing = threading.Event()
@@ -211,6 +213,8 @@ class LocalEngine:
         stored = self.stores.executions.create(workspace_id, record)
         if stored.execution_id != execution_id:
             return stored.execution_id
+        if self.status_listener is not None:
+            self.status_listener(stored)
         machine = self._machine(workspace_id, flow_id, version)
         live = self._attach(workspace_id, execution_id, flow_id, version, machine)
         self.checkpoints.register(CheckpointEntry(live.arn, workspace_id, execution_id))
@@ -232,6 +236,7 @@ class LocalEngine:
             execution_id,
             {node.id: node.type for node in flow.nodes},
             self._now,
+            self.status_listener,
         )
         runtime = Runtime(
             tasks=self._registry(workspace_id),
@@ -394,9 +399,11 @@ class LocalEngine:
         live = self._live_for(workspace_id, execution_id)
         if not self.checkpoints.has_checkpoint(live.arn):
             raise ExecutionNotRedrivable(execution_id, f"{record.status} before its first step")
-        self.stores.executions.update_status(
+        running = self.stores.executions.update_status(
             workspace_id, execution_id, "running", expected_status=record.status
         )
+        if self.status_listener is not None:
+            self.status_listener(running)
         self._submit(live, lambda: live.runtime.redrive(live.arn, wait=True))
         return self.describe(workspace_id, execution_id)
 

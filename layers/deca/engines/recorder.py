@@ -28,7 +28,10 @@ from deca.stores.models import (
     NodeStatus,
 )
 
-__all__ = ["ExecutionRecorder", "paused_steps"]
+__all__ = ["ExecutionRecorder", "StatusListener", "paused_steps"]
+
+StatusListener = Callable[[ExecutionRecord], None]
+"""Told each new status of an execution (the stored record); must return quickly and never raise."""
 
 _CLOSING: dict[str, NodeStatus] = {"ABORTED": "cancelled", "TIMED_OUT": "timed_out"}
 """How nodes still running end when the execution ends with this runtime status (else: failed)."""
@@ -61,8 +64,10 @@ class ExecutionRecorder:
         execution_id: str,
         node_types: dict[str, str],
         now: Callable[[], datetime],
+        on_status: StatusListener | None = None,
     ) -> None:
         self._executions = executions
+        self._on_status = on_status
         self._ws = workspace_id
         self._id = execution_id
         self._types = node_types
@@ -207,7 +212,7 @@ class ExecutionRecorder:
             nodes_executed=self.node_count(),
         )
         try:
-            return self._executions.update_status(
+            updated = self._executions.update_status(
                 self._ws,
                 self._id,
                 status,
@@ -219,6 +224,9 @@ class ExecutionRecorder:
             )
         except ConflictError:  # changed between read and write (a stop): the other writer wins
             return self._executions.get(self._ws, self._id)
+        if self._on_status is not None and status != current.status:
+            self._on_status(updated)
+        return updated
 
     def node_count(self) -> int:
         """How many node attempts ran."""
