@@ -36,6 +36,8 @@ __all__ = [
     "probe",
     "protect_runner_process",
     "read_paths",
+    "seen_from_child",
+    "zygote_command",
 ]
 
 logger = logging.getLogger(__name__)
@@ -129,6 +131,19 @@ def child_command(isolation: Isolation, workdir: Path) -> list[str]:
         "--",
         *python,
     ]  # fmt: skip
+
+
+def zygote_command(isolation: Isolation, root: Path, control_fd: int, language: str) -> list[str]:
+    """The argv of a zygote serving `language` on `control_fd`; `root` holds its runs' directories."""
+    engine = (isolation.engine_path or "") if language == "javascript" else ""
+    return [*child_command(isolation, root), "--zygote", str(control_fd), language, engine]
+
+
+def seen_from_child(isolation: Isolation, root: Path, path: Path) -> str:
+    """`path` (inside `root`, a zygote's directory) as the zygote's children see it."""
+    if not isolation.bubblewrap:
+        return str(path)
+    return str(Path(_SANDBOX_TMP) / path.relative_to(root))
 
 
 def child_env(isolation: Isolation, workdir: Path) -> dict[str, str]:

@@ -77,3 +77,5 @@ class SandboxLimits:
     grace_seconds: float = 0.5
     # Parent folder of the per-run private directories; the system temporary folder when None.
     tmp_root: Path | None = None
+    # Fork runs from a pre-started zygote (fast); False starts a fresh interpreter per run (cold).
+    zygote: bool = True

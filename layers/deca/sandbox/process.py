@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import selectors
 import signal
 import subprocess
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["ProcessResult", "kill_group", "run_process"]
+__all__ = ["ProcessResult", "Pump", "kill_group", "run_process"]
 
 _CHUNK = 64 * 1024
 
@@ -65,42 +66,82 @@ def run_process(
         group=user,
         extra_groups=[] if user is not None else None,
     )
-    pump = _Pump(proc, stdin, max_stdout, max_stderr)
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    pump = Pump(
+        proc.stdin.fileno(),
+        proc.stdout.fileno(),
+        proc.stderr.fileno(),
+        stdin,
+        max_stdout=max_stdout,
+        max_stderr=max_stderr,
+        exit_fd=_pidfd(proc.pid),
+        pid=proc.pid,
+        close_stdin=proc.stdin.close,
+    )
     try:
         timed_out = pump.run(deadline=started + timeout)
     finally:
         kill_group(proc.pid)
         returncode = proc.wait()
         pump.close()
+        for stream in (proc.stdin, proc.stdout, proc.stderr):
+            with contextlib.suppress(OSError):
+                stream.close()
     return ProcessResult(
         returncode=returncode,
-        stdout=bytes(pump.out[1]),
-        stderr=bytes(pump.out[2])[:max_stderr],
+        stdout=pump.stdout,
+        stderr=pump.stderr(),
         timed_out=timed_out,
         stdout_overflow=pump.overflow,
         duration=time.monotonic() - started,
     )
 
 
-class _Pump:
-    """Moves bytes between the pipes and memory until the child exits, overflows or runs out of time."""
+class Pump:
+    """Moves bytes between a child's pipes and memory until it exits, overflows or runs out of time.
 
-    def __init__(self, proc: subprocess.Popen[bytes], stdin: bytes, max_stdout: int, max_stderr: int) -> None:
-        assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
-        self.proc = proc
+    `exit_fd` becomes readable when the child has exited (a pidfd); without one, `pid` (a child of this
+    process) is polled. The pipe ends are closed by `close`.
+    """
+
+    def __init__(
+        self,
+        stdin_fd: int,
+        stdout_fd: int,
+        stderr_fd: int,
+        stdin: bytes,
+        *,
+        max_stdout: int,
+        max_stderr: int,
+        exit_fd: int | None,
+        pid: int | None = None,
+        close_stdin: Callable[[], None] | None = None,
+    ) -> None:
+        self.pid = pid
+        self.close_stdin = close_stdin or functools.partial(os.close, stdin_fd)
+        self.fds = (stdin_fd, stdout_fd, stderr_fd)
         self.pending = memoryview(stdin)
         self.caps = {1: max_stdout, 2: max_stderr}
         self.out: dict[int, bytearray] = {1: bytearray(), 2: bytearray()}
         self.overflow = False
         self.selector = selectors.DefaultSelector()
-        self.exit_fd = _pidfd(proc.pid)
-        for key, stream in ((1, proc.stdout), (2, proc.stderr)):
-            os.set_blocking(stream.fileno(), False)
-            self.selector.register(stream.fileno(), selectors.EVENT_READ, key)
-        os.set_blocking(proc.stdin.fileno(), False)
-        self.selector.register(proc.stdin.fileno(), selectors.EVENT_WRITE, 0)
+        self.exit_fd = exit_fd
+        for key, fd in ((1, stdout_fd), (2, stderr_fd)):
+            os.set_blocking(fd, False)
+            self.selector.register(fd, selectors.EVENT_READ, key)
+        os.set_blocking(stdin_fd, False)
+        self.selector.register(stdin_fd, selectors.EVENT_WRITE, 0)
         if self.exit_fd is not None:
             self.selector.register(self.exit_fd, selectors.EVENT_READ, -1)
+
+    @property
+    def stdout(self) -> bytes:
+        """What the child wrote to stdout (up to its cap plus one byte)."""
+        return bytes(self.out[1])
+
+    def stderr(self) -> bytes:
+        """What the child wrote to stderr, capped."""
+        return bytes(self.out[2])[: self.caps[2]]
 
     def run(self, deadline: float) -> bool:
         """Pump until the child exits (True returned when the deadline passed first)."""
@@ -136,8 +177,7 @@ class _Pump:
         self.pending = self.pending[written:]
         if not self.pending:
             self.selector.unregister(fd)
-            assert self.proc.stdin is not None
-            self.proc.stdin.close()
+            self.close_stdin()
 
     def _read(self, key: int, fd: int) -> bool:
         """Read one chunk; True when more may follow and the stream is still under its cap."""
@@ -157,28 +197,27 @@ class _Pump:
 
     def _drain(self) -> None:
         # The child has exited: whatever it wrote is already in the pipes.
-        for key, stream in ((1, self.proc.stdout), (2, self.proc.stderr)):
-            assert stream is not None
+        for key, fd in ((1, self.fds[1]), (2, self.fds[2])):
             with contextlib.suppress(KeyError, ValueError):
-                self.selector.get_key(stream.fileno())
-                while self._read(key, stream.fileno()):
+                self.selector.get_key(fd)
+                while self._read(key, fd):
                     pass
 
     def _exited_without_reaping(self) -> bool:
+        if self.pid is None:
+            return False
         try:
-            info = os.waitid(os.P_PID, self.proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+            info = os.waitid(os.P_PID, self.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
         except ChildProcessError:
             return True
         return info is not None
 
     def close(self) -> None:
+        """Release the selector and the exit fd (the pipe ends belong to whoever opened them)."""
         self.selector.close()
         if self.exit_fd is not None:
             os.close(self.exit_fd)
-        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
-            if stream is not None:
-                with contextlib.suppress(OSError):
-                    stream.close()
+            self.exit_fd = None
 
 
 def _pidfd(pid: int) -> int | None:

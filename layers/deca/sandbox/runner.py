@@ -1,4 +1,8 @@
-"""`run_code`: one request, one fresh locked-down child process, one result or one named error."""
+"""`run_code`: one request, one fresh locked-down child process, one result or one named error.
+
+The child is forked from a pre-started zygote when one is available (see zygote.py), else started
+cold (a new interpreter); both apply the same per-run confinement and reply the same way.
+"""
 
 from __future__ import annotations
 
@@ -37,6 +41,7 @@ from deca.sandbox.isolation import Isolation, child_command, child_env, detect_i
 from deca.sandbox.models import CodeRequest, CodeResult, SandboxLimits
 from deca.sandbox.process import ProcessResult, run_process
 from deca.sandbox.schemas import check_schema, validate_value
+from deca.sandbox.zygote import ZygoteKey, run_in_zygote
 
 __all__ = ["run_code"]
 
@@ -75,17 +80,24 @@ def run_code(
     if request.output_schema is not None:
         check_schema(request.output_schema, stage="output")
     payload = _payload(request, limits, isolation)
-    with _workdir(limits.tmp_root, isolation.user) as workdir:
-        process = run_process(
-            child_command(isolation, workdir),
-            payload,
-            env=child_env(isolation, workdir),
-            cwd=workdir,
-            timeout=request.timeout + limits.grace_seconds,
-            max_stdout=limits.max_output_bytes + limits.max_log_bytes * 6 + _REPLY_OVERHEAD,
-            max_stderr=_MAX_STDERR,
-            user=isolation.user,
-        )
+    timeout = request.timeout + limits.grace_seconds
+    max_stdout = limits.max_output_bytes + limits.max_log_bytes * 6 + _REPLY_OVERHEAD
+    process = None
+    if limits.zygote:
+        key = ZygoteKey(request.language, isolation, limits.tmp_root)
+        process = run_in_zygote(key, payload, timeout=timeout, max_stdout=max_stdout, max_stderr=_MAX_STDERR)
+    if process is None:
+        with _workdir(limits.tmp_root, isolation.user) as workdir:
+            process = run_process(
+                child_command(isolation, workdir),
+                payload,
+                env=child_env(isolation, workdir),
+                cwd=workdir,
+                timeout=timeout,
+                max_stdout=max_stdout,
+                max_stderr=_MAX_STDERR,
+                user=isolation.user,
+            )
     result = _result(process, request, limits, isolation)
     if request.output_schema is not None:
         validate_value(result.result, request.output_schema, stage="output", logs=result.logs)

@@ -24,6 +24,7 @@ from deca.sandbox import (
     SandboxLimits,
     detect_isolation,
     run_code,
+    zygote,
 )
 from deca.sandbox.isolation import CHILD_ENTRY, child_command, child_env, read_paths
 from deca.sandbox.process import ProcessResult, run_process
@@ -48,16 +49,25 @@ def planted_secret(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     yield SECRET
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def tmp_root() -> Iterator[Path]:
-    """Parent folder of the runs' private directories (asserted empty after each run).
+    """Parent folder of the runs' private directories (asserted empty after each run, but for the
+    zygotes' own directories, which must be empty too).
 
-    Outside pytest's own (private) temporary tree so that an unprivileged child can reach it.
+    Outside pytest's own (private) temporary tree so that an unprivileged child can reach it. One per
+    session, so the zygotes started for it serve the whole suite.
     """
     root = Path(tempfile.mkdtemp(prefix="deca-sandbox-test-"))
     os.chmod(root, 0o755)
     yield root
+    zygote.shutdown()
     shutil.rmtree(root, ignore_errors=True)
+
+
+def leftovers(root: Path) -> list[Path]:
+    """What runs left in `root`: anything but the (empty) directories of live zygotes."""
+    zygote_roots = {z.root for z in zygote.live_zygotes()}
+    return [p for p in root.iterdir() if p not in zygote_roots or any(p.iterdir())]
 
 
 @pytest.fixture
@@ -89,7 +99,7 @@ def run(run_isolation: Isolation, limits: SandboxLimits, tmp_root: Path) -> Run:
             assert_no_leak(str(exc), exc.logs)
             raise
         finally:
-            assert list(tmp_root.iterdir()) == [], "a run left files behind"
+            assert leftovers(tmp_root) == [], "a run left files behind"
         assert_no_leak(result.result, result.logs)
         return result
 

@@ -1,4 +1,5 @@
-"""Entry point of the sandbox child: `python -I -S <path to this file>`.
+"""Entry point of the sandbox child: `python -I -S <path to this file>` (one run), or a zygote with
+`--zygote <control fd> <language> <engine path>` (forks one child per run, see zygote.py).
 
 Registers bare `deca` and `deca.sandbox` packages pointing at their folders, so the child package
 imports without running `deca/__init__.py` and `deca/sandbox/__init__.py` (which pull in pydantic).
@@ -21,6 +22,10 @@ def _bootstrap() -> None:
 
 if __name__ == "__main__":
     _bootstrap()
+    if sys.argv[1:2] == ["--zygote"]:
+        from deca.sandbox.child.zygote import serve
+
+        sys.exit(serve(int(sys.argv[2]), sys.argv[3], sys.argv[4]))
     from deca.sandbox.child.main import main
 
     sys.exit(main())

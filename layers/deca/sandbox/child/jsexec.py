@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from deca.sandbox.child.outcome import Outcome
 
-__all__ = ["PRELUDE", "run_javascript"]
+__all__ = ["PRELUDE", "load_engine", "run_javascript"]
 
 # Runs before the user's source. It keeps private copies of JSON.parse/stringify, makes every
 # Function constructor (reachable as `x.constructor.constructor`, with or without a template
@@ -84,12 +84,19 @@ _START: Final = "__deca.start(typeof main === 'function' ? main : undefined, __d
 _MAX_STACK_BYTES: Final = 1024 * 1024
 
 
-def _load_engine(path: str) -> ModuleType:
-    # What importlib's ExtensionFileLoader does, without importing importlib (start-up time) and
-    # without listing the engine's folder (Landlock only lets the child read the file itself).
-    spec = types.SimpleNamespace(name="_quickjs", origin=path)
-    module: ModuleType = _imp.create_dynamic(spec)  # type: ignore[arg-type]  # any object with name, origin
-    _imp.exec_dynamic(module)
+_ENGINES: dict[str, ModuleType] = {}
+
+
+def load_engine(path: str) -> ModuleType:
+    """The engine's extension module, loaded once (a zygote loads it before it forks any run)."""
+    module = _ENGINES.get(path)
+    if module is None:
+        # What importlib's ExtensionFileLoader does, without importing importlib (start-up time) and
+        # without listing the engine's folder (Landlock only lets the child read the file itself).
+        spec = types.SimpleNamespace(name="_quickjs", origin=path)
+        module = _imp.create_dynamic(spec)  # type: ignore[arg-type]  # any object with name, origin
+        _imp.exec_dynamic(module)
+        _ENGINES[path] = module
     return module
 
 
@@ -114,7 +121,7 @@ def run_javascript(
     max_log_bytes: int,
 ) -> Outcome:
     """Evaluate `source`, call its `main(input)` (awaiting a returned promise) and return the outcome."""
-    engine = _load_engine(engine_path)
+    engine = load_engine(engine_path)
     context = engine.Context()
     context.set_memory_limit(memory_bytes)
     context.set_time_limit(timeout)
