@@ -21,6 +21,8 @@ import { StepNode, type StepNodeType } from "./StepNode";
 import type { PlacedErrors } from "./validation";
 
 const NODE_TYPES = { step: StepNode };
+// Fitting never zooms in past 100 %: a new flow's first dropped node keeps its size instead of doubling.
+const FIT_VIEW = { maxZoom: 1 };
 
 export interface FlowCanvasProps {
   state: CanvasState;
@@ -28,6 +30,8 @@ export interface FlowCanvasProps {
   byType: Map<string, NodeTypeInfo>;
   errors: PlacedErrors;
   statuses?: Record<string, NodeRunStatus> | undefined;
+  /** One-line errors of the nodes that failed in the followed execution. */
+  runErrors?: Record<string, string> | undefined;
   onAddType: (type: string, position: { x: number; y: number }) => void;
 }
 
@@ -42,10 +46,12 @@ export function shortcutAction(e: { key: string; ctrlKey: boolean; metaKey: bool
   return null;
 }
 
-export function FlowCanvas({ state, dispatch, byType, errors, statuses, onAddType }: FlowCanvasProps) {
+export function FlowCanvas({ state, dispatch, byType, errors, statuses, runErrors, onAddType }: FlowCanvasProps) {
   const flow = useReactFlow();
   const dark = useDarkClass();
   const dragging = useRef(false);
+  // An opened flow is fitted into view; an empty one is not (fitting would pan away from the first drop).
+  const [fitOnOpen] = useState(() => state.graph.nodes.length > 0);
   const [measured, setMeasured] = useState<Record<string, { width: number; height: number }>>({});
   const selectedNodes = useMemo(() => new Set(state.selection.nodes), [state.selection.nodes]);
   const selectedEdges = useMemo(() => new Set(state.selection.edges), [state.selection.edges]);
@@ -69,10 +75,11 @@ export function FlowCanvas({ state, dispatch, byType, errors, statuses, onAddTyp
             isTrigger: info?.category === "trigger",
             errors: errors.nodes[n.id] ?? [],
             status: statuses?.[n.id],
+            runError: runErrors?.[n.id],
           },
         };
       }),
-    [state.graph.nodes, byType, selectedNodes, measured, errors, statuses],
+    [state.graph.nodes, byType, selectedNodes, measured, errors, statuses, runErrors],
   );
 
   const edges = useMemo<Edge[]>(
@@ -163,7 +170,8 @@ export function FlowCanvas({ state, dispatch, byType, errors, statuses, onAddTyp
         onDelete={({ nodes: n, edges: e }) => dispatch({ type: "deleteNodes", ids: n.map((x) => x.id), edges: e.map((x) => x.id) })}
         onPaneClick={() => dispatch({ type: "select" })}
         deleteKeyCode={["Delete", "Backspace"]}
-        fitView
+        fitView={fitOnOpen}
+        fitViewOptions={FIT_VIEW}
         colorMode={dark ? "dark" : "light"}
         aria-label="Flow canvas"
       >

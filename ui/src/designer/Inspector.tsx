@@ -2,7 +2,7 @@
 import * as Tabs from "@radix-ui/react-tabs";
 import type { CredentialInfo, ExecutionDetail } from "../api/types";
 import type { CanvasAction, CanvasState } from "../canvas/store";
-import { latestResults } from "../execution/status";
+import { nodeResultWithError } from "../execution/status";
 import { NodeResultView } from "../execution/NodeResultView";
 import { FormContext } from "../forms/FormContext";
 import { templateSuggestions } from "../forms/templates";
@@ -72,7 +72,7 @@ export function Inspector({
           </Tabs.Trigger>
         </Tabs.List>
         <Tabs.Content value="run">
-          <NodeResultView nodeId={node.id} result={latestResults(run.nodes).get(node.id)} />
+          <NodeResultView nodeId={node.id} result={nodeResultWithError(run, node.id)} />
         </Tabs.Content>
         <Tabs.Content value="config">{panel}</Tabs.Content>
       </Tabs.Root>

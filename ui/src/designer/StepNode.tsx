@@ -12,6 +12,8 @@ export interface StepData extends Record<string, unknown> {
   isTrigger: boolean;
   errors: string[];
   status?: NodeRunStatus | undefined;
+  /** The error of this node in the followed execution. */
+  runError?: string | undefined;
 }
 
 export type StepNodeType = Node<StepData, "step">;
@@ -51,6 +53,11 @@ function StepNodeView({ data, selected }: NodeProps<StepNodeType>) {
         <div className="mt-1 text-[10px] uppercase tracking-wide text-slate-500" data-testid={`node-status-${data.nodeId}`}>
           {data.status}
         </div>
+      )}
+      {data.runError && (
+        <p className="mt-1 line-clamp-2 text-xs text-rose-700 dark:text-rose-300" title={data.runError} data-testid={`node-run-error-${data.nodeId}`}>
+          {data.runError}
+        </p>
       )}
       {hasErrors && (
         <p className="mt-1 truncate text-xs text-rose-600" title={data.errors.join("\n")} data-testid={`node-errors-${data.nodeId}`}>

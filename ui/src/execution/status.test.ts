@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ExecutionDetail, ExecutionStatus, NodeResult } from "../api/types";
-import { nodeStatuses, pollExecution } from "./status";
+import { errorSummary, failedNodeId, nodeErrors, nodeResultWithError, nodeStatuses, pollExecution } from "./status";
 
 const result = (node_id: string, status: NodeResult["status"], attempt = 1): NodeResult =>
   ({ workspace_id: "w", execution_id: "e", node_id, status, attempt }) as NodeResult;
@@ -65,4 +65,41 @@ describe("pollExecution", () => {
     });
     expect(calls).toBe(2);
   });
+});
+
+describe("the error of the node an execution failed at", () => {
+  const at = (r: NodeResult, ended_at: string, error: Record<string, unknown> | null = null): NodeResult => ({ ...r, ended_at, error });
+  const failed = (nodes: NodeResult[], error_details: Record<string, unknown> | null): ExecutionDetail => {
+    const d = detail("failed", nodes);
+    return { ...d, execution: { ...d.execution, error_details } };
+  };
+  const rejected = { error: "RefundRejected", cause: "Order A-17 cannot be refunded" };
+
+  it("is the last failed node of a failed execution", () => {
+    const d = failed(
+      [at(result("load", "succeeded"), "2026-01-01T00:00:01Z"), at(result("call", "failed"), "2026-01-01T00:00:03Z"), at(result("other", "failed"), "2026-01-01T00:00:02Z")],
+      null,
+    );
+    expect(failedNodeId(d)).toBe("call");
+    expect(failedNodeId(detail("succeeded", [result("a", "failed")]))).toBeNull();
+  });
+
+  it("takes the execution's error when the node records none (a Fail state)", () => {
+    const d = failed([at(result("load", "succeeded"), "t1"), at(result("reject", "failed"), "t2")], rejected);
+    expect(nodeResultWithError(d, "reject")?.error).toEqual(rejected);
+    expect(nodeResultWithError(d, "load")?.error).toBeNull();
+    expect(nodeErrors(d)).toEqual({ reject: "RefundRejected: Order A-17 cannot be refunded" });
+  });
+
+  it("keeps a node's own error", () => {
+    const own = { error: "SlackError", cause: { errorMessage: "channel_not_found", stackTrace: ["..."] } };
+    const d = failed([at(result("notify", "failed"), "t1", own)], rejected);
+    expect(nodeResultWithError(d, "notify")?.error).toEqual(own);
+    expect(nodeErrors(d)).toEqual({ notify: "SlackError: channel_not_found" });
+  });
+});
+
+it("summarises error records on one line", () => {
+  expect(errorSummary({ error: "Timeout" })).toBe("Timeout");
+  expect(errorSummary({ cause: "boom" })).toBe("Error: boom");
 });

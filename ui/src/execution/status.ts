@@ -20,6 +20,52 @@ export function latestResults(nodes: NodeResult[]): Map<string, NodeResult> {
   return latest;
 }
 
+const FAILED: ReadonlySet<string> = new Set(["failed", "timed_out"]);
+
+/** The node a failed (or timed-out) execution stopped at: its last failed node, else null. */
+export function failedNodeId(detail: ExecutionDetail): string | null {
+  if (!FAILED.has(detail.execution.status ?? "")) return null;
+  let failed: NodeResult | null = null;
+  for (const r of latestResults(detail.nodes).values()) {
+    if (FAILED.has(r.status) && (!failed || (r.ended_at ?? "") >= (failed.ended_at ?? ""))) failed = r;
+  }
+  return failed?.node_id ?? null;
+}
+
+/**
+ * The latest result of a node with its error: its own, else, for the node the execution failed at, the
+ * execution's error (a Fail state such as `stop_and_error`, or a template that failed to evaluate, records
+ * no error of its own).
+ */
+export function nodeResultWithError(detail: ExecutionDetail, nodeId: string): NodeResult | undefined {
+  const result = latestResults(detail.nodes).get(nodeId);
+  if (!result || result.error || !detail.execution.error_details || failedNodeId(detail) !== nodeId) return result;
+  return { ...result, error: detail.execution.error_details };
+}
+
+/** One line for an error record: `Name: message` (a Lambda error's `errorMessage` when the cause is one). */
+export function errorSummary(error: Record<string, unknown>): string {
+  const name = typeof error.error === "string" ? error.error : "Error";
+  const cause = error.cause;
+  const message =
+    typeof cause === "string"
+      ? cause
+      : cause && typeof cause === "object" && typeof (cause as Record<string, unknown>).errorMessage === "string"
+        ? ((cause as Record<string, unknown>).errorMessage as string)
+        : "";
+  return message ? `${name}: ${message}` : name;
+}
+
+/** The one-line error of every node that has one in this execution (see `nodeResultWithError`). */
+export function nodeErrors(detail: ExecutionDetail): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const id of latestResults(detail.nodes).keys()) {
+    const error = nodeResultWithError(detail, id)?.error;
+    if (error) errors[id] = errorSummary(error);
+  }
+  return errors;
+}
+
 /** Status of every flow node: its latest result, waiting for a person, else pending (running) or skipped (ended). */
 export function nodeStatuses(nodeIds: string[], detail: ExecutionDetail): Record<string, NodeRunStatus> {
   const latest = latestResults(detail.nodes);

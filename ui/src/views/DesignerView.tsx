@@ -19,7 +19,7 @@ import { useValidation } from "../designer/useValidation";
 import { errorCount } from "../designer/validation";
 import { VersionsDialog } from "../designer/VersionsDialog";
 import { RunBar } from "../execution/RunBar";
-import { nodeStatuses } from "../execution/status";
+import { nodeErrors, nodeStatuses } from "../execution/status";
 import { useExecutionRun } from "../execution/useExecutionRun";
 import { initialConfig, type JsonSchema } from "../forms/schemaFields";
 import { useAsync } from "../hooks/useAsync";
@@ -69,6 +69,7 @@ export function DesignerView({ flowId }: { flowId: string | null }) {
     () => (run.detail ? nodeStatuses(state.graph.nodes.map((n) => n.id), run.detail) : undefined),
     [run.detail, state.graph.nodes],
   );
+  const runErrors = useMemo(() => (run.detail ? nodeErrors(run.detail) : undefined), [run.detail]);
 
   // Leaving the page with unsaved changes asks first.
   useEffect(() => {
@@ -182,7 +183,7 @@ export function DesignerView({ flowId }: { flowId: string | null }) {
         <Palette types={catalogue.types} onAdd={(t) => addType(t)} />
         <main className="min-w-0 flex-1">
           <ReactFlowProvider>
-            <FlowCanvas state={state} dispatch={dispatch} byType={catalogue.byType} errors={errors} statuses={statuses} onAddType={addType} />
+            <FlowCanvas state={state} dispatch={dispatch} byType={catalogue.byType} errors={errors} statuses={statuses} runErrors={runErrors} onAddType={addType} />
           </ReactFlowProvider>
         </main>
         <Inspector

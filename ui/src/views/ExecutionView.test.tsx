@@ -30,12 +30,40 @@ it("shows node results, the timeline and the recovery buttons of a failed execut
       <ExecutionView executionId="e1" />
     </ApiClientProvider>,
   );
-  expect((await screen.findByTestId("node-duration")).textContent).toBe("40 ms");
-  fireEvent.click(screen.getByTestId("execution-node-notify"));
-  expect(screen.getByLabelText("Error of notify").textContent).toContain("SlackError");
+  expect((await screen.findByLabelText("Error of notify")).textContent).toContain("SlackError");
+  fireEvent.click(screen.getByTestId("execution-node-fetch"));
+  expect(screen.getByTestId("node-duration").textContent).toBe("40 ms");
   expect((await screen.findByTestId("timeline")).textContent).toContain("TaskFailed");
   expect((screen.getByTestId("run-redrive") as HTMLButtonElement).disabled).toBe(false);
   expect((screen.getByTestId("run-cancel") as HTMLButtonElement).disabled).toBe(true);
+});
+
+it("opens a failed execution on the node it failed at, with the execution's error when the node has none", async () => {
+  const stopped = {
+    ...api,
+    getExecution: async () => ({
+      execution: {
+        execution_id: "e3",
+        flow_id: "refund",
+        flow_version: 1,
+        workspace_id: "w",
+        status: "failed",
+        error_details: { error: "RefundRejected", cause: "Order A-17 cannot be refunded" },
+      },
+      nodes: [
+        { node_id: "load", status: "succeeded", attempt: 1, ended_at: "2026-01-01T00:00:01Z", workspace_id: "w", execution_id: "e3" },
+        { node_id: "reject", status: "failed", attempt: 1, ended_at: "2026-01-01T00:00:02Z", error: null, workspace_id: "w", execution_id: "e3" },
+      ],
+      pending_tasks: [],
+    }),
+  } as unknown as ApiClient;
+  render(
+    <ApiClientProvider client={stopped}>
+      <ExecutionView executionId="e3" />
+    </ApiClientProvider>,
+  );
+  expect((await screen.findByLabelText("Error of reject")).textContent).toContain("Order A-17 cannot be refunded");
+  expect(screen.getByTestId("execution-node-reject").getAttribute("aria-pressed")).toBe("true");
 });
 
 it("approves a task the execution waits for", async () => {

@@ -6,7 +6,7 @@ import { ErrorBanner, JsonBlock, PageHeader, StatusBadge } from "../components/u
 import { NodeResultView } from "../execution/NodeResultView";
 import { PendingTasks } from "../execution/PendingTasks";
 import { RunBar } from "../execution/RunBar";
-import { latestResults } from "../execution/status";
+import { failedNodeId, latestResults, nodeResultWithError } from "../execution/status";
 import { useExecutionRun } from "../execution/useExecutionRun";
 import { useAsync } from "../hooks/useAsync";
 import { navigate } from "../hooks/useHashRoute";
@@ -26,7 +26,8 @@ export function ExecutionView({ executionId }: { executionId: string }) {
   const history = useAsync(() => api.history(executionId), [api, executionId, status, detail?.nodes.length]);
   const results = useMemo(() => (detail ? [...latestResults(detail.nodes).values()] : []), [detail]);
   const [selected, setSelected] = useState<string | null>(null);
-  const chosen = selected ?? results[0]?.node_id ?? null;
+  // A failed execution opens on the node it failed at.
+  const chosen = selected ?? (detail ? failedNodeId(detail) : null) ?? results[0]?.node_id ?? null;
 
   return (
     <div className="flex h-full flex-col">
@@ -79,7 +80,7 @@ export function ExecutionView({ executionId }: { executionId: string }) {
             </section>
             <section aria-labelledby="node-heading">
               <h2 id="node-heading" className="mb-2 text-sm font-semibold">Node</h2>
-              {chosen ? <NodeResultView nodeId={chosen} result={latestResults(detail.nodes).get(chosen)} /> : <p className="text-sm text-slate-500">No node has run yet.</p>}
+              {chosen ? <NodeResultView nodeId={chosen} result={nodeResultWithError(detail, chosen)} /> : <p className="text-sm text-slate-500">No node has run yet.</p>}
             </section>
             <section aria-labelledby="timeline-heading">
               <h2 id="timeline-heading" className="mb-2 text-sm font-semibold">Timeline <StatusBadge status={status ?? "running"} /></h2>
