@@ -52,7 +52,7 @@ _START_TIMEOUT = 10.0
 _REPLY_TIMEOUT = 5.0
 _RETRY_AFTER = 30.0
 _MAX_MESSAGE = 64 * 1024
-_RUN_DIR = "run"
+_RUN_PREFIX = "run-"
 
 
 class ZygoteUnavailable(Exception):
@@ -124,9 +124,8 @@ class Zygote:
 
     def run(self, payload: bytes, *, timeout: float, max_stdout: int, max_stderr: int) -> ProcessResult:
         """Run one request in a fresh child of the zygote; raises ZygoteUnavailable before it started."""
-        workdir = self.root / _RUN_DIR
         try:
-            workdir.mkdir(mode=0o700)
+            workdir = Path(tempfile.mkdtemp(prefix=_RUN_PREFIX, dir=self.root))
             if self.key.isolation.user is not None:
                 os.chown(workdir, self.key.isolation.user, self.key.isolation.user)
         except OSError as exc:  # its directory was removed under it
@@ -292,11 +291,14 @@ class _Pool:
         zygote.close()
         zygote.lock.release()
 
-    def shutdown(self) -> None:
-        """Stop every zygote."""
+    def shutdown(self, tmp_root: Path | None = None) -> None:
+        """Stop every zygote (only those of `tmp_root` when given)."""
         with self.lock:
-            zygotes, self.zygotes = list(self.zygotes.values()), OrderedDict()
-            self.failed.clear()
+            chosen = [k for k in self.zygotes if tmp_root is None or k.tmp_root == tmp_root]
+            zygotes = [self.zygotes.pop(k) for k in chosen]
+            self.failed = {
+                k: t for k, t in self.failed.items() if tmp_root is not None and k.tmp_root != tmp_root
+            }
         for zygote in zygotes:
             zygote.close()
 
@@ -330,9 +332,9 @@ def run_in_zygote(
         _POOL.release(key, zygote)
 
 
-def shutdown() -> None:
-    """Stop every zygote of this process (also done at exit)."""
-    _POOL.shutdown()
+def shutdown(tmp_root: Path | None = None) -> None:
+    """Stop every zygote of this process (also done at exit), or only those of `tmp_root`."""
+    _POOL.shutdown(tmp_root)
 
 
 def live_zygotes() -> list[Zygote]:

@@ -1,0 +1,152 @@
+"""The pre-forked zygote: runs are forked from it, share nothing with each other, and the runner survives
+its death (restart) or absence (cold path)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from deca.sandbox import (
+    CodeRequest,
+    CodeResult,
+    CodeTimeout,
+    Isolation,
+    SandboxLimits,
+    run_code,
+    zygote,
+)
+from deca.sandbox.runner import _payload
+
+Run = Callable[..., CodeResult]
+
+
+def _zygote_for(language: str, isolation: Isolation, tmp_root: Path) -> zygote.Zygote:
+    key = zygote.ZygoteKey(language, isolation, tmp_root)
+    found = [z for z in zygote.live_zygotes() if z.key == key]
+    assert len(found) == 1, "the run did not go through a zygote"
+    return found[0]
+
+
+@pytest.fixture
+def own_root() -> Iterator[Path]:
+    """A tmp root of its own, so the test's zygotes are its own; they are stopped afterwards."""
+    root = Path(tempfile.mkdtemp(prefix="deca-sandbox-zygote-test-"))
+    os.chmod(root, 0o755)
+    yield root
+    zygote.shutdown(root)
+    assert not any(root.iterdir()), "a stopped zygote left its directory behind"
+    root.rmdir()
+
+
+@pytest.mark.parametrize("language", ["python", "javascript"])
+def test_runs_are_forked_from_one_zygote(
+    run: Run, run_isolation: Isolation, tmp_root: Path, language: str
+) -> None:
+    source = {"python": "def main(input):\n    return input + 1", "javascript": "const main = (x) => x + 1;"}
+    first = run(language, source[language], 1)
+    found = _zygote_for(language, run_isolation, tmp_root)
+    runs, pid = found.runs, found.proc.pid
+    second = run(language, source[language], 2)
+    assert (first.result, second.result) == (2, 3)
+    assert (found.runs, found.proc.pid) == (runs + 1, pid)
+    assert ("bubblewrap" in second.layers) is (run_isolation.bubblewrap is not None)
+
+
+def test_forked_runs_do_not_share_random_state(run: Run) -> None:
+    # Every child is a copy of the same zygote: each must still draw its own random numbers
+    source = "import random, uuid\ndef main(input):\n    return [random.random(), str(uuid.uuid4())]"
+    draws = [run("python", source).result for _ in range(3)]
+    assert len({d[0] for d in draws}) == 3
+    assert len({d[1] for d in draws}) == 3
+
+
+def test_javascript_built_ins_start_clean_in_every_forked_run(run: Run) -> None:
+    run(
+        "javascript", "function main(input) { Object.prototype.polluted = 1; globalThis.kept = 2; return 0; }"
+    )
+    clean = run("javascript", "function main(input) { return [({}).polluted, typeof kept]; }")
+    assert clean.result == [None, "undefined"]
+
+
+def test_files_in_the_zygote_directory_are_swept_after_each_run(
+    run: Run, run_isolation: Isolation, tmp_root: Path
+) -> None:
+    run("python", "def main(input):\n    return 0")
+    found = _zygote_for("python", run_isolation, tmp_root)
+    # Given files where a run without Landlock could write: the zygote's directory and a stale run folder
+    (found.root / "left-for-the-next-run").write_text("x")
+    (found.root / "run").mkdir()
+    (found.root / "run" / "stale").write_text("x")
+    # When the next run ends
+    assert run("python", "def main(input):\n    return 1").result == 1
+    # Then nothing of it is left
+    assert list(found.root.iterdir()) == []
+
+
+def test_a_dead_zygote_is_restarted(isolation: Isolation, own_root: Path) -> None:
+    limits = SandboxLimits(tmp_root=own_root)
+    request = CodeRequest(language="python", source="def main(input):\n    return input * 2", input=4)
+    assert run_code(request, limits=limits, isolation=isolation).result == 8
+    first = _zygote_for("python", isolation, own_root)
+    os.killpg(first.proc.pid, signal.SIGKILL)
+    first.proc.wait()
+    assert run_code(request, limits=limits, isolation=isolation).result == 8
+    second = _zygote_for("python", isolation, own_root)
+    assert second is not first and second.proc.poll() is None
+    assert not first.root.exists()
+
+
+def test_without_a_zygote_the_run_is_cold(
+    isolation: Isolation, own_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a zygote that never gets ready
+    monkeypatch.setattr(zygote, "zygote_command", lambda *_args: ["/bin/true"])
+    limits = SandboxLimits(tmp_root=own_root)
+    request = CodeRequest(language="javascript", source="function main(x) { return x * 3; }", input=5)
+    # When code runs
+    result = run_code(request, limits=limits, isolation=isolation)
+    # Then it ran cold, correctly, and no zygote or directory is left
+    assert result.result == 15
+    assert [z for z in zygote.live_zygotes() if z.key.tmp_root == own_root] == []
+    assert list(own_root.iterdir()) == []
+
+
+def test_the_parent_kills_a_run_at_its_deadline_and_the_zygote_carries_on(
+    isolation: Isolation, own_root: Path
+) -> None:
+    # Given a run whose own alarm is far away (30 s) but whose wall-clock deadline is 0.5 s
+    limits = SandboxLimits(tmp_root=own_root)
+    sleeper = CodeRequest(
+        language="python", source="import time\ndef main(input):\n    time.sleep(30)", timeout=30
+    )
+    key = zygote.ZygoteKey("python", isolation, own_root)
+    result = zygote.run_in_zygote(
+        key, _payload(sleeper, limits, isolation), timeout=0.5, max_stdout=1 << 16, max_stderr=1 << 12
+    )
+    # Then the parent killed it
+    assert result is not None and result.timed_out and result.returncode == -signal.SIGKILL
+    assert result.duration < 5
+    # And the same zygote serves the next run
+    found = _zygote_for("python", isolation, own_root)
+    request = CodeRequest(language="python", source="def main(input):\n    return 'next'")
+    assert run_code(request, limits=limits, isolation=isolation).result == "next"
+    assert _zygote_for("python", isolation, own_root) is found
+
+
+def test_a_timeout_through_the_zygote_is_a_code_timeout(run: Run) -> None:
+    with pytest.raises(CodeTimeout):
+        run("python", "def main(input):\n    while True:\n        pass", timeout=0.5)
+    assert run("python", "def main(input):\n    return 'alive'").result == "alive"
+
+
+def test_cold_runs_still_work(isolation: Isolation, own_root: Path) -> None:
+    limits = replace(SandboxLimits(tmp_root=own_root), zygote=False)
+    request = CodeRequest(language="python", source="def main(input):\n    return input", input=[1])
+    assert run_code(request, limits=limits, isolation=isolation).result == [1]
+    assert [z for z in zygote.live_zygotes() if z.key.tmp_root == own_root] == []
