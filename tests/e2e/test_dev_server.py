@@ -3,23 +3,17 @@ and an execution paused when the server is killed survives the restart."""
 
 from __future__ import annotations
 
-import os
-import queue
 import signal
-import socket
-import subprocess
-import sys
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-STARTUP_SECONDS = 60.0
+from tests.e2e.studio_process import Studio, create_and_publish, free_port, start_studio, stop_studio
+
 RUN_SECONDS = 30.0
 
 GREETING_FLOW: dict[str, Any] = {
@@ -48,84 +42,6 @@ APPROVAL_FLOW: dict[str, Any] = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@dataclass
-class Studio:
-    """A running `deca dev` process and how to call it."""
-
-    process: subprocess.Popen[str]
-    url: str
-    token: str
-
-    @property
-    def headers(self) -> dict[str, str]:
-        """Authorization of the local owner."""
-        return {"Authorization": f"Bearer {self.token}"}
-
-
-def _start(data_dir: Path, port: int) -> Studio:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "deca.cli.main",
-            "dev",
-            "--port",
-            str(port),
-            "--data-dir",
-            str(data_dir),
-            "--no-examples",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=env,
-    )
-    lines: queue.Queue[str] = queue.Queue()
-    assert process.stdout is not None
-    stdout = process.stdout
-
-    def pump() -> None:
-        for line in stdout:
-            lines.put(line)
-
-    threading.Thread(target=pump, daemon=True).start()
-    deadline = time.monotonic() + STARTUP_SECONDS
-    url = token = ""
-    while not (url and token):
-        line = lines.get(timeout=max(deadline - time.monotonic(), 0.1))
-        if line.startswith("DECA studio: "):
-            url = line.removeprefix("DECA studio: ").strip()
-        elif line.startswith("Token: "):
-            token = line.removeprefix("Token: ").strip()
-    while True:  # the URL is printed before uvicorn listens: poll /health until the deadline
-        try:
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                return Studio(process, url, token)
-        except httpx.TransportError:
-            pass
-        assert process.poll() is None, "deca dev exited"
-        assert time.monotonic() < deadline, "deca dev did not answer /health in time"
-        time.sleep(0.2)
-
-
-def _stop(studio: Studio, sig: signal.Signals = signal.SIGINT) -> None:
-    if studio.process.poll() is None:
-        studio.process.send_signal(sig)
-        try:
-            studio.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            studio.process.kill()
-            studio.process.wait(timeout=10)
-
-
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     """The studio's data directory."""
@@ -135,16 +51,9 @@ def data_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def studio(data_dir: Path) -> Iterator[Studio]:
     """`deca dev` on a free port with a fresh data directory."""
-    running = _start(data_dir, _free_port())
+    running = start_studio(data_dir, free_port())
     yield running
-    _stop(running)
-
-
-def _create_and_publish(studio: Studio, document: dict[str, Any]) -> None:
-    created = httpx.post(f"{studio.url}/flows", json=document, headers=studio.headers, timeout=10)
-    assert created.status_code == 201, created.text
-    published = httpx.post(f"{studio.url}/flows/{document['id']}/publish", headers=studio.headers, timeout=30)
-    assert published.status_code == 200, published.text
+    stop_studio(running)
 
 
 def _run_sync(studio: Studio, flow_id: str, payload: dict[str, Any]) -> dict[str, Any]:
@@ -173,7 +82,7 @@ def _poll_status(studio: Studio, execution_id: str, wanted: set[str]) -> dict[st
 
 def test_flow_created_published_and_run_over_http(studio: Studio) -> None:
     # Given a flow created and published through the API
-    _create_and_publish(studio, GREETING_FLOW)
+    create_and_publish(studio, GREETING_FLOW)
 
     # When it runs synchronously
     detail = _run_sync(studio, "greeting", {"name": "Ada"})
@@ -199,17 +108,17 @@ def test_flow_created_published_and_run_over_http(studio: Studio) -> None:
 
 def test_paused_execution_survives_a_killed_server(data_dir: Path) -> None:
     # Given an execution paused on an approval
-    first = _start(data_dir, _free_port())
+    first = start_studio(data_dir, free_port())
     try:
-        _create_and_publish(first, APPROVAL_FLOW)
+        create_and_publish(first, APPROVAL_FLOW)
         paused = _run_sync(first, "refund", {})
     finally:
         # When the server is killed outright
-        _stop(first, signal.SIGKILL)
+        stop_studio(first, signal.SIGKILL)
     execution_id = paused["execution"]["execution_id"]
 
     # And started again on the same data
-    second = _start(data_dir, _free_port())
+    second = start_studio(data_dir, free_port())
     try:
         resumed = _poll_status(second, execution_id, {"waiting", "failed"})
         approved = httpx.post(
@@ -220,7 +129,7 @@ def test_paused_execution_survives_a_killed_server(data_dir: Path) -> None:
         )
         finished = _poll_status(second, execution_id, {"succeeded", "failed"})
     finally:
-        _stop(second)
+        stop_studio(second)
 
     # Then the execution was resumed, still waiting for its answer, and finishes once approved
     assert paused["execution"]["status"] == "waiting"
@@ -297,9 +206,9 @@ WAIT_FLOW: dict[str, Any] = {
 
 def test_execution_killed_during_a_wait_finishes_after_the_restart(data_dir: Path) -> None:
     # Given an execution inside a Wait state when the server is killed
-    first = _start(data_dir, _free_port())
+    first = start_studio(data_dir, free_port())
     try:
-        _create_and_publish(first, WAIT_FLOW)
+        create_and_publish(first, WAIT_FLOW)
         started = httpx.post(
             f"{first.url}/flows/later/executions", json={"input": {}}, headers=first.headers, timeout=10
         ).json()
@@ -314,14 +223,14 @@ def test_execution_killed_during_a_wait_finishes_after_the_restart(data_dir: Pat
             assert time.monotonic() < deadline, "the execution never reached its Wait"
             time.sleep(0.1)
     finally:
-        _stop(first, signal.SIGKILL)
+        stop_studio(first, signal.SIGKILL)
 
     # When the studio starts again
-    second = _start(data_dir, _free_port())
+    second = start_studio(data_dir, free_port())
     try:
         finished = _poll_status(second, execution_id, {"succeeded", "failed"})
     finally:
-        _stop(second)
+        stop_studio(second)
 
     # Then the execution continued after its Wait
     assert finished["execution"]["status"] == "succeeded"

@@ -36,6 +36,8 @@ class LocalCheckpoints:
         if index_path is not None:
             self._db = sqlite3.connect(str(index_path), check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
+            # As the checkpoints themselves: a commit survives the process being killed, not a power cut.
+            self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS engine_executions (arn TEXT PRIMARY KEY, "
                 "workspace_id TEXT NOT NULL, execution_id TEXT NOT NULL)"

@@ -65,6 +65,12 @@ class ExecutionStore:
         """The execution; `NotFoundError` if missing."""
         return self._executions.get(self._executions.key(workspace_id, execution_id))
 
+    def _must_exist(self, workspace_id: str, execution_id: str) -> None:
+        """`NotFoundError` unless the execution exists (its document is not parsed into a record)."""
+        key = self._executions.key(workspace_id, execution_id)
+        if self._executions.table.get(key) is None:
+            raise self._executions.not_found(key)
+
     def get_by_name(self, workspace_id: str, flow_id: str, name: str, /) -> ExecutionRecord:
         """The execution of a flow started with this name; `NotFoundError` if none."""
         found = self._find_by_name(workspace_id, flow_id, name)
@@ -129,7 +135,7 @@ class ExecutionStore:
     def append_history(self, workspace_id: str, event: HistoryEvent, /) -> HistoryEvent:
         """Append an event to its execution's history; returns it with its `event_id` (1, 2, ...)."""
         self._history.dump(workspace_id, event)
-        self.get(workspace_id, event.execution_id)
+        self._must_exist(workspace_id, event.execution_id)
         where = (Cond("workspace_id", "eq", workspace_id), Cond("execution_id", "eq", event.execution_id))
         query = Query(where=where, order=(("event_id", True),), after=None, limit=1)
         for _ in range(_MAX_APPEND_ATTEMPTS):
@@ -148,21 +154,21 @@ class ExecutionStore:
         self, workspace_id: str, execution_id: str, /, *, limit: int = MAX_LIMIT, cursor: str | None = None
     ) -> Page[HistoryEvent]:
         """An execution's history, oldest first."""
-        self.get(workspace_id, execution_id)
+        self._must_exist(workspace_id, execution_id)
         equal = {"workspace_id": workspace_id, "execution_id": execution_id}
         return self._history.page(equal, (("event_id", False),), limit=limit, cursor=cursor)
 
     def put_node_result(self, workspace_id: str, result: NodeResult, /) -> NodeResult:
         """Store or replace the result of one attempt of one node."""
         self._node_results.dump(workspace_id, result)
-        self.get(workspace_id, result.execution_id)
+        self._must_exist(workspace_id, result.execution_id)
         return self._node_results.put(workspace_id, result)
 
     def list_node_results(
         self, workspace_id: str, execution_id: str, /, *, limit: int = MAX_LIMIT, cursor: str | None = None
     ) -> Page[NodeResult]:
         """An execution's node results, in start order."""
-        self.get(workspace_id, execution_id)
+        self._must_exist(workspace_id, execution_id)
         equal = {"workspace_id": workspace_id, "execution_id": execution_id}
         order = (("started_at", False), ("node_id", False), ("attempt", False))
         return self._node_results.page(equal, order, limit=limit, cursor=cursor)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
+from datetime import datetime
 
 from pydantic import ValidationError
 
 from deca.errors import DecaError, NotFoundError
 from deca.flow.models import Flow
 from deca.stores.base import MAX_LIMIT, FlowRepository
+from deca.stores.models import FlowVersion
 from deca.triggers.event_dispatcher import EventSubscription, event_subscriptions
 from deca.triggers.local_scheduler import LocalScheduler
 from deca.triggers.schedules import FlowSchedule, ScheduleDelivery, ScheduledRun, flow_schedules
@@ -38,12 +42,34 @@ def published_flows(flows: FlowRepository, workspace_id: str) -> Iterator[tuple[
                 continue
             version = flows.get_version(workspace_id, record.flow_id, record.published_version)
             try:
-                yield record.flow_id, Flow.model_validate(version.definition)
+                yield record.flow_id, _parsed(version)
             except ValidationError:
                 logger.warning("published flow does not validate", extra={"flow_id": record.flow_id})
         if page.next_cursor is None:
             return
         cursor = page.next_cursor
+
+
+_PARSED_MAX = 256
+_parsed_lock = threading.Lock()
+_parsed_flows: OrderedDict[tuple[str, str, int, datetime], Flow] = OrderedDict()
+
+
+def _parsed(version: FlowVersion) -> Flow:
+    """The version's flow document, parsed once per process (a version never changes; the creation time
+    tells a flow deleted and created again with the same id apart). Callers must not modify it."""
+    key = (version.workspace_id, version.flow_id, version.version, version.created_at)
+    with _parsed_lock:
+        flow = _parsed_flows.get(key)
+        if flow is not None:
+            _parsed_flows.move_to_end(key)
+            return flow
+    flow = Flow.model_validate(version.definition)
+    with _parsed_lock:
+        _parsed_flows[key] = flow
+        while len(_parsed_flows) > _PARSED_MAX:
+            _parsed_flows.popitem(last=False)
+    return flow
 
 
 def publish_schedules(scheduler: LocalScheduler, flows: FlowRepository, workspace_id: str) -> int:
