@@ -11,7 +11,7 @@ Identifiers are positional-only, options keyword-only.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol, TypeVar
@@ -289,6 +289,18 @@ class ExecutionRepository(Protocol):
 
     def append_history(self, workspace_id: str, event: HistoryEvent, /) -> HistoryEvent:
         """Append an event to its execution's history; returns it with its `event_id` (1, 2, ...)."""
+        ...
+
+    def record_progress(
+        self,
+        workspace_id: str,
+        execution_id: str,
+        events: Sequence[HistoryEvent],
+        results: Sequence[NodeResult],
+        /,
+    ) -> Sequence[HistoryEvent]:
+        """Append `events` to the execution's history (in order) and store or replace `results`, in one
+        transaction where the backend has them; returns the events with their `event_id`s."""
         ...
 
     def get_history(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import TypeVar
@@ -264,6 +264,17 @@ class CachedExecutions:
     def append_history(self, workspace_id: str, event: HistoryEvent, /) -> HistoryEvent:
         """Append an event to its execution's history."""
         return self._inner.append_history(workspace_id, event)
+
+    def record_progress(
+        self,
+        workspace_id: str,
+        execution_id: str,
+        events: Sequence[HistoryEvent],
+        results: Sequence[NodeResult],
+        /,
+    ) -> Sequence[HistoryEvent]:
+        """Append history events and store node results (the execution record itself is unchanged)."""
+        return self._inner.record_progress(workspace_id, execution_id, events, results)
 
     def get_history(
         self, workspace_id: str, execution_id: str, /, *, limit: int = MAX_LIMIT, cursor: str | None = None

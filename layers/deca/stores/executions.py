@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import builtins
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from typing import Any
 
 from pydantic import JsonValue
 
-from deca.errors import ConflictError
+from deca.errors import ConflictError, InputError
 from deca.stores.base import DEFAULT_LIMIT, MAX_LIMIT
 from deca.stores.collection import Collection
 from deca.stores.models import (
@@ -19,7 +22,7 @@ from deca.stores.models import (
     Page,
     format_timestamp,
 )
-from deca.stores.tables import Cond, DuplicateKey, Query
+from deca.stores.tables import Cond, Doc, DuplicateKey, Query
 
 __all__ = ["ExecutionStore"]
 
@@ -35,10 +38,13 @@ class ExecutionStore:
         executions: Collection[ExecutionRecord],
         history: Collection[HistoryEvent],
         node_results: Collection[NodeResult],
+        *,
+        atomic: Callable[[], AbstractContextManager[bool]] = lambda: nullcontext(False),
     ) -> None:
         self._executions = executions
         self._history = history
         self._node_results = node_results
+        self._atomic = atomic
 
     def _find_by_name(self, workspace_id: str, flow_id: str, name: str) -> ExecutionRecord | None:
         equal = {"workspace_id": workspace_id, "flow_id": flow_id, "name": name}
@@ -134,21 +140,60 @@ class ExecutionStore:
 
     def append_history(self, workspace_id: str, event: HistoryEvent, /) -> HistoryEvent:
         """Append an event to its execution's history; returns it with its `event_id` (1, 2, ...)."""
-        self._history.dump(workspace_id, event)
+        doc = self._history.dump(workspace_id, event)
         self._must_exist(workspace_id, event.execution_id)
-        where = (Cond("workspace_id", "eq", workspace_id), Cond("execution_id", "eq", event.execution_id))
+        return self._append(workspace_id, event.execution_id, [(event, doc)])[0]
+
+    def _append(
+        self, workspace_id: str, execution_id: str, events: Sequence[tuple[HistoryEvent, Doc]]
+    ) -> Sequence[HistoryEvent]:
+        """Number and insert the events after the last stored one (the next free number on a clash)."""
+        where = (Cond("workspace_id", "eq", workspace_id), Cond("execution_id", "eq", execution_id))
         query = Query(where=where, order=(("event_id", True),), after=None, limit=1)
-        for _ in range(_MAX_APPEND_ATTEMPTS):
-            last = self._history.table.find(query)
-            numbered = event.model_copy(update={"event_id": last[0]["event_id"] + 1 if last else 1})
-            try:
-                self._history.table.insert(self._history.dump(workspace_id, numbered))
-            except DuplicateKey:
-                continue  # another writer took this number: take the next one
-            return numbered
-        raise self._history.conflict(
-            {"workspace_id": workspace_id, "execution_id": event.execution_id}, "is contended"
-        )
+        numbered: builtins.list[HistoryEvent] = []
+        last: int | None = None
+        for event, doc in events:
+            for _ in range(_MAX_APPEND_ATTEMPTS):
+                if last is None:
+                    found = self._history.table.find(query)
+                    last = found[0]["event_id"] if found else 0
+                try:
+                    self._history.table.insert({**doc, "event_id": last + 1})
+                except DuplicateKey:
+                    last = None  # another writer took this number: take the next one
+                    continue
+                last += 1
+                numbered.append(event.model_copy(update={"event_id": last}))
+                break
+            else:
+                raise self._history.conflict(
+                    {"workspace_id": workspace_id, "execution_id": execution_id}, "is contended"
+                )
+        return numbered
+
+    def record_progress(
+        self,
+        workspace_id: str,
+        execution_id: str,
+        events: Sequence[HistoryEvent],
+        results: Sequence[NodeResult],
+        /,
+    ) -> Sequence[HistoryEvent]:
+        """Append history events and store node results of one execution, in one transaction on SQLite."""
+        event_docs = [(event, self._history.dump(workspace_id, event)) for event in events]
+        result_docs = [self._node_results.dump(workspace_id, result) for result in results]
+        for doc in (*(doc for _, doc in event_docs), *result_docs):
+            if doc["execution_id"] != execution_id:
+                raise InputError(f"a record of execution {doc['execution_id']!r} among {execution_id!r}'s")
+        self._must_exist(workspace_id, execution_id)
+        with self._atomic():
+            numbered = self._append(workspace_id, execution_id, event_docs)
+            for doc in result_docs:
+                try:
+                    self._node_results.table.put(doc)
+                except DuplicateKey as exc:
+                    raise self._node_results.conflict(doc) from exc
+        return numbered
 
     def get_history(
         self, workspace_id: str, execution_id: str, /, *, limit: int = MAX_LIMIT, cursor: str | None = None

@@ -58,6 +58,7 @@ def build_stores(backend: TableBackend, *, clock: Clock | None = None) -> Stores
             collection(schema.EXECUTIONS, ExecutionRecord, "execution"),
             collection(schema.EXECUTION_HISTORY, HistoryEvent, "history event"),
             collection(schema.NODE_RESULTS, NodeResult, "node result"),
+            atomic=backend.atomic,
         ),
         credentials=CredentialStore(collection(schema.CREDENTIALS, Credential, "credential")),
         functions=FunctionStore(
