@@ -15,17 +15,21 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from api.deps import ApiServices, FlowChecker, HealthCheck
 from api.errors import install_error_handlers
+from api.mcp_mount import mount_platform_mcp
 from api.middleware import BodySizeLimit, JsonOnly, RequestLog
 from api.ratelimit import CacheWindowLimiter, CounterCache, RateLimiter, TokenBucketLimiter
 from api.routes import (
+    agents,
     audit,
     credentials,
     events,
     executions,
     flow_versions,
     flows,
+    functions,
     health,
     nodes,
+    prompts,
     publish,
     triggers,
     webhook_calls,
@@ -63,6 +67,9 @@ _ROUTERS = (
     triggers.router,
     webhook_calls.router,
     events.router,
+    agents.router,
+    prompts.router,
+    functions.router,
 )
 
 
@@ -214,4 +221,5 @@ def create_app(
         )
     for router in _ROUTERS:
         app.include_router(router)
+    mount_platform_mcp(app, services)  # /mcp: the platform's MCP server, same tokens (not in OpenAPI)
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,10 +12,13 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from deca.auth import ROLE_PERMISSIONS, ROLES
+from tests.api.ai_fixtures import GREETER_SOURCE, agent_body, ai_world
 from tests.api.conftest import Caller, sample_flow
 from tests.api.execution_fixtures import execution_world
 
 # Public routes: health, and incoming webhook calls (their own signature check, no bearer token).
+# The MCP server mounted at /mcp is not an OpenAPI route: its tools check the same permissions
+# (tests/api/test_mcp_mount.py covers its tokens and roles).
 PUBLIC_PATHS = {"/health", "/webhooks/{workspace_id}/{path}"}
 
 
@@ -71,6 +75,30 @@ ROUTES = [
     Route("GET", "/webhooks", "read:flows"),
     Route("GET", "/schedules", "read:flows"),
     Route("POST", "/events", "write:executions", {"source": "crm", "detail-type": "deal.won"}),
+    Route("GET", "/agents/templates", "read:agents"),
+    Route("GET", "/agents", "read:agents"),
+    Route("POST", "/agents", "write:agents", {"name": "Other", "model_config": {"provider": "openai", "model": "m"}}),
+    Route("GET", "/agents/{agent_id}", "read:agents"),
+    Route("PUT", "/agents/{agent_id}", "write:agents", agent_body(name="Renamed")),
+    Route("DELETE", "/agents/{agent_id}", "delete:agents"),
+    Route("POST", "/agents/{agent_id}/execute", "write:executions", {"prompt": "ping"}),
+    Route("POST", "/agents/{agent_id}/execute/stream", "write:executions", {"prompt": "ping"}),
+    Route("GET", "/prompts", "read:agents"),
+    Route("POST", "/prompts", "write:agents", {"name": "P", "template": "x"}),
+    Route("GET", "/prompts/{prompt_id}", "read:agents"),
+    Route("DELETE", "/prompts/{prompt_id}", "delete:agents"),
+    Route("POST", "/prompts/{prompt_id}/versions", "write:agents", {"template": "Hi {{ name }}"}),
+    Route("GET", "/prompts/{prompt_id}/versions", "read:agents"),
+    Route("GET", "/prompts/{prompt_id}/versions/{version}", "read:agents"),
+    Route("POST", "/prompts/{prompt_id}/render", "read:agents", {"variables": {"name": "A", "company": "B"}}),
+    Route("GET", "/functions", "read:flows"),
+    Route("POST", "/functions", "write:flows", {"name": "F", "source": GREETER_SOURCE}),
+    Route("GET", "/functions/{function_id}", "read:flows"),
+    Route("DELETE", "/functions/{function_id}", "delete:flows"),
+    Route("POST", "/functions/{function_id}/versions", "write:flows", {"source": GREETER_SOURCE}),
+    Route("GET", "/functions/{function_id}/versions", "read:flows"),
+    Route("GET", "/functions/{function_id}/versions/{version}", "read:flows"),
+    Route("POST", "/functions/{function_id}/test", "write:flows", {"input": {"name": "Ann"}}),
 ]
 
 
@@ -106,6 +134,7 @@ def world(
         "node_type": "set",
         "credential_id": credential_id,
         **_execution_world(request, client, owner),
+        **_ai_world(request, client, owner),
     }
 
 
@@ -117,6 +146,16 @@ def _execution_world(
     if route is None or "execution" not in route.template:
         return {}
     return execution_world(client, owner, route.template)
+
+
+def _ai_world(request: pytest.FixtureRequest, client: TestClient, owner: dict[str, str]) -> dict[str, str]:
+    callspec = getattr(request.node, "callspec", None)
+    route: Route | None = callspec.params.get("route") if callspec else None
+    if route is None:
+        return {}
+    stack = ExitStack()
+    request.addfinalizer(stack.close)
+    return ai_world(client, owner, route.template, stack)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -58,6 +58,7 @@ def _from_saved(agent: Agent) -> AgentDefinition:
             max_tokens=agent.llm.max_tokens,
             system_prompt=agent.system_prompt,
             tools=[ToolDefinition.model_validate(t) for t in agent.tools],
+            output_schema=agent.output_schema,
         )
     except ValidationError as exc:
         raise AgentError(

@@ -266,6 +266,7 @@ class AgentModelConfig(Record):
     temperature: float | None = None
     max_tokens: int | None = Field(default=None, ge=1)
     base_url: str | None = None
+    credential_id: str | None = None  # a stored credential holding the provider's API key (never the key)
 
 
 class Agent(Record):
@@ -279,6 +280,7 @@ class Agent(Record):
     llm: AgentModelConfig = Field(alias="model_config")
     system_prompt: str = ""
     tools: list[dict[str, JsonValue]] = Field(default_factory=list)
+    output_schema: dict[str, Any] | None = None
     status: AgentStatus = "active"
     created_at: UtcDatetime = Field(default_factory=utcnow)
     updated_at: UtcDatetime = Field(default_factory=utcnow)
