@@ -1,8 +1,9 @@
 """Lambda code and layer assets built on this machine (never in Docker).
 
 The layer holds the shared packages (`layers/*`, `statemachines/`) and the runtime dependencies from
-`pyproject.toml`, pip-installed as `manylinux2014_aarch64` CPython 3.12 wheels; the function code
-holds `functions/` and `api/`. Each asset's hash is computed from its sources (and the dependency
+`pyproject.toml`, pip-installed as `manylinux2014_aarch64` CPython 3.12 wheels, pinned by the lock
+`cdk/layer-wheels.txt` (every distribution of the layer with the aarch64 or pure wheel it installs;
+refresh it with `python -m cdk.lock_layer_wheels`); the function code holds `functions/` and `api/`. Each asset's hash is computed from its sources (and the dependency
 list), so an unchanged tree is bundled once and reused by later synths.
 """
 
@@ -14,6 +15,7 @@ import subprocess
 import sys
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +24,13 @@ import jsii
 from aws_cdk import aws_lambda as lambda_
 
 __all__ = [
+    "LAYER_LOCK",
     "LambdaPackaging",
     "LocalBundling",
+    "LockedWheel",
     "layer_requirements",
     "pip_install_command",
+    "read_layer_lock",
     "snapshot",
     "source_files",
 ]
@@ -35,6 +40,7 @@ LAYER_PACKAGES = ("statemachines",)
 CODE_PACKAGES = ("functions", "api")
 PIP_PLATFORM = "manylinux2014_aarch64"
 PIP_PYTHON_VERSION = "3.12"
+LAYER_LOCK = REPO_ROOT / "cdk" / "layer-wheels.txt"
 _SKIPPED_PARTS = {"__pycache__", ".mypy_cache", ".pytest_cache", "node_modules"}
 _SOURCE_SUFFIXES = {".py", ".pyi", ".json", ".typed", ".txt", ".md", ".jsonata", ".js"}
 _PROVIDED_BY_RUNTIME = {"boto3", "botocore"}
@@ -79,6 +85,28 @@ def layer_requirements(pyproject: Path) -> list[str]:
     return [r for r in declared if re.split(r"[<>=!~\[; ]", r, maxsplit=1)[0].lower() not in skipped]
 
 
+@dataclass(frozen=True)
+class LockedWheel:
+    """One distribution of the layer as locked: `name==version  # wheel file name`."""
+
+    name: str
+    version: str
+    wheel: str
+
+
+def read_layer_lock(path: Path) -> list[LockedWheel]:
+    """The entries of a layer lock file (comments and blank lines skipped)."""
+    entries = []
+    for raw in path.read_text().splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        pin, _, wheel = line.partition("#")
+        name, _, version = pin.strip().partition("==")
+        entries.append(LockedWheel(name.strip(), version.strip(), wheel.strip()))
+    return entries
+
+
 def _digest(files: Sequence[tuple[str, bytes]], extra: Sequence[str]) -> str:
     digest = hashlib.sha256()
     for item in extra:
@@ -95,13 +123,17 @@ def _write(files: Sequence[tuple[str, bytes]], output: Path) -> None:
         target.write_bytes(content)
 
 
-def pip_install_command(requirements: Sequence[str], target: Path) -> list[str]:
-    """The pip command installing `requirements` as Lambda (arm64, CPython 3.12) wheels into `target`."""
+def pip_install_command(
+    requirements: Sequence[str], target: Path, constraints: Path | None = None
+) -> list[str]:
+    """The pip command installing `requirements` as Lambda (arm64, CPython 3.12) wheels into `target`,
+    at the versions `constraints` (the layer lock) pins when given."""
+    pinned = ["--constraint", str(constraints)] if constraints is not None else []
     return [
         sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
         "--target", str(target), "--platform", PIP_PLATFORM,
         "--implementation", "cp", "--python-version", PIP_PYTHON_VERSION,
-        "--only-binary=:all:", *requirements,
+        "--only-binary=:all:", *pinned, *requirements,
     ]  # fmt: skip
 
 
@@ -119,11 +151,13 @@ class LocalBundling:
         requirements: list[str],
         target: str,
         run: Callable[[list[str]], object] | None = None,
+        constraints: Path | None = None,
     ) -> None:
         self._files = files
         self._requirements = requirements
         self._target = target
         self._run = run or _run_checked
+        self._constraints = constraints
 
     def try_bundle(self, output_dir: str, _options: Any = None, **_kwargs: Any) -> bool:
         """Write the asset into `output_dir`; always succeeds locally, so Docker is never used."""
@@ -131,7 +165,7 @@ class LocalBundling:
         _write(self._files, output)
         if self._requirements:
             try:
-                self._run(pip_install_command(self._requirements, output / self._target))
+                self._run(pip_install_command(self._requirements, output / self._target, self._constraints))
             except subprocess.CalledProcessError as exc:
                 raise RuntimeError(
                     f"pip could not install the layer dependencies as {PIP_PLATFORM} wheels for CPython "
@@ -168,7 +202,8 @@ class LambdaPackaging:
         if self._layer_files is None:
             self._layer_files = snapshot(self.layer_entries())
         requirements = [] if self.skip_dependencies else layer_requirements(self.root / "pyproject.toml")
-        return self._asset(self._layer_files, requirements, "python")
+        lock = self.root / LAYER_LOCK.relative_to(REPO_ROOT)
+        return self._asset(self._layer_files, requirements, "python", lock if requirements else None)
 
     def function_code(self) -> lambda_.Code:
         """The function code asset shared by every Lambda (a new `Code` per stack, same content)."""
@@ -176,12 +211,15 @@ class LambdaPackaging:
             self._code_files = snapshot(self.code_entries())
         return self._asset(self._code_files, [], "")
 
-    def _asset(self, files: list[tuple[str, bytes]], requirements: list[str], target: str) -> lambda_.Code:
-        asset_hash = _digest(files, [PIP_PLATFORM, PIP_PYTHON_VERSION, *requirements])
+    def _asset(
+        self, files: list[tuple[str, bytes]], requirements: list[str], target: str, lock: Path | None = None
+    ) -> lambda_.Code:
+        pins = [lock.read_text()] if lock is not None else []
+        asset_hash = _digest(files, [PIP_PLATFORM, PIP_PYTHON_VERSION, *requirements, *pins])
         bundling = cdk.BundlingOptions(
             # The image is never pulled: local bundling always succeeds (required by the API only).
             image=cdk.DockerImage.from_registry("public.ecr.aws/sam/build-python3.12"),
-            local=LocalBundling(files, requirements, target),
+            local=LocalBundling(files, requirements, target, constraints=lock),
         )
         return lambda_.Code.from_asset(
             str(self.root / "layers"),
