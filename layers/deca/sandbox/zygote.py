@@ -159,14 +159,17 @@ class Zygote:
         )
         try:
             timed_out = pump.run(deadline=started + timeout)
-            with contextlib.suppress(ProcessLookupError):
-                signal.pidfd_send_signal(pidfd, signal.SIGKILL)  # no-op once it exited
-            returncode = self._exit_code()
+        except BaseException:
+            self.broken = True  # its exit status is left unread: this zygote takes no further run
+            raise
         finally:
+            with contextlib.suppress(OSError):
+                signal.pidfd_send_signal(pidfd, signal.SIGKILL)  # no-op once it exited
             pump.close()  # closes the pidfd
             for fd in (stdin_w, stdout_r, stderr_r):
                 with contextlib.suppress(OSError):
                     os.close(fd)
+        returncode = self._exit_code()
         return ProcessResult(
             returncode=returncode,
             stdout=pump.stdout,
