@@ -3,12 +3,12 @@ SHELL := /bin/bash
 BIN := .venv/bin
 PORT ?= 8080
 
-.PHONY: run test setup lint typecheck pytest ui-build ui-test bench clean
+.PHONY: run test setup lint typecheck pytest ui-build ui-test screenshots bench clean
 
 run: setup ui-build
 	$(BIN)/deca dev --port $(PORT)
 
-test: setup lint typecheck pytest ui-test
+test: setup lint typecheck ui-build pytest ui-test  # ui-build first: the browser tests (tests/browser) drive the built UI
 
 setup:
 	@bash scripts/setup.sh
@@ -28,6 +28,9 @@ ui-build:  # the studio UI's static files (ui/dist), served by `deca dev` (skipp
 
 ui-test:  # studio UI: typecheck, vitest, API types drift check (skipped without npm)
 	@if command -v npm >/dev/null; then npm --prefix ui run check; else echo "ui-test: npm not found, skipped"; fi
+
+screenshots: setup ui-build  # refresh docs/screenshots/*.png from the browser tests
+	DECA_SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q -n 0 -p no:randomly tests/browser
 
 bench: setup
 	$(BIN)/python benchmarks/compile.py

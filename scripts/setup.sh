@@ -21,7 +21,7 @@ apt_install() {  # apt_install PACKAGE... : installs the Debian packages that ar
 
 # System packages the local studio and the tests use.
 if command -v dpkg >/dev/null; then
-  apt_install ${DECA_APT_PACKAGES:-redis-server bubblewrap}
+  apt_install ${DECA_APT_PACKAGES:-redis-server bubblewrap chromium}
 fi
 
 # Python virtual environment with the project and its dev tools.

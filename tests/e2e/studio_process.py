@@ -36,6 +36,8 @@ class Studio:
     process: subprocess.Popen[str]
     url: str
     token: str
+    open_url: str = ""
+    """The `Open:` line: the studio's page with the local owner's token (local sign-in in a browser)."""
 
     @property
     def headers(self) -> dict[str, str]:
@@ -73,17 +75,19 @@ def start_studio(data_dir: Path, port: int) -> Studio:
 
     threading.Thread(target=pump, daemon=True).start()
     deadline = time.monotonic() + STARTUP_SECONDS
-    url = token = ""
-    while not (url and token):
+    url = token = open_url = ""
+    while not (url and token and open_url):
         line = lines.get(timeout=max(deadline - time.monotonic(), 0.1))
         if line.startswith("DECA studio: "):
             url = line.removeprefix("DECA studio: ").strip()
         elif line.startswith("Token: "):
             token = line.removeprefix("Token: ").strip()
+        elif line.startswith("Open: "):
+            open_url = line.removeprefix("Open: ").strip()
     while True:  # the URL is printed before uvicorn listens: poll /health until the deadline
         try:
             if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                return Studio(process, url, token)
+                return Studio(process, url, token, open_url)
         except httpx.TransportError:
             pass
         assert process.poll() is None, "deca dev exited"
