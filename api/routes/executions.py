@@ -10,11 +10,13 @@ from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field, JsonValue
 
 from api.deps import ID_PATTERN, Principal, ResourceId, ServicesDep, audit, require
-from api.errors import error_responses
+from api.errors import ApiError, ErrorDetail, error_responses
 from api.routes.engine_deps import EngineDep
+from api.routes.human_task_deps import HumanTasksDep
 from api.schemas import COMMON_ERRORS, DEFAULT_PAGE, Cursor, Limit, RequestModel
 from deca.engines import ExecutionEngine, PendingTask
 from deca.errors import ConflictError, NotFoundError
+from deca.hitl import FormInvalid, HumanTaskService, request_for_pending
 from deca.stores import MAX_LIMIT, Page
 from deca.stores.models import ExecutionRecord, ExecutionStatus, HistoryEvent, NodeResult, Trigger
 
@@ -269,43 +271,72 @@ def _task(
     )
 
 
-def _decide(
+AnswerAction = Literal["approve", "reject", "submit"]
+
+
+def _answer(
     services: ServicesDep,
     engine: ExecutionEngine,
+    human_tasks: HumanTaskService,
     principal: Principal,
     execution_id: str,
     node_id: str,
+    action: AnswerAction,
     *,
-    approved: bool,
-    body: Decision,
+    task_token: str | None,
+    comment: str | None = None,
+    data: dict[str, JsonValue] | None = None,
 ) -> ExecutionRecord:
-    task = _task(engine, principal, execution_id, node_id, body.task_token)
-    decision = "approved" if approved else "rejected"
-    engine.send_task_success(
-        principal.workspace_id,
-        task.task_token,
-        {
-            "approved": approved,
-            "decision": decision,
-            "approvers": [principal.user_id],
-            "comment": body.comment,
-            "decided_at": services.clock.now().isoformat(),
-        },
+    """Answer a paused step through the human task service (assignees, approvals needed, form schema);
+    the service resumes the execution once the request is decided."""
+    workspace_id = principal.workspace_id
+    task = _task(engine, principal, execution_id, node_id, task_token)
+    flow_id = services.stores.executions.get(workspace_id, execution_id).flow_id
+    request = request_for_pending(
+        human_tasks,
+        workspace_id,
+        execution_id=execution_id,
+        node_id=task.node_id,
+        node_type=task.node_type,
+        task_token=task.task_token,
+        config=task.config,
+        flow_id=flow_id,
     )
+    roles = (principal.role,)
+    try:
+        if action == "approve":
+            answered = human_tasks.approve(
+                workspace_id, request.request_id, principal.user_id, comment, roles=roles
+            )
+        elif action == "reject":
+            answered = human_tasks.reject(
+                workspace_id, request.request_id, principal.user_id, comment, roles=roles
+            )
+        else:
+            answered = human_tasks.submit(
+                workspace_id, request.request_id, principal.user_id, data or {}, roles=roles
+            )
+    except FormInvalid as exc:
+        raise ApiError(
+            422, exc.code, exc.message, [ErrorDetail(path=f"body.{exc.path}", message=exc.message)]
+        ) from exc
     audit(
         services,
         principal,
-        f"execution.{'approve' if approved else 'reject'}",
+        f"execution.{action}",
         execution_id,
-        details={"node_id": node_id},
+        details={"node_id": node_id, "request_id": answered.request_id, "status": answered.status},
     )
-    return engine.describe(principal.workspace_id, execution_id)
+    return engine.describe(workspace_id, execution_id)
+
+
+_ANSWER_ERRORS = error_responses(403, 404, 409, 422)
 
 
 @router.post(
     "/executions/{execution_id}/tasks/{node_id}/approve",
     response_model=ExecutionRecord,
-    responses=error_responses(404),
+    responses=_ANSWER_ERRORS,
 )
 def approve(
     execution_id: ResourceId,
@@ -313,16 +344,28 @@ def approve(
     body: Decision,
     services: ServicesDep,
     engine: EngineDep,
+    human_tasks: HumanTasksDep,
     principal: Annotated[Principal, require("write:executions")],
 ) -> ExecutionRecord:
-    """Approve a paused approval step; the execution continues with `approved: true`."""
-    return _decide(services, engine, principal, execution_id, node_id, approved=True, body=body)
+    """Approve a paused approval step (as one of its assignees); once enough approvals are in, the
+    execution continues with `approved: true`."""
+    return _answer(
+        services,
+        engine,
+        human_tasks,
+        principal,
+        execution_id,
+        node_id,
+        "approve",
+        task_token=body.task_token,
+        comment=body.comment,
+    )
 
 
 @router.post(
     "/executions/{execution_id}/tasks/{node_id}/reject",
     response_model=ExecutionRecord,
-    responses=error_responses(404),
+    responses=_ANSWER_ERRORS,
 )
 def reject(
     execution_id: ResourceId,
@@ -330,16 +373,28 @@ def reject(
     body: Decision,
     services: ServicesDep,
     engine: EngineDep,
+    human_tasks: HumanTasksDep,
     principal: Annotated[Principal, require("write:executions")],
 ) -> ExecutionRecord:
-    """Reject a paused approval step; the execution continues with `approved: false`."""
-    return _decide(services, engine, principal, execution_id, node_id, approved=False, body=body)
+    """Reject a paused approval step; the execution continues with `approved: false` (or the step fails
+    with `ApprovalRejected` when the node says `on_reject: fail`)."""
+    return _answer(
+        services,
+        engine,
+        human_tasks,
+        principal,
+        execution_id,
+        node_id,
+        "reject",
+        task_token=body.task_token,
+        comment=body.comment,
+    )
 
 
 @router.post(
     "/executions/{execution_id}/tasks/{node_id}/submit",
     response_model=ExecutionRecord,
-    responses=error_responses(404),
+    responses=_ANSWER_ERRORS,
 )
 def submit(
     execution_id: ResourceId,
@@ -347,18 +402,19 @@ def submit(
     body: FormSubmission,
     services: ServicesDep,
     engine: EngineDep,
+    human_tasks: HumanTasksDep,
     principal: Annotated[Principal, require("write:executions")],
 ) -> ExecutionRecord:
-    """Submit a paused form step's answers; the execution continues with them."""
-    task = _task(engine, principal, execution_id, node_id, body.task_token)
-    engine.send_task_success(
-        principal.workspace_id,
-        task.task_token,
-        {
-            "data": body.data,
-            "submitted_by": principal.user_id,
-            "submitted_at": services.clock.now().isoformat(),
-        },
+    """Submit a paused form step's answers (checked against the form's fields: 422 naming the field);
+    the execution continues with them."""
+    return _answer(
+        services,
+        engine,
+        human_tasks,
+        principal,
+        execution_id,
+        node_id,
+        "submit",
+        task_token=body.task_token,
+        data=body.data,
     )
-    audit(services, principal, "execution.submit", execution_id, details={"node_id": node_id})
-    return engine.describe(principal.workspace_id, execution_id)

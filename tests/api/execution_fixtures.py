@@ -10,7 +10,15 @@ APPROVAL_FLOW: dict[str, Any] = {
     "id": "refund",
     "name": "Refund",
     "nodes": [
-        {"id": "ask", "type": "approval", "config": {"title": "Refund?", "approvers": ["role:finance"]}},
+        {
+            "id": "ask",
+            "type": "approval",
+            # every role that may write executions (the permission matrix answers with each)
+            "config": {
+                "title": "Refund?",
+                "approvers": ["role:owner", "role:admin", "role:developer", "role:executor"],
+            },
+        },
         {"id": "done", "type": "set", "config": {"values": {"approved": "{{ ask.approved }}"}}},
     ],
     "connections": [{"from": "ask", "to": "done"}],

@@ -19,7 +19,8 @@ from tests.api.execution_fixtures import execution_world
 # Public routes: health, and incoming webhook calls (their own signature check, no bearer token).
 # The MCP server mounted at /mcp is not an OpenAPI route: its tools check the same permissions
 # (tests/api/test_mcp_mount.py covers its tokens and roles).
-PUBLIC_PATHS = {"/health", "/webhooks/{workspace_id}/{path}"}
+# /links/{token}: signed single-use links (tests/api/test_human_task_answers.py: forged, expired, reused).
+PUBLIC_PATHS = {"/health", "/webhooks/{workspace_id}/{path}", "/links/{token}"}
 
 
 @dataclass(frozen=True)

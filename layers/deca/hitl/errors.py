@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from deca.auth.errors import PermissionDeniedError
 from deca.errors import ConflictError, DecaError, InputError
 
 __all__ = [
@@ -22,9 +23,13 @@ class ApprovalRejected(DecaError):
 
 
 class FormInvalid(InputError):
-    """Submitted form data does not fit the form's JSON Schema; the message names the field."""
+    """Submitted form data does not fit the form's JSON Schema; `path` names the field (`data.score`)."""
 
     code = "form_invalid"
+
+    def __init__(self, message: str, *, path: str = "data") -> None:
+        super().__init__(message)
+        self.path = path
 
 
 class RequestClosed(ConflictError):
@@ -39,14 +44,14 @@ class RequestClosed(ConflictError):
         self.status = status
 
 
-class NotAssignee(DecaError):
+class NotAssignee(PermissionDeniedError):
     """The person answering is not one of the request's assignees (nor holds an assigned role)."""
 
-    code = "permission_denied"
+    code = "not_assignee"
 
 
-class LinkInvalid(DecaError):
-    """A signed link is malformed, tampered with, or for another action."""
+class LinkInvalid(InputError):
+    """A signed link is malformed, tampered with, or for another action (the caller's mistake: 4xx)."""
 
     code = "link_invalid"
 

@@ -59,5 +59,9 @@ def validate_form_data(schema: dict[str, Any], data: Any) -> None:
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         first = errors[0]
-        where = ".".join(str(p) for p in first.absolute_path)
-        raise FormInvalid(f"data.{where}: {first.message}" if where else f"data: {first.message}")
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first.absolute_path)
+        path = "data" + where
+        if first.validator == "required" and isinstance(first.instance, dict):
+            missing = next((name for name in first.validator_value if name not in first.instance), None)
+            path += f".{missing}" if missing else ""
+        raise FormInvalid(f"{path}: {first.message}", path=path)

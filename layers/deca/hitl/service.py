@@ -14,9 +14,9 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from deca.errors import DecaError, InputError, NotFoundError
-from deca.hitl.errors import LinkUsed, NotAssignee, RequestClosed
+from deca.hitl.errors import LinkInvalid, LinkUsed, NotAssignee, RequestClosed
 from deca.hitl.forms import validate_form_data
-from deca.hitl.links import LinkAction, LinkSigner
+from deca.hitl.links import LinkAction, LinkClaims, LinkSigner
 from deca.hitl.models import Decision, HumanTask, HumanTaskKind, request_id_for
 
 if TYPE_CHECKING:
@@ -152,6 +152,22 @@ class HumanTaskService:
     ) -> HumanTask:
         """Submit a form's answers (checked against its JSON Schema); the step resumes with them."""
         return self._answer(workspace_id, ref, by, roles, self._submitting(by, data, "api"))
+
+    def open_link(self, link: str) -> tuple[LinkClaims, HumanTask]:
+        """The claims of a genuine, unexpired, unused link and its request (`LinkInvalid`, `LinkExpired`,
+        `LinkUsed`, or `RequestClosed` once the request takes no more answers)."""
+        if self.signer is None:
+            raise InputError("signed links are not configured")
+        claims = self.signer.verify(link)
+        try:
+            request = self.store.get(claims.workspace_id, claims.request_id)
+        except NotFoundError:
+            raise LinkInvalid("the link's request does not exist") from None
+        if claims.nonce in request.used_links:
+            raise LinkUsed("link was used already")
+        if not request.is_open:
+            raise RequestClosed(request.request_id, request.status)
+        return claims, request
 
     def use_link(
         self,

@@ -32,8 +32,8 @@ def link_key(settings: Settings, environ: Mapping[str, str] | None = None) -> by
 
 
 def human_task_store(settings: Settings, mongo_client: Any = None) -> HumanTaskStore:
-    """MongoDB when `mongodb_uri` is set (pass its client), else the local SQLite file."""
-    if settings.mongodb_uri and mongo_client is not None:
+    """MongoDB when a client is given (of `mongodb_uri` or the secret's URI), else the local SQLite file."""
+    if mongo_client is not None:
         return mongo_human_tasks(mongo_client[settings.mongodb_database])
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return sqlite_human_tasks(settings.sqlite_path)
