@@ -375,7 +375,8 @@ export interface paths {
         put?: never;
         /**
          * Approve
-         * @description Approve a paused approval step; the execution continues with `approved: true`.
+         * @description Approve a paused approval step (as one of its assignees); once enough approvals are in, the
+         *     execution continues with `approved: true`.
          */
         post: operations["approve_executions__execution_id__tasks__node_id__approve_post"];
         delete?: never;
@@ -395,7 +396,8 @@ export interface paths {
         put?: never;
         /**
          * Reject
-         * @description Reject a paused approval step; the execution continues with `approved: false`.
+         * @description Reject a paused approval step; the execution continues with `approved: false` (or the step fails
+         *     with `ApprovalRejected` when the node says `on_reject: fail`).
          */
         post: operations["reject_executions__execution_id__tasks__node_id__reject_post"];
         delete?: never;
@@ -415,7 +417,8 @@ export interface paths {
         put?: never;
         /**
          * Submit
-         * @description Submit a paused form step's answers; the execution continues with them.
+         * @description Submit a paused form step's answers (checked against the form's fields: 422 naming the field);
+         *     the execution continues with them.
          */
         post: operations["submit_executions__execution_id__tasks__node_id__submit_post"];
         delete?: never;
@@ -828,6 +831,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/links/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Show
+         * @description The request a link answers (400 for a forged, expired or used link; 409 once it is closed).
+         */
+        get: operations["show_links__token__get"];
+        put?: never;
+        /**
+         * Answer
+         * @description Approve, reject or submit, as the link says (once); the execution resumes when the request is decided.
+         */
+        post: operations["answer_links__token__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/nodes": {
         parameters: {
             query?: never;
@@ -992,6 +1019,51 @@ export interface paths {
          * @description Schedule triggers of the published flows, with a description and the next run times.
          */
         get: operations["list_schedules_schedules_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Tasks
+         * @description The workspace's latest tasks with their status and progress.
+         */
+        get: operations["list_tasks_tasks_get"];
+        put?: never;
+        /**
+         * Start Task
+         * @description Queue a background task of the caller's workspace (202, status `queued`); follow it with GET.
+         */
+        post: operations["start_task_tasks_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tasks/{task_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Task
+         * @description One task: `queued`, `running` (`done` of `total` items, `message`), `succeeded` with its `result`, or
+         *     `failed` with its `error`.
+         */
+        get: operations["get_task_tasks__task_id__get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2898,6 +2970,37 @@ export interface components {
             workspace_id: string;
         };
         /**
+         * ExportParams
+         * @description Export executions (optionally filtered) as JSON lines.
+         */
+        ExportParams: {
+            /** Flow Id */
+            flow_id?: string | null;
+            /**
+             * Include History
+             * @default false
+             */
+            include_history: boolean;
+            /** Started After */
+            started_after?: string | null;
+            /** Started Before */
+            started_before?: string | null;
+            /** Status */
+            status?: ("running" | "succeeded" | "failed" | "cancelled" | "timed_out" | "waiting") | null;
+        };
+        /**
+         * ExportTask
+         * @description Export executions as JSON lines to `exports/<workspace>/<task_id>.jsonl`.
+         */
+        ExportTask: {
+            params?: components["schemas"]["ExportParams"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            task_type: "export_executions";
+        };
+        /**
          * FieldChange
          * @description One value that differs; `path` is relative to the compared object (`config.url`, `timeout`).
          */
@@ -4253,6 +4356,70 @@ export interface components {
             retry_on_status?: number[];
         };
         JsonValue: unknown;
+        /**
+         * LinkAnswer
+         * @description The answer given through a link (the action is the link's).
+         */
+        LinkAnswer: {
+            /**
+             * Comment
+             * @description An approver's comment
+             */
+            comment?: string | null;
+            /**
+             * Data
+             * @description A form's answers (field name -> answer)
+             */
+            data?: {
+                [key: string]: components["schemas"]["JsonValue"];
+            } | null;
+        };
+        /**
+         * LinkResult
+         * @description The request after the answer.
+         */
+        LinkResult: {
+            /** Request Id */
+            request_id: string;
+            /**
+             * Status
+             * @description `approved`, `rejected`, `submitted`, or still `pending` (more approvals needed)
+             */
+            status: string;
+        };
+        /**
+         * LinkedTask
+         * @description What a link's holder sees: the request and the one action the link performs.
+         */
+        LinkedTask: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "approve" | "reject" | "submit";
+            /** Expires At */
+            expires_at: string;
+            /**
+             * Form Schema
+             * @description JSON Schema of a form's answers
+             */
+            form_schema?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Kind
+             * @description `approval` or `form`
+             */
+            kind: string;
+            /** Message */
+            message?: string | null;
+            /** Request Id */
+            request_id: string;
+            /** Status */
+            status: string;
+            /** Title */
+            title: string;
+        };
         /** Listing[ScheduleInfo] */
         Listing_ScheduleInfo_: {
             /** Items */
@@ -4318,6 +4485,31 @@ export interface components {
              * @enum {string}
              */
             type: "loop";
+        };
+        /**
+         * MaintenanceParams
+         * @description Remove exports and reports older than `older_than_days` from the object store.
+         */
+        MaintenanceParams: {
+            /**
+             * Older Than Days
+             * @default 30
+             */
+            older_than_days: number;
+            /** Prefixes */
+            prefixes?: string[];
+        };
+        /**
+         * MaintenanceTask
+         * @description Remove the workspace's old exports and reports.
+         */
+        MaintenanceTask: {
+            params?: components["schemas"]["MaintenanceParams"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            task_type: "maintenance";
         };
         /**
          * ManualTrigger
@@ -5166,6 +5358,36 @@ export interface components {
             version: number;
         };
         /**
+         * ReportParams
+         * @description Summarise the executions started in `[since, until)` per flow and status.
+         */
+        ReportParams: {
+            /** Flow Id */
+            flow_id?: string | null;
+            /**
+             * Since
+             * @description Default: 24 hours before `until`
+             */
+            since?: string | null;
+            /**
+             * Until
+             * @description Default: now
+             */
+            until?: string | null;
+        };
+        /**
+         * ReportTask
+         * @description Count executions per flow and status, to `reports/<workspace>/<task_id>.json`.
+         */
+        ReportTask: {
+            params?: components["schemas"]["ReportParams"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            task_type: "report";
+        };
+        /**
          * RespondToWebhookConfig
          * @description Config of the respond_to_webhook node.
          */
@@ -5228,6 +5450,33 @@ export interface components {
              * @enum {string}
              */
             type: "respond_to_webhook";
+        };
+        /**
+         * RetentionParams
+         * @description Delete ended executions that started more than `older_than_days` ago.
+         */
+        RetentionParams: {
+            /** Flow Id */
+            flow_id?: string | null;
+            /**
+             * Older Than Days
+             * @default 30
+             */
+            older_than_days: number;
+            /** Statuses */
+            statuses?: ("succeeded" | "failed" | "cancelled" | "timed_out")[];
+        };
+        /**
+         * RetentionTask
+         * @description Delete ended executions (with their history and node results) older than the cutoff.
+         */
+        RetentionTask: {
+            params?: components["schemas"]["RetentionParams"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            task_type: "retention_cleanup";
         };
         /**
          * RetryPolicy
@@ -6022,6 +6271,55 @@ export interface components {
              * @enum {string}
              */
             type: "string" | "number" | "integer" | "boolean" | "date" | "datetime" | "json";
+        };
+        /**
+         * TaskListing
+         * @description The workspace's latest tasks, newest first (at most 100; records expire after a week).
+         */
+        TaskListing: {
+            /** Items */
+            items: components["schemas"]["TaskProgress"][];
+        };
+        /**
+         * TaskProgress
+         * @description Where a background task is: status, items done out of total, result or error.
+         */
+        TaskProgress: {
+            /**
+             * Done
+             * @default 0
+             */
+            done: number;
+            /** Error */
+            error?: string | null;
+            /**
+             * Message
+             * @default
+             */
+            message: string;
+            /** Result */
+            result?: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            /** Started At */
+            started_at: string;
+            /**
+             * Status
+             * @description `queued` until a worker takes it
+             * @default running
+             * @enum {string}
+             */
+            status: "queued" | "running" | "succeeded" | "failed";
+            /** Task Id */
+            task_id: string;
+            /** Task Type */
+            task_type: string;
+            /** Total */
+            total?: number | null;
+            /** Updated At */
+            updated_at: string;
+            /** Workspace Id */
+            workspace_id: string;
         };
         /**
          * ToolDefinition
@@ -8553,6 +8851,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with existing state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Request body too large */
             413: {
                 headers: {
@@ -8645,6 +8952,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with existing state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Request body too large */
             413: {
                 headers: {
@@ -8730,6 +9046,15 @@ export interface operations {
             };
             /** @description No such resource in the caller's workspace */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with existing state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10935,6 +11260,182 @@ export interface operations {
             };
         };
     };
+    show_links__token__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Signed link */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkedTask"];
+                };
+            };
+            /** @description Malformed request (invalid JSON, bad cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with existing state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request does not validate; `details` locate each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    answer_links__token__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Signed link */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkAnswer"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkResult"];
+                };
+            };
+            /** @description Malformed request (invalid JSON, bad cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with existing state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request does not validate; `details` locate each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_node_types_nodes_get: {
         parameters: {
             query?: never;
@@ -11836,6 +12337,244 @@ export interface operations {
             };
             /** @description The caller's role lacks the permission */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request does not validate; `details` locate each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_tasks_tasks_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskListing"];
+                };
+            };
+            /** @description Malformed request (invalid JSON, bad cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request does not validate; `details` locate each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    start_task_tasks_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetentionTask"] | components["schemas"]["ExportTask"] | components["schemas"]["ReportTask"] | components["schemas"]["MaintenanceTask"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskProgress"];
+                };
+            };
+            /** @description Malformed request (invalid JSON, bad cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request does not validate; `details` locate each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_task_tasks__task_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Task id */
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskProgress"];
+                };
+            };
+            /** @description Malformed request (invalid JSON, bad cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource in the caller's workspace */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
