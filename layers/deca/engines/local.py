@@ -110,6 +110,7 @@ class LocalEngine:
         self._live: dict[tuple[str, str], _Live] = {}
         self._registries: dict[str, TaskRegistry] = {}
         self._definitions: dict[tuple[str, str, int], dict[str, Any]] = {}
+        self._node_types: dict[tuple[str, str, int], dict[str, str]] = {}  # node id -> type, per version
 
     # ---- wiring --------------------------------------------------------------------------------
 
@@ -178,12 +179,14 @@ class LocalEngine:
         """Keep the compiled definition of the version; returns a local state machine ARN."""
         with self._lock:
             self._definitions[(record.workspace_id, record.flow_id, version.version)] = asl
+            self._node_types.pop((record.workspace_id, record.flow_id, version.version), None)
         return self._names.arn(record.workspace_id, record.flow_id, version.version)
 
     def undeploy(self, workspace_id: str, flow_id: str, version: int) -> None:
         """Drop the cached definition (a later start compiles the stored version again)."""
         with self._lock:
             self._definitions.pop((workspace_id, flow_id, version), None)
+            self._node_types.pop((workspace_id, flow_id, version), None)
 
     # ---- executions ----------------------------------------------------------------------------
 
@@ -213,10 +216,9 @@ class LocalEngine:
         stored = self.stores.executions.create(workspace_id, record)
         if stored.execution_id != execution_id:
             return stored.execution_id
-        if self.status_listener is not None:
-            self.status_listener(stored)
+        self._notify_status(stored)
         machine = self._machine(workspace_id, flow_id, version)
-        live = self._attach(workspace_id, execution_id, flow_id, version, machine)
+        live = self._attach(workspace_id, execution_id, flow_id, version, machine, fresh=True)
         self.checkpoints.register(CheckpointEntry(live.arn, workspace_id, execution_id))
         self._submit(
             live,
@@ -227,16 +229,23 @@ class LocalEngine:
         return execution_id
 
     def _attach(
-        self, workspace_id: str, execution_id: str, flow_id: str, version: int, machine: str
+        self,
+        workspace_id: str,
+        execution_id: str,
+        flow_id: str,
+        version: int,
+        machine: str,
+        *,
+        fresh: bool = False,
     ) -> _Live:
-        flow = Flow.model_validate(self._flow(workspace_id, flow_id, version).definition)
         recorder = ExecutionRecorder(
             self.stores.executions,
             workspace_id,
             execution_id,
-            {node.id: node.type for node in flow.nodes},
+            self._types_of_nodes(workspace_id, flow_id, version),
             self._now,
-            self.status_listener,
+            self._notify_status,
+            fresh=fresh,
         )
         runtime = Runtime(
             tasks=self._registry(workspace_id),
@@ -250,6 +259,24 @@ class LocalEngine:
         with self._lock:
             self._live[(workspace_id, execution_id)] = live
         return live
+
+    def _types_of_nodes(self, workspace_id: str, flow_id: str, version: int) -> dict[str, str]:
+        """Node id -> node type of a flow version (read and parsed once: a version never changes)."""
+        key = (workspace_id, flow_id, version)
+        with self._lock:
+            types = self._node_types.get(key)
+        if types is None:
+            flow = Flow.model_validate(self._flow(workspace_id, flow_id, version).definition)
+            types = {node.id: node.type for node in flow.nodes}
+            with self._lock:
+                self._node_types[key] = types
+        return types
+
+    def _notify_status(self, record: ExecutionRecord) -> None:
+        """Tell the status listener, if one is set now (it may be set after executions were attached)."""
+        listener = self.status_listener
+        if listener is not None:
+            listener(record)
 
     def _live_for(self, workspace_id: str, execution_id: str) -> _Live:
         with self._lock:
@@ -305,6 +332,7 @@ class LocalEngine:
                 self._park(live, parked)
                 return
             except Closing:
+                live.recorder.flush()  # the steps taken so far stay readable after a restart
                 return
             except StatesError as exc:
                 logger.warning("execution could not continue", extra={"execution_id": live.execution_id})
@@ -402,8 +430,7 @@ class LocalEngine:
         running = self.stores.executions.update_status(
             workspace_id, execution_id, "running", expected_status=record.status
         )
-        if self.status_listener is not None:
-            self.status_listener(running)
+        self._notify_status(running)
         self._submit(live, lambda: live.runtime.redrive(live.arn, wait=True))
         return self.describe(workspace_id, execution_id)
 

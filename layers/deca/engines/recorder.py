@@ -1,5 +1,9 @@
 """A runtime listener that writes an execution's history and per-node results into the stores as it runs.
 
+Writes are batched: the events and node results of a stretch of steps go to the store together (one
+transaction on SQLite) when a task is about to run, when the status changes and when the engine's job
+ends, so a flow of quick steps costs one write per job instead of several per step.
+
 State names are node ids (the compiler keeps them), so a state event of a known node id opens, updates
 or closes that node's `NodeResult`. Task events carry the resolved node task (its input) and the
 handler's output; the outputs of Pass-like nodes are taken from the execution's final output, which
@@ -36,6 +40,7 @@ StatusListener = Callable[[ExecutionRecord], None]
 _CLOSING: dict[str, NodeStatus] = {"ABORTED": "cancelled", "TIMED_OUT": "timed_out"}
 """How nodes still running end when the execution ends with this runtime status (else: failed)."""
 _TASK_SCHEDULED = ("TaskScheduled", "LambdaFunctionScheduled")
+_FLUSH_EVENTS = 64  # history events held before they are written anyway
 _TASK_SUCCEEDED = ("TaskSucceeded", "LambdaFunctionSucceeded")
 _TASK_FAILED = ("TaskFailed", "LambdaFunctionFailed", "TaskTimedOut", "LambdaFunctionTimedOut")
 
@@ -55,7 +60,7 @@ def _json(value: Any) -> Any:
 
 
 class ExecutionRecorder:
-    """Listener for one execution: history events and node results go to `executions` as they happen."""
+    """Listener for one execution: history events and node results go to `executions`, a batch at a time."""
 
     def __init__(
         self,
@@ -65,6 +70,8 @@ class ExecutionRecorder:
         node_types: dict[str, str],
         now: Callable[[], datetime],
         on_status: StatusListener | None = None,
+        *,
+        fresh: bool = False,
     ) -> None:
         self._executions = executions
         self._on_status = on_status
@@ -77,8 +84,16 @@ class ExecutionRecorder:
         self._attempts: dict[str, int] = {}
         self._current: str | None = None
         self._tasks: list[str] = []  # nodes with a task out, oldest first
-        for stored in self._stored_results():  # a resumed execution continues its numbering
+        self._latest: dict[str, NodeResult] = {}  # each node's latest attempt
+        self._events: list[HistoryEvent] = []  # not written yet, oldest first
+        self._results: dict[
+            tuple[str, int], NodeResult
+        ] = {}  # not written yet: the last state of each attempt
+        # A resumed execution continues its numbering (a fresh one has nothing stored yet).
+        for stored in [] if fresh else self._stored_results():
             self._attempts[stored.node_id] = max(self._attempts.get(stored.node_id, 0), stored.attempt)
+            if stored.attempt >= self._latest.get(stored.node_id, stored).attempt:
+                self._latest[stored.node_id] = stored
             if stored.status == "running":
                 self._open[stored.node_id] = stored
                 self._current = stored.node_id
@@ -94,20 +109,39 @@ class ExecutionRecorder:
             cursor = page.next_cursor
 
     def __call__(self, event_type: str, details: dict[str, Any]) -> None:
-        """Receive one history event of the execution."""
+        """Receive one history event of the execution (written with the next `flush`)."""
         with self._lock:
             safe = _json(details)
-            self._executions.append_history(
-                self._ws,
+            self._events.append(
                 HistoryEvent(
                     workspace_id=self._ws,
                     execution_id=self._id,
                     type=event_type,
                     timestamp=self._now(),
                     details=safe if isinstance(safe, dict) else {},
-                ),
+                )
             )
             self._on_node_event(event_type, safe if isinstance(safe, dict) else {})
+            # A task may run long or pause for an answer: what led to it is readable meanwhile.
+            if event_type in _TASK_SCHEDULED or len(self._events) >= _FLUSH_EVENTS:
+                self._flush()
+
+    def flush(self) -> None:
+        """Write the history events and node results received since the last write, together.
+
+        Called when the job stepping the execution ends (the engine does), before a task runs, on every
+        status change and every `_FLUSH_EVENTS` events; a killed process loses at most those unwritten
+        (the execution's progress itself is in the runtime's checkpoints).
+        """
+        with self._lock:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not (self._events or self._results):
+            return
+        events, results = self._events, list(self._results.values())
+        self._events, self._results = [], {}
+        self._executions.record_progress(self._ws, self._id, events, results)
 
     def _on_node_event(self, event_type: str, details: dict[str, Any]) -> None:
         name = details.get("name")
@@ -162,11 +196,13 @@ class ExecutionRecorder:
         self._put(self._open[node_id].model_copy(update={"input": payload}))
 
     def _put(self, result: NodeResult) -> None:
-        stored = self._executions.put_node_result(self._ws, result)
-        if stored.status == "running":
-            self._open[stored.node_id] = stored
+        self._results[(result.node_id, result.attempt)] = result
+        if result.attempt >= self._latest.get(result.node_id, result).attempt:
+            self._latest[result.node_id] = result
+        if result.status == "running":
+            self._open[result.node_id] = result
         else:
-            self._open.pop(stored.node_id, None)
+            self._open.pop(result.node_id, None)
 
     def _close(self, node_id: str, status: NodeStatus, output: JsonValue = None) -> None:
         result = self._open[node_id]
@@ -186,21 +222,21 @@ class ExecutionRecorder:
             closing = _CLOSING.get(status, "failed")
             for node_id in list(self._open):
                 self._close(node_id, closing)
-            if status != "SUCCEEDED" or not isinstance(output, dict):
-                return
-            latest: dict[str, NodeResult] = {}
-            for stored in self._stored_results():
-                if stored.attempt >= latest.get(stored.node_id, stored).attempt:
-                    latest[stored.node_id] = stored
-            for node_id, stored in latest.items():  # the final output is authoritative for each node
-                value = output.get(node_id)
-                if value is not None and stored.status == "succeeded" and stored.output != value:
-                    self._executions.put_node_result(self._ws, stored.model_copy(update={"output": value}))
+            if status == "SUCCEEDED" and isinstance(output, dict):
+                for node_id, latest in list(self._latest.items()):  # the final output is authoritative
+                    value = output.get(node_id)
+                    if value is not None and latest.status == "succeeded" and latest.output != value:
+                        self._put(latest.model_copy(update={"output": value}))
+            self._flush()
 
     def set_status(
         self, status: ExecutionStatus, *, output: JsonValue = None, error: dict[str, JsonValue] | None = None
     ) -> ExecutionRecord:
-        """Update the execution record (end time and metrics when it ends); a finished one is never revived."""
+        """Update the execution record (end time and metrics when it ends); a finished one is never revived.
+
+        What was received before is written first, so a reader who sees the new status sees it too.
+        """
+        self.flush()
         current = self._executions.get(self._ws, self._id)
         if current.status in TERMINAL_STATUSES and (
             status not in TERMINAL_STATUSES or status == current.status

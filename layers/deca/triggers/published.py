@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
-from datetime import datetime
 
 from pydantic import ValidationError
 
@@ -52,13 +52,14 @@ def published_flows(flows: FlowRepository, workspace_id: str) -> Iterator[tuple[
 
 _PARSED_MAX = 256
 _parsed_lock = threading.Lock()
-_parsed_flows: OrderedDict[tuple[str, str, int, datetime], Flow] = OrderedDict()
+_parsed_flows: OrderedDict[tuple[str, str, int, str], Flow] = OrderedDict()
 
 
 def _parsed(version: FlowVersion) -> Flow:
-    """The version's flow document, parsed once per process (a version never changes; the creation time
-    tells a flow deleted and created again with the same id apart). Callers must not modify it."""
-    key = (version.workspace_id, version.flow_id, version.version, version.created_at)
+    """The version's flow document, parsed once per process for the same document text (callers must
+    not modify it): triggers are looked up on every webhook call, and parsing costs more than the text."""
+    text = json.dumps(version.definition, sort_keys=True, separators=(",", ":"))
+    key = (version.workspace_id, version.flow_id, version.version, text)
     with _parsed_lock:
         flow = _parsed_flows.get(key)
         if flow is not None:
