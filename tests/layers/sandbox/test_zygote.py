@@ -3,9 +3,12 @@ its death (restart) or absence (cold path)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -150,3 +153,46 @@ def test_cold_runs_still_work(isolation: Isolation, own_root: Path) -> None:
     request = CodeRequest(language="python", source="def main(input):\n    return input", input=[1])
     assert run_code(request, limits=limits, isolation=isolation).result == [1]
     assert [z for z in zygote.live_zygotes() if z.key.tmp_root == own_root] == []
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def test_a_forked_run_holds_only_its_three_pipes(isolation: Isolation, own_root: Path) -> None:
+    # Outside bubblewrap the run's pid is visible here; the zygote's control socket must not be open in it
+    if not Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").exists():
+        pytest.skip("/proc/<pid>/task/<tid>/children is not available")
+    plain = replace(isolation, bubblewrap=None)
+    limits = SandboxLimits(tmp_root=own_root)
+    warm = CodeRequest(language="python", source="def main(input):\n    return 0")
+    run_code(warm, limits=limits, isolation=plain)
+    found = _zygote_for("python", plain, own_root)
+    sleeper = CodeRequest(
+        language="python", source="import time\ndef main(input):\n    time.sleep(2)\n    return 1"
+    )
+    outcome: list[object] = []
+    worker = threading.Thread(
+        target=lambda: outcome.append(run_code(sleeper, limits=limits, isolation=plain))
+    )
+    worker.start()
+    try:
+        fds: dict[str, str] = {}
+        deadline = time.monotonic() + 5
+        tick = threading.Event()
+        while not fds and time.monotonic() < deadline:
+            for child in _children(found.proc.pid):
+                with contextlib.suppress(OSError):
+                    # Seccomp is the last layer the child installs: from then on only the user's code runs
+                    if "Seccomp:\t2" in Path(f"/proc/{child}/status").read_text():
+                        names = os.listdir(f"/proc/{child}/fd")
+                        fds = {fd: os.readlink(f"/proc/{child}/fd/{fd}") for fd in names}
+            tick.wait(0.01)
+    finally:
+        worker.join(10)
+    assert sorted(fds) == ["0", "1", "2"], fds
+    assert all(target.startswith("pipe:") for target in fds.values()), fds
+    assert len(outcome) == 1 and isinstance(outcome[0], CodeResult) and outcome[0].result == 1
