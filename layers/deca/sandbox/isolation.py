@@ -134,9 +134,14 @@ def child_command(isolation: Isolation, workdir: Path) -> list[str]:
 
 
 def zygote_command(isolation: Isolation, root: Path, control_fd: int, language: str) -> list[str]:
-    """The argv of a zygote serving `language` on `control_fd`; `root` holds its runs' directories."""
+    """The argv of a zygote serving `language` on `control_fd`; `root` holds its runs' directories.
+
+    Without bubblewrap's `--die-with-parent`: that ties the sandbox to the thread that started it, and
+    a zygote outlives threads. It exits when the runner closes (or loses) the control socket instead.
+    """
     engine = (isolation.engine_path or "") if language == "javascript" else ""
-    return [*child_command(isolation, root), "--zygote", str(control_fd), language, engine]
+    argv = [arg for arg in child_command(isolation, root) if arg != "--die-with-parent"]
+    return [*argv, "--zygote", str(control_fd), language, engine]
 
 
 def seen_from_child(isolation: Isolation, root: Path, path: Path) -> str:

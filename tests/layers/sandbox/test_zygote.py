@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import signal
+import subprocess
 import tempfile
 import threading
 import time
@@ -196,3 +198,52 @@ def test_a_forked_run_holds_only_its_three_pipes(isolation: Isolation, own_root:
     assert sorted(fds) == ["0", "1", "2"], fds
     assert all(target.startswith("pipe:") for target in fds.values()), fds
     assert len(outcome) == 1 and isinstance(outcome[0], CodeResult) and outcome[0].result == 1
+
+
+def test_a_zygote_outlives_the_thread_that_started_it(isolation: Isolation, own_root: Path) -> None:
+    limits = SandboxLimits(tmp_root=own_root)
+    request = CodeRequest(language="javascript", source="function main(x) { return x + 1; }", input=1)
+    results: list[object] = []
+    starter = threading.Thread(
+        target=lambda: results.append(run_code(request, limits=limits, isolation=isolation))
+    )
+    starter.start()
+    starter.join(30)
+    found = _zygote_for("javascript", isolation, own_root)
+    # The starting thread is gone; the zygote (and, under bubblewrap, its sandbox) still serves runs
+    assert run_code(request, limits=limits, isolation=isolation).result == 2
+    assert _zygote_for("javascript", isolation, own_root) is found and found.proc.poll() is None
+    assert len(results) == 1
+
+
+RUNNER_THAT_DIES = """
+import os, signal, sys
+sys.path.insert(0, {layers!r})
+from deca.sandbox import CodeRequest, SandboxLimits, detect_isolation, run_code, zygote
+from pathlib import Path
+run_code(CodeRequest(language="python", source="def main(input):\\n    return 1"),
+         limits=SandboxLimits(tmp_root=Path({root!r})), isolation=detect_isolation())
+print(zygote.live_zygotes()[0].proc.pid, flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_zygote_exits_when_its_runner_dies(python: str, own_root: Path) -> None:
+    layers = str(Path(zygote.__file__).resolve().parents[2])
+    script = RUNNER_THAT_DIES.format(layers=layers, root=str(own_root))
+    runner = subprocess.run([python, "-c", script], capture_output=True, timeout=60, check=False)
+    assert runner.returncode == -signal.SIGKILL, runner.stderr.decode(errors="replace")
+    pid = int(runner.stdout)
+    try:
+        pidfd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        pidfd = None  # already gone
+    if pidfd is not None:
+        try:
+            assert select.select([pidfd], [], [], 10)[0], "the zygote outlived its runner"
+        finally:
+            os.close(pidfd)
+    # A killed runner cannot remove its zygote's directory; the run's own files were swept before
+    (left,) = list(own_root.iterdir())
+    assert list(left.iterdir()) == []
+    left.rmdir()

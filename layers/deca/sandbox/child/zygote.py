@@ -30,7 +30,6 @@ __all__ = ["READY", "serve"]
 READY: Final = b"ready"
 _MAX_MESSAGE: Final = 64 * 1024
 _FD_SIZE: Final = 4  # sizeof(int) in SCM_RIGHTS data
-_PR_SET_PDEATHSIG: Final = 1
 _PR_SET_CHILD_SUBREAPER: Final = 36
 _SIGKILL: Final = 9
 _EXIT_SETUP_FAILED: Final = 70
@@ -108,7 +107,8 @@ def serve(control_fd: int, language: str, engine_path: str) -> int:
     """Preload, say ready, then fork one child per request until the parent goes away."""
     sock = _socket.socket(fileno=control_fd)
     kernel.set_non_dumpable()
-    kernel.prctl(_PR_SET_PDEATHSIG, _SIGKILL)  # never outlive the parent
+    # No parent-death signal: it fires when the *thread* that started the zygote ends. The zygote
+    # leaves when the parent closes (or loses, by dying) the control socket.
     kernel.prctl(_PR_SET_CHILD_SUBREAPER, 1)  # orphans of a run come back here, not to init
     _preload(language, engine_path)
     sys.stdout.flush()
