@@ -3,10 +3,24 @@
 // Environment: DECA_OPEN_URL, DECA_EXECUTION_ID, DECA_FAILED_NODE, DECA_SCREENSHOT (PNG path).
 import { env, scenario, screenshot } from "./browser.mjs";
 
+/** @type {[string, string[]][]} the pages of the main navigation and the API calls each makes */
+const PAGES = [
+  ["agents", ["/agents", "/agents/templates"]],
+  ["credentials", ["/credentials"]],
+  ["schedules", ["/schedules"]],
+  ["webhooks", ["/webhooks"]],
+];
+
 await scenario(async ({ page }) => {
   const executionId = env("DECA_EXECUTION_ID");
   const failedNode = env("DECA_FAILED_NODE");
   await page.goto(env("DECA_OPEN_URL"));
+  // On the way, the other pages load (their console errors would fail the test).
+  for (const [nav, paths] of PAGES) {
+    const answered = paths.map((path) => page.waitForResponse((r) => new URL(r.url()).pathname === path));
+    await page.getByTestId(`nav-${nav}`).click();
+    await Promise.all(answered);
+  }
   await page.getByTestId("nav-executions").click();
   await page.getByTestId("filter-status").selectOption("failed");
   const row = page.getByTestId("execution-row").filter({ has: page.locator(`a[href="#/executions/${executionId}"]`) });

@@ -1,5 +1,7 @@
 // A thin typed fetch layer over the generated OpenAPI types: one helper per route the studio uses.
 import type {
+  Agent,
+  AgentDefinition,
   CredentialCreate,
   CredentialInfo,
   CredentialRotate,
@@ -144,6 +146,9 @@ export function createClient(options: ClientOptions) {
     deleteCredential: (id: string) => request<void>("DELETE", `/credentials/${enc(id)}`),
     listSchedules: () => request<Page<ScheduleInfo>>("GET", "/schedules"),
     listWebhooks: () => request<Page<WebhookInfo>>("GET", "/webhooks"),
+    listAgents: (query?: { status?: "active" | "inactive"; limit?: number; cursor?: string }) =>
+      request<Page<Agent>>("GET", "/agents", undefined, query),
+    agentTemplates: () => request<AgentDefinition[]>("GET", "/agents/templates"),
   };
 }
 

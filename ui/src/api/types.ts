@@ -25,6 +25,8 @@ export type CredentialRotate = Schemas["CredentialRotate"];
 export type ScheduleInfo = Schemas["ScheduleInfo"];
 export type WebhookInfo = Schemas["WebhookInfo"];
 export type CurrentWorkspace = Schemas["CurrentWorkspace"];
+export type Agent = Schemas["Agent"];
+export type AgentDefinition = Schemas["AgentDefinition"];
 export type ErrorBody = Schemas["ErrorBody"];
 export type ErrorDetail = Schemas["ErrorDetail"];
 
