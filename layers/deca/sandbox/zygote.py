@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from deca.sandbox.child.protocol import ZYGOTE_READY
 from deca.sandbox.isolation import Isolation, child_env, seen_from_child, zygote_command
 from deca.sandbox.process import ProcessResult, Pump
 
@@ -47,7 +48,6 @@ logger = logging.getLogger(__name__)
 
 MAX_RUNS = 500  # runs per zygote before it is replaced
 MAX_ZYGOTES = 4  # zygotes kept alive at once (least recently used ones are stopped)
-_READY = b"ready"  # child/zygote.py READY
 _START_TIMEOUT = 10.0
 _REPLY_TIMEOUT = 5.0
 _RETRY_AFTER = 30.0
@@ -111,7 +111,7 @@ class Zygote:
             hello = ours.recv(_MAX_MESSAGE)
         except OSError:
             hello = b""
-        if hello != _READY:
+        if hello != ZYGOTE_READY:
             ours.close()
             _stop(proc)
             raise ZygoteUnavailable("the zygote did not report ready")

@@ -23,6 +23,7 @@ __all__ = [
     "STATUS_ERROR",
     "STATUS_OK",
     "STATUS_PONG",
+    "ZYGOTE_READY",
     "encode_reply",
 ]
 
@@ -30,6 +31,7 @@ __all__ = [
 STATUS_OK: Final = "ok"
 STATUS_ERROR: Final = "error"
 STATUS_PONG: Final = "pong"  # answer to the parent's start-up probe
+ZYGOTE_READY: Final = b"ready"  # a zygote's first message on its control socket
 
 # Error kinds; the parent maps each to one public exception class.
 KIND_CODE_ERROR: Final = "code_error"

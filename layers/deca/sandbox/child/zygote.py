@@ -19,15 +19,15 @@ import os
 import sys
 
 from deca.sandbox.child import kernel
+from deca.sandbox.child.protocol import ZYGOTE_READY
 
 # The zygote starts once, but its children must stay lean: no typing import at run time.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Final
 
-__all__ = ["READY", "serve"]
+__all__ = ["serve"]
 
-READY: Final = b"ready"
 _MAX_MESSAGE: Final = 64 * 1024
 _FD_SIZE: Final = 4  # sizeof(int) in SCM_RIGHTS data
 _PR_SET_CHILD_SUBREAPER: Final = 36
@@ -112,7 +112,7 @@ def serve(control_fd: int, language: str, engine_path: str) -> int:
     kernel.prctl(_PR_SET_CHILD_SUBREAPER, 1)  # orphans of a run come back here, not to init
     _preload(language, engine_path)
     sys.stdout.flush()
-    _send(sock, READY)
+    _send(sock, ZYGOTE_READY)
     while True:
         request = _receive(sock)
         if request is None:
