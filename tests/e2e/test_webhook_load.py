@@ -1,0 +1,32 @@
+"""A short run of the webhook load benchmark against `deca dev`: every call accepted once, every execution
+finished with the right output. Correctness only: speed is measured by `benchmarks/webhook_load.py`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from benchmarks.webhook_load import run_load
+from tests.e2e.studio_process import free_port, start_studio, stop_studio
+
+CLIENTS = 20
+EXECUTIONS = 300
+
+
+def test_concurrent_webhook_calls_each_start_one_execution_that_succeeds(tmp_path: Path) -> None:
+    # Given the studio with the benchmark's 5-node webhook flow
+    studio = start_studio(tmp_path / "deca-data", free_port())
+    try:
+        # When 20 clients send 300 webhook calls at once and every execution is waited for
+        report = run_load(studio, executions=EXECUTIONS, clients=CLIENTS, deadline_seconds=120)
+    finally:
+        stop_studio(studio)
+
+    # Then each call was accepted once and ran once, to the output its body asks for
+    assert dict(report.errors) == {}
+    assert sorted(report.accepted) == list(range(EXECUTIONS))
+    assert len(set(report.accepted.values())) == EXECUTIONS
+    assert report.lost == []
+    assert report.duplicates == 0
+    assert dict(report.statuses) == {"succeeded": EXECUTIONS}
+    assert report.wrong_outputs == 0
+    assert report.latencies_ms and len(report.latencies_ms) == EXECUTIONS
