@@ -7,6 +7,7 @@ import fcntl
 import json
 import os
 import shutil
+import signal
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -77,17 +78,23 @@ class Chromium:
 
     def run(self, script: str, env: dict[str, str]) -> dict[str, Any]:
         """Run `ui/browser/<script>` with `env`; returns the JSON it printed (fails with its stderr)."""
-        done = subprocess.run(
+        process = subprocess.Popen(
             ["node", str(UI / "browser" / script)],
             cwd=UI,
             env={**os.environ, "DECA_CHROMIUM": self.binary, **env},
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=SCENARIO_SECONDS,
-            check=False,
+            start_new_session=True,  # its own process group: a timeout ends Chromium with it
         )
-        assert done.returncode == 0, f"{script} failed:\n{done.stderr}"
-        result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+        try:
+            stdout, stderr = process.communicate(timeout=SCENARIO_SECONDS)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            stdout, stderr = process.communicate()
+            pytest.fail(f"{script} did not finish in {SCENARIO_SECONDS:.0f} s:\n{stderr}")
+        assert process.returncode == 0, f"{script} failed:\n{stderr}"
+        result: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
         return result
 
 
