@@ -287,7 +287,10 @@ def _agent_errors(services: ApiServices, principal: Principal, agent_id: str) ->
 def _run(
     agent_id: str, body: AgentExecute, request: Request, services: ApiServices, principal: Principal
 ) -> tuple[AgentConfig, NodeContext]:
-    """The run's config and context; 404 for an agent neither saved nor pre-built, 409 if inactive."""
+    """The run's config and context; 404 for an agent neither saved nor pre-built, 409 if inactive.
+
+    The provider key comes from the request's credential, else the saved agent's (see `resolve_agent`).
+    """
     workspace_id = principal.workspace_id
     credential_id: str | None = None
     try:
@@ -300,7 +303,6 @@ def _run(
     else:
         if saved.status != "active":
             raise ApiError(409, "agent_inactive", f"agent '{agent_id}' is inactive")
-        credential_id = saved.llm.credential_id
     if body.credential is not None:
         credential_id = _credential_id(services, workspace_id, body.credential, "body.credential")
     config = AgentConfig(

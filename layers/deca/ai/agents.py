@@ -59,6 +59,7 @@ def _from_saved(agent: Agent) -> AgentDefinition:
             system_prompt=agent.system_prompt,
             tools=[ToolDefinition.model_validate(t) for t in agent.tools],
             output_schema=agent.output_schema,
+            credential_id=agent.llm.credential_id,
         )
     except ValidationError as exc:
         raise AgentError(
@@ -239,7 +240,7 @@ def _prepare(
     client = build_client(
         ctx,
         definition.provider,
-        credential_id=credential_id,
+        credential_id=credential_id or definition.credential_id,
         base_url=definition.base_url,
         timeout=min(DEFAULT_TIMEOUT_SECONDS, timeout_seconds),
     )

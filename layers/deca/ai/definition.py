@@ -90,3 +90,6 @@ class AgentDefinition(BaseModel):
     tools: list[ToolDefinition] = Field(default_factory=list)
     output_schema: dict[str, Any] | None = None
     max_iterations: int = Field(default=10, ge=1, le=50)
+    credential_id: str | None = Field(
+        default=None, description="A saved agent's provider credential; a node's own `credential_id` wins"
+    )

@@ -198,6 +198,26 @@ def test_saved_agent_of_the_workspace_is_used(llm: FakeLlmServer, ctx: NodeConte
     assert (body["system"], body["max_tokens"], body["model"]) == ("You help.", 300, "claude-haiku-4-5")
 
 
+def test_saved_agent_brings_its_credential_and_answer_schema(llm: FakeLlmServer, ctx: NodeContext) -> None:
+    schema = {"type": "object", "properties": {"ok": {"type": "boolean"}}, "required": ["ok"]}
+    ctx.stores.agents.create(
+        WS,
+        Agent(
+            workspace_id=WS,
+            agent_id="checker",
+            name="Checker",
+            llm=AgentModelConfig(provider="openai", model="gpt-4o-mini", credential_id="openai-test"),
+            output_schema=schema,
+        ),
+    )
+    llm.queue(Reply(text=json.dumps({"ok": True})))
+
+    out = run_node(_task({"agent_id": "checker", "prompt": "Check"}), ctx)
+
+    assert out["data"] == {"ok": True}
+    assert llm.chat_requests()[0].headers["authorization"] == "Bearer sk-test"
+
+
 def test_versioned_prompt_template_is_the_system_prompt(llm: FakeLlmServer, ctx: NodeContext) -> None:
     ctx.stores.prompts.create(WS, Prompt(workspace_id=WS, prompt_id="tone", name="Tone"))
     for number, text in [(1, "Be formal with {{ name }}"), (2, "Be casual with {{ name }}")]:
