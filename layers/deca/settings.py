@@ -80,6 +80,10 @@ class Settings(BaseModel):
         default=None, description="Secrets Manager secret holding the MongoDB connection string (on AWS)"
     )
     mongodb_database: str = Field(default="deca", description="MongoDB database name")
+    nats_url: str | None = Field(
+        default=None,
+        description="NATS JetStream server of the message bus (`nats://host:4222`); None: an in-memory bus",
+    )
     outbound_allow_list: str = Field(
         default="",
         description="Comma-separated hosts and CIDRs that user-aimed outbound requests may reach although "

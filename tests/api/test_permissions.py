@@ -76,6 +76,9 @@ ROUTES = [
     Route("GET", "/webhooks", "read:flows"),
     Route("GET", "/schedules", "read:flows"),
     Route("POST", "/events", "write:executions", {"source": "crm", "detail-type": "deal.won"}),
+    Route("POST", "/tasks", "manage:workspace", {"task_type": "report"}),
+    Route("GET", "/tasks", "manage:workspace"),
+    Route("GET", "/tasks/{task_id}", "manage:workspace"),
     Route("GET", "/agents/templates", "read:agents"),
     Route("GET", "/agents", "read:agents"),
     Route("POST", "/agents", "write:agents", {"name": "Other", "model_config": {"provider": "openai", "model": "m"}}),
@@ -135,8 +138,18 @@ def world(
         "node_type": "set",
         "credential_id": credential_id,
         **_execution_world(request, client, owner),
+        **_task_world(request, client, owner),
         **_ai_world(request, client, owner),
     }
+
+
+def _task_world(request: pytest.FixtureRequest, client: TestClient, owner: dict[str, str]) -> dict[str, str]:
+    callspec = getattr(request.node, "callspec", None)
+    route: Route | None = callspec.params.get("route") if callspec else None
+    if route is None or "{task_id}" not in route.template:
+        return {}
+    response = client.post("/tasks", json={"task_type": "report"}, headers=owner)
+    return {"task_id": response.json()["task_id"]}
 
 
 def _execution_world(

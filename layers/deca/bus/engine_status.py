@@ -81,6 +81,11 @@ class BusService:
             with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: stop() drained it
                 loop.call_soon_threadsafe(wake.set)
 
+    @property
+    def running(self) -> bool:
+        """Whether the service's thread is alive."""
+        return self._thread is not None and self._thread.is_alive()
+
     def start(self, timeout: float = 10.0) -> None:
         """Connect and start serving; raises what connecting raised (or `TimeoutError`)."""
         self._thread = threading.Thread(target=self._main, name="deca-bus", daemon=True)

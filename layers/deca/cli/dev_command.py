@@ -139,6 +139,7 @@ def build_studio(
     from api.app import create_app
     from deca.engines.local import LocalEngine
     from deca.engines.local_checkpoints import LocalCheckpoints
+    from deca.local.studio_services import attach_studio_services
     from deca.stores import sqlite_stores
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -155,6 +156,7 @@ def build_studio(
     app.state.engine = engine
     if ui_dist is not None and (ui_dist / "index.html").is_file():
         _mount_ui(app, ui_dist)
+    attach_studio_services(app, settings, stores, engine)  # scheduler, bus, task worker: with the app's lifespan
     engine.resume_running()
     return app, stores, engine
 
