@@ -90,6 +90,31 @@ def test_unguarded_code_cannot_fork_or_exec(run_unguarded: Unguarded, config: Is
     assert "ran" not in _report(run_unguarded(script, layers=config)).values()
 
 
+def test_unguarded_code_cannot_create_ipc_objects_that_outlive_the_run(
+    run_unguarded: Unguarded, config: Isolation
+) -> None:
+    # A System V segment, semaphore or queue would survive the process for a later run (forked from
+    # the same zygote, in the same IPC namespace) to find
+    if not seccomp.supported():
+        pytest.skip("no seccomp filter for this architecture")
+    script = """
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    IPC_PRIVATE, IPC_CREAT = 0, 0o1000
+    out = {}
+    for name, call in (
+        ("shmget", lambda: libc.shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0o600)),
+        ("semget", lambda: libc.semget(IPC_PRIVATE, 1, IPC_CREAT | 0o600)),
+        ("msgget", lambda: libc.msgget(IPC_PRIVATE, IPC_CREAT | 0o600)),
+        ("mq_open", lambda: libc.mq_open(b"/deca-test", os.O_CREAT | os.O_RDWR, 0o600, None)),
+    ):
+        out[name] = "created" if call() >= 0 else ctypes.get_errno()
+    print(json.dumps(out))
+    """
+    report = _report(run_unguarded(script, layers=config))
+    assert report == {"shmget": 1, "semget": 1, "msgget": 1, "mq_open": 1}  # EPERM from the filter
+
+
 def test_unguarded_code_sees_a_scrubbed_environment(run_unguarded: Unguarded, config: Isolation) -> None:
     report = _report(run_unguarded("print(json.dumps(dict(os.environ)))", layers=config))
     assert set(report) <= {"PATH", "LANG", "LC_ALL", "HOME", "TMPDIR", "PWD"}  # bubblewrap sets PWD

@@ -1,7 +1,8 @@
 """A seccomp-bpf filter, built by hand: the syscalls user code never needs fail with EPERM.
 
 No sockets (so no network, not even loopback), no fork/clone/exec, no ptrace or signals to other
-processes, no namespace, mount, module, BPF, keyring or io_uring calls, no raising rlimits, no prctl.
+processes, no namespace, mount, module, BPF, keyring or io_uring calls, no raising rlimits, no prctl, no
+System V or POSIX message queue IPC (objects that would outlive the run, for a later run to find).
 A process running another architecture's syscall ABI is killed. Numbers are per architecture.
 """
 
@@ -27,6 +28,9 @@ DENIED_SYSCALLS = (
     "init_module", "finit_module", "delete_module", "kexec_load", "kexec_file_load",
     "personality", "reboot", "swapon", "swapoff", "acct", "quotactl", "mknod", "mknodat",
     "setrlimit", "prlimit64", "prctl", "seccomp", "settimeofday", "clock_settime", "adjtimex",
+    "shmget", "shmat", "shmctl", "shmdt", "semget", "semop", "semtimedop", "semctl",
+    "msgget", "msgsnd", "msgrcv", "msgctl",
+    "mq_open", "mq_unlink", "mq_timedsend", "mq_timedreceive", "mq_notify", "mq_getsetattr",
 )  # fmt: skip
 
 _X86_64 = {
@@ -42,6 +46,10 @@ _X86_64 = {
     "personality": 135, "reboot": 169, "swapon": 167, "swapoff": 168, "acct": 163, "quotactl": 179,
     "mknod": 133, "mknodat": 259, "setrlimit": 160, "prlimit64": 302, "prctl": 157, "seccomp": 317,
     "settimeofday": 164, "clock_settime": 227, "adjtimex": 159,
+    "shmget": 29, "shmat": 30, "shmctl": 31, "shmdt": 67, "semget": 64, "semop": 65, "semtimedop": 220,
+    "semctl": 66, "msgget": 68, "msgsnd": 69, "msgrcv": 70, "msgctl": 71,
+    "mq_open": 240, "mq_unlink": 241, "mq_timedsend": 242, "mq_timedreceive": 243, "mq_notify": 244,
+    "mq_getsetattr": 245,
 }  # fmt: skip
 _AARCH64 = {
     "socket": 198, "socketpair": 199, "connect": 203, "accept": 202, "accept4": 242, "bind": 200, "listen": 201,
@@ -56,6 +64,10 @@ _AARCH64 = {
     "personality": 92, "reboot": 142, "swapon": 224, "swapoff": 225, "acct": 89, "quotactl": 60,
     "mknodat": 33, "setrlimit": 164, "prlimit64": 261, "prctl": 167, "seccomp": 277,
     "settimeofday": 170, "clock_settime": 112, "adjtimex": 171,
+    "shmget": 194, "shmat": 196, "shmctl": 195, "shmdt": 197, "semget": 190, "semop": 193, "semtimedop": 192,
+    "semctl": 191, "msgget": 186, "msgsnd": 189, "msgrcv": 188, "msgctl": 187,
+    "mq_open": 180, "mq_unlink": 181, "mq_timedsend": 182, "mq_timedreceive": 183, "mq_notify": 184,
+    "mq_getsetattr": 185,
 }  # fmt: skip
 
 # (AUDIT_ARCH_*, syscall table, lowest number of a foreign ABI multiplexed on this one or None)
