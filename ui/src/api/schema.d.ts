@@ -1395,6 +1395,11 @@ export interface components {
             /** Base Url */
             base_url?: string | null;
             /**
+             * Credential Id
+             * @description A saved agent's provider credential; a node's own `credential_id` wins
+             */
+            credential_id?: string | null;
+            /**
              * Description
              * @default
              */
