@@ -47,6 +47,20 @@ class SqliteTable:
         self.spec = spec
         self._backend = backend
         self._columns = spec.fields
+        # The statements that depend only on the spec, built once (writes are the hot path).
+        name, columns = _q(spec.name), [*(_q(c) for c in self._columns), "doc"]
+        self._key_sql = " AND ".join(f"{_q(c)} = ?" for c in spec.key)
+        self._insert_sql = (
+            f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        )
+        # ON CONFLICT on the key only: a clash with another row's unique fields still raises.
+        sets = ", ".join(f"{c} = excluded.{c}" for c in columns)
+        self._upsert_sql = (
+            f"{self._insert_sql} ON CONFLICT ({', '.join(_q(c) for c in spec.key)}) DO UPDATE SET {sets}"
+        )
+        self._select_sql = f"SELECT doc FROM {name} WHERE {self._key_sql}"
+        self._update_sql = f"UPDATE {name} SET {', '.join(f'{c} = ?' for c in columns)} WHERE {self._key_sql}"
+        self._delete_sql = f"DELETE FROM {name} WHERE {self._key_sql}"
 
     def create(self, conn: sqlite3.Connection) -> None:
         """Create the table and its indexes if missing."""
@@ -66,18 +80,11 @@ class SqliteTable:
     def _row(self, doc: Mapping[str, Any]) -> list[Any]:
         return [*(doc.get(c) for c in self._columns), json.dumps(doc, separators=(",", ":"))]
 
-    def _key_where(self, key: Mapping[str, Any], params: list[Any]) -> str:
-        return _condition([Cond(name, "eq", key[name]) for name in self.spec.key], params)
+    def _key_params(self, key: Mapping[str, Any]) -> list[Any]:
+        return [key[name] for name in self.spec.key]
 
     def _write(self, doc: Doc, *, upsert: bool) -> None:
-        cols = ", ".join([*(_q(c) for c in self._columns), "doc"])
-        marks = ", ".join("?" * (len(self._columns) + 1))
-        sql = f"INSERT INTO {_q(self.spec.name)} ({cols}) VALUES ({marks})"
-        if upsert:
-            # ON CONFLICT on the key only: a clash with another row's unique fields still raises.
-            key = ", ".join(_q(c) for c in self.spec.key)
-            sets = ", ".join(f"{_q(c)} = excluded.{_q(c)}" for c in [*self._columns, "doc"])
-            sql += f" ON CONFLICT ({key}) DO UPDATE SET {sets}"
+        sql = self._upsert_sql if upsert else self._insert_sql
         try:
             with self._backend.transaction() as conn:
                 conn.execute(sql, self._row(doc))
@@ -93,9 +100,7 @@ class SqliteTable:
         self._write(doc, upsert=True)
 
     def _select_one(self, conn: sqlite3.Connection, key: Mapping[str, Any]) -> Doc | None:
-        params: list[Any] = []
-        where = self._key_where(key, params)
-        row = conn.execute(f"SELECT doc FROM {_q(self.spec.name)} WHERE {where}", params).fetchone()
+        row = conn.execute(self._select_sql, self._key_params(key)).fetchone()
         return json.loads(row[0]) if row else None
 
     def get(self, key: Mapping[str, Any]) -> Doc | None:
@@ -113,20 +118,15 @@ class SqliteTable:
                 if current is None or any(current.get(name) != value for name, value in expect.items()):
                     return None
                 updated = {**current, **changes}
-                sets = ", ".join([*(f"{_q(c)} = ?" for c in self._columns), "doc = ?"])
-                params = self._row(updated)
-                where = self._key_where(key, params)
-                conn.execute(f"UPDATE {_q(self.spec.name)} SET {sets} WHERE {where}", params)
+                conn.execute(self._update_sql, [*self._row(updated), *self._key_params(key)])
                 return updated
         except sqlite3.IntegrityError as exc:
             raise DuplicateKey(str(exc)) from exc
 
     def delete(self, key: Mapping[str, Any]) -> bool:
         """Remove the document with this key; whether there was one."""
-        params: list[Any] = []
-        where = self._key_where(key, params)
         with self._backend.transaction() as conn:
-            return conn.execute(f"DELETE FROM {_q(self.spec.name)} WHERE {where}", params).rowcount > 0
+            return conn.execute(self._delete_sql, self._key_params(key)).rowcount > 0
 
     def delete_where(self, where: Mapping[str, Any]) -> int:
         """Remove every document whose fields equal `where`; how many."""
