@@ -38,13 +38,14 @@ from api.routes import (
     workspaces,
 )
 from deca.auth import HttpJwks, JwksProvider, LocalIssuer, StaticJwks, TokenVerifier
-from deca.cache import cache_from_url
+from deca.cache import Cache, RedisCache
 from deca.clock import Clock, SystemClock
-from deca.crypto import Envelope, KmsKeyEncryptionKey, LocalKeyEncryptionKey
+from deca.crypto import Envelope
 from deca.errors import NotFoundError
 from deca.flow import Flow
 from deca.settings import Settings
-from deca.stores import Stores, mongo_stores, sqlite_stores
+from deca.stores import Stores
+from deca.wiring import mongodb_uri, open_cache, open_envelope, open_stores
 from statemachines.compiler import check_flow
 
 __all__ = [
@@ -77,26 +78,9 @@ _ROUTERS = (
 )
 
 
-def mongodb_uri(settings: Settings) -> str | None:
-    """The MongoDB connection string: `mongodb_uri`, else the secret `mongodb_secret_arn` names."""
-    if settings.mongodb_uri or not settings.mongodb_secret_arn:
-        return settings.mongodb_uri
-    import boto3
-
-    secret = boto3.client("secretsmanager").get_secret_value(SecretId=settings.mongodb_secret_arn)
-    uri: str = secret["SecretString"].strip()
-    return uri
-
-
-def default_stores(settings: Settings) -> Stores:
-    """MongoDB when a connection string is configured, else the SQLite file in the data directory."""
-    uri = mongodb_uri(settings)
-    if uri:
-        from pymongo import MongoClient
-
-        return mongo_stores(MongoClient(uri), settings.mongodb_database)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return sqlite_stores(settings.sqlite_path)
+def default_stores(settings: Settings, cache: Cache | None = None) -> Stores:
+    """The stores the settings name (MongoDB or the SQLite file; read through Redis when configured)."""
+    return open_stores(settings, cache=cache)
 
 
 def default_jwks(settings: Settings, clock: Clock) -> JwksProvider:
@@ -110,11 +94,7 @@ def default_jwks(settings: Settings, clock: Clock) -> JwksProvider:
 
 def default_envelope(settings: Settings) -> Envelope:
     """Credential encryption under the KMS key when `kms_key_id` is set, else the local key file."""
-    if settings.kms_key_id:
-        import boto3
-
-        return Envelope(KmsKeyEncryptionKey(boto3.client("kms"), settings.kms_key_id))
-    return Envelope(LocalKeyEncryptionKey.from_file(settings.local_kek_file))
+    return open_envelope(settings)
 
 
 def default_flow_checker(flow: Flow) -> None:
@@ -180,10 +160,10 @@ def create_app(
     """
     settings = settings or Settings.from_env()
     clock = clock or SystemClock()
-    owns_stores = stores is None
-    stores = stores or default_stores(settings)
     if cache is None and settings.cache_url:
-        cache = cache_from_url(settings.cache_url, clock=clock)
+        cache = open_cache(settings, clock=clock)
+    owns_stores = stores is None
+    stores = stores or default_stores(settings, cache if isinstance(cache, RedisCache) else None)
     if health_checks is None:
         health_checks = {"store": _store_probe(stores), **({"cache": _cache_probe(cache)} if cache else {})}
     services = ApiServices(

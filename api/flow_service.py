@@ -60,8 +60,7 @@ def create_flow(
     """Store a new flow with `flow` as version 1 (409 if the id exists)."""
     check_flow_id(flow)
     now = services.clock.now()
-    flows = services.stores.flows
-    record = flows.create(
+    record, stored = services.stores.flows.create_with_version(  # both stored, or neither
         principal.workspace_id,
         FlowRecord(
             workspace_id=principal.workspace_id,
@@ -72,12 +71,10 @@ def create_flow(
             updated_at=now,
             created_by=principal.user_id,
         ),
+        _version(services, principal, flow.id, flow, 1, comment),
     )
-    stored = _store_version(services, principal, record, flow, 1, comment)
     audit(services, principal, action, flow.id, details={"version": 1})
-    return FlowDetail(
-        flow=flows.get(principal.workspace_id, flow.id), version=1, definition=stored.definition
-    )
+    return FlowDetail(flow=record, version=1, definition=stored.definition)
 
 
 def add_version(
@@ -116,7 +113,9 @@ def add_version(
             resource_id=flow_id,
         )
     version = record.latest_version + 1
-    stored = _store_version(services, principal, record, flow, version, comment)
+    stored = flows.add_version(
+        principal.workspace_id, _version(services, principal, flow_id, flow, version, comment)
+    )
     flows.update(
         principal.workspace_id,
         record.model_copy(
@@ -133,20 +132,17 @@ def add_version(
     )
 
 
-def _store_version(
-    services: ApiServices, principal: Principal, record: FlowRecord, flow: Flow, version: int, comment: str
+def _version(
+    services: ApiServices, principal: Principal, flow_id: str, flow: Flow, version: int, comment: str
 ) -> FlowVersion:
-    return services.stores.flows.add_version(
-        principal.workspace_id,
-        FlowVersion(
-            workspace_id=principal.workspace_id,
-            flow_id=record.flow_id,
-            version=version,
-            definition=version_document(flow, version),
-            created_at=services.clock.now(),
-            created_by=principal.user_id,
-            comment=comment,
-        ),
+    return FlowVersion(
+        workspace_id=principal.workspace_id,
+        flow_id=flow_id,
+        version=version,
+        definition=version_document(flow, version),
+        created_at=services.clock.now(),
+        created_by=principal.user_id,
+        comment=comment,
     )
 
 

@@ -1,4 +1,5 @@
-"""The caller's workspace and its members (roles are managed here; only an owner touches owners)."""
+"""The caller's workspaces: every membership (the switcher), the current one and its members (roles are
+managed here; only an owner touches owners). The current workspace is the token's `workspace_id` claim."""
 
 from __future__ import annotations
 
@@ -11,13 +12,13 @@ from api.deps import USER_ID_PATTERN, Principal, PrincipalDep, ServicesDep, audi
 from api.errors import error_responses
 from api.schemas import COMMON_ERRORS, DEFAULT_PAGE, Cursor, Limit, RequestModel
 from deca.auth import Permission, PermissionDeniedError, RoleName
-from deca.errors import ConflictError
+from deca.errors import ConflictError, NotFoundError
 from deca.stores import MAX_LIMIT, Page
 from deca.stores.models import Member, Workspace
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/workspaces/current", tags=["workspaces"], responses=COMMON_ERRORS)
+router = APIRouter(prefix="/workspaces", tags=["workspaces"], responses=COMMON_ERRORS)
 
 UserId = Annotated[str, Path(pattern=USER_ID_PATTERN, description="Member's user id (the issuer's subject)")]
 
@@ -29,6 +30,14 @@ class CurrentWorkspace(BaseModel):
     user_id: str
     role: RoleName
     permissions: list[Permission] = Field(description="Sorted")
+
+
+class WorkspaceMembership(BaseModel):
+    """A workspace the caller is a member of, with the caller's role in it."""
+
+    workspace: Workspace
+    role: RoleName
+    current: bool = Field(description="Whether the caller's token is for this workspace")
 
 
 class WorkspaceUpdate(RequestModel):
@@ -72,7 +81,30 @@ def _check_owner_rules(
         raise ConflictError("a workspace keeps at least one owner", resource="member", resource_id="owner")
 
 
-@router.get("", response_model=CurrentWorkspace)
+@router.get("", response_model=Page[WorkspaceMembership])
+def list_my_workspaces(
+    services: ServicesDep, principal: PrincipalDep, limit: Limit = DEFAULT_PAGE, cursor: Cursor = None
+) -> Page[WorkspaceMembership]:
+    """Every workspace the caller is a member of, with their role, by workspace id (for a workspace switcher).
+
+    Switching is getting a token for another workspace (its `workspace_id` claim); this lists where one works.
+    """
+    page = services.stores.workspaces.memberships(principal.user_id, limit=limit, cursor=cursor)
+    items: list[WorkspaceMembership] = []
+    for member in page.items:
+        try:
+            workspace = services.stores.workspaces.get(member.workspace_id)
+        except NotFoundError:  # removed between the two reads
+            continue
+        items.append(
+            WorkspaceMembership(
+                workspace=workspace, role=member.role, current=member.workspace_id == principal.workspace_id
+            )
+        )
+    return Page[WorkspaceMembership](items=items, next_cursor=page.next_cursor)
+
+
+@router.get("/current", response_model=CurrentWorkspace)
 def get_current_workspace(services: ServicesDep, principal: PrincipalDep) -> CurrentWorkspace:
     """The caller's workspace, role and permissions."""
     return CurrentWorkspace(
@@ -83,7 +115,7 @@ def get_current_workspace(services: ServicesDep, principal: PrincipalDep) -> Cur
     )
 
 
-@router.patch("", response_model=Workspace)
+@router.patch("/current", response_model=Workspace)
 def update_current_workspace(
     body: WorkspaceUpdate, services: ServicesDep, principal: Annotated[Principal, require("manage:workspace")]
 ) -> Workspace:
@@ -101,7 +133,7 @@ def update_current_workspace(
     return updated
 
 
-@router.get("/members", response_model=Page[Member])
+@router.get("/current/members", response_model=Page[Member])
 def list_members(
     services: ServicesDep,
     principal: Annotated[Principal, require("manage:users")],
@@ -112,7 +144,7 @@ def list_members(
     return services.stores.workspaces.list_members(principal.workspace_id, limit=limit, cursor=cursor)
 
 
-@router.post("/members", response_model=Member, status_code=201, responses=error_responses(409))
+@router.post("/current/members", response_model=Member, status_code=201, responses=error_responses(409))
 def add_member(
     body: MemberCreate, services: ServicesDep, principal: Annotated[Principal, require("manage:users")]
 ) -> Member:
@@ -131,7 +163,7 @@ def add_member(
     return member
 
 
-@router.put("/members/{user_id}", response_model=Member, responses=error_responses(404, 409))
+@router.put("/current/members/{user_id}", response_model=Member, responses=error_responses(404, 409))
 def change_member_role(
     user_id: UserId,
     body: RoleChange,
@@ -146,7 +178,7 @@ def change_member_role(
     return member
 
 
-@router.delete("/members/{user_id}", status_code=204, responses=error_responses(404, 409))
+@router.delete("/current/members/{user_id}", status_code=204, responses=error_responses(404, 409))
 def remove_member(
     user_id: UserId, services: ServicesDep, principal: Annotated[Principal, require("manage:users")]
 ) -> Response:

@@ -18,12 +18,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from deca.errors import InputError
 
-__all__ = ["LOCAL_ISSUER", "Settings", "default_data_dir"]
+__all__ = ["LOCAL_ISSUER", "REDIS_URL_VARIABLE", "Settings", "default_data_dir"]
 
 LOCAL_ISSUER = "urn:deca:local"
 """The `iss` of tokens minted by the local issuer."""
 
 _ENV_PREFIX = "DECA_"
+REDIS_URL_VARIABLE = "REDIS_URL"
+"""The conventional Redis variable, honoured as the cache URL when `DECA_CACHE_URL` is not set."""
 
 
 def _package_version() -> str:
@@ -73,7 +75,12 @@ class Settings(BaseModel):
     )
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024, description="Largest request body accepted")
     cache_url: str | None = Field(
-        default=None, description="Shared cache for rate limits (`redis://`, `rediss://`); None: in-process"
+        default=None,
+        description="Shared cache (`redis://`, `rediss://`) of rate limits, agent memory, hot flows and "
+        "execution state; `REDIS_URL` when `DECA_CACHE_URL` is unset; None: in-process, nothing cached",
+    )
+    cache_ttl_seconds: int = Field(
+        default=300, ge=1, description="How long the shared cache keeps a flow or execution it read"
     )
     mongodb_uri: str | None = Field(default=None, description="MongoDB connection; None: local SQLite")
     mongodb_secret_arn: str | None = Field(
@@ -114,6 +121,8 @@ class Settings(BaseModel):
             for name in cls.model_fields
             if _ENV_PREFIX + name.upper() in env
         }
+        if "cache_url" not in values and env.get(REDIS_URL_VARIABLE):
+            values["cache_url"] = env[REDIS_URL_VARIABLE]
         if "cors_origins" in values:
             values["cors_origins"] = [o.strip() for o in str(values["cors_origins"]).split(",") if o.strip()]
         try:

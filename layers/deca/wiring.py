@@ -1,15 +1,17 @@
-"""Adapters built from `Settings` for Lambda handlers: cached factories (`cache_clear()` them in tests).
+"""The one place adapters are built from `Settings`: stores, the cache, the envelope, node contexts.
 
-Every factory builds on first call, so a warm Lambda reuses its clients and a test's mocks are already
-active when they are built.
+The `open_*` builders take the settings they build from (the API's `create_app`, `deca dev` and tests call
+them); the cached factories below them build each adapter once per process from the `DECA_*` variables,
+for Lambda handlers (`cache_clear()` them in tests). Every factory builds on first call, so a warm Lambda
+reuses its clients and a test's mocks are already active when they are built.
 """
 
 from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from deca.settings import Settings
 
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
 
     from deca.ai.memory import ConversationStore
     from deca.cache import Cache
+    from deca.clock import Clock
     from deca.crypto import Envelope
     from deca.deca_data.embeddings import Embedder
     from deca.deca_data.stores import DecaDataStores
@@ -40,28 +43,192 @@ __all__ = [
     "envelope",
     "human_tasks",
     "mongo_client",
+    "mongodb_uri",
     "node_context",
+    "node_context_factory",
+    "open_cache",
+    "open_deca_data",
+    "open_envelope",
+    "open_object_store",
+    "open_stores",
     "outbound_http",
     "outbound_policy",
     "secrets",
     "settings",
     "stores",
+    "uses_shared_cache",
+    "with_mongodb_uri",
 ]
 
 CACHE_URL_VARIABLE = "DECA_CACHE_URL"
-"""`redis://` / `rediss://` (ElastiCache) or `memory://` (the default)."""
+"""`redis://` / `rediss://` (ElastiCache) or `memory://` (the default); `REDIS_URL` when this is unset."""
 CODE_RUNNER_VARIABLE = "DECA_CODE_RUNNER_FUNCTION"
 """Name of the isolated code-runner Lambda (set by cdk on the code node); unset: the sandbox runs locally."""
+OBJECTS_BUCKET_VARIABLE = "DECA_OBJECTS_BUCKET"
+"""S3 bucket of exports, reports and large node outputs; unset: `<data dir>/objects`."""
 EMBEDDING_VARIABLES = ("DECA_EMBEDDING_MODEL", "DECA_EMBEDDING_BASE_URL", "DECA_EMBEDDING_DIMENSIONS")
 """Knowledge-base embeddings: an OpenAI(-compatible) model when DECA_EMBEDDING_MODEL is set (key in
 OPENAI_API_KEY), else the deterministic local hashing embedder. DECA_PAGES_BASE_URL: public root of
 published pages (default `/sites`)."""
 
 
+# ---- builders from explicit settings ---------------------------------------------------------------
+
+
+def mongodb_uri(settings: Settings) -> str | None:
+    """The MongoDB connection string: `mongodb_uri`, else the Secrets Manager secret `mongodb_secret_arn` names."""
+    if settings.mongodb_uri or not settings.mongodb_secret_arn:
+        return settings.mongodb_uri
+    import boto3
+
+    secret = boto3.client("secretsmanager").get_secret_value(SecretId=settings.mongodb_secret_arn)
+    uri: str = secret["SecretString"].strip()
+    return uri
+
+
+def with_mongodb_uri(settings: Settings) -> Settings:
+    """`settings` with `mongodb_uri` read from the secret when only `mongodb_secret_arn` is set."""
+    uri = mongodb_uri(settings)
+    return settings if uri == settings.mongodb_uri else settings.model_copy(update={"mongodb_uri": uri})
+
+
+def uses_shared_cache(settings: Settings) -> bool:
+    """Whether the cache URL names Redis (shared by every process), not the in-process cache."""
+    return (settings.cache_url or "").split(":", 1)[0].lower() in {"redis", "rediss"}
+
+
+def open_cache(settings: Settings, *, clock: Clock | None = None) -> Cache:
+    """Redis when `cache_url` (`DECA_CACHE_URL`, else `REDIS_URL`) names one, else an in-process cache."""
+    from deca.cache import cache_from_url
+
+    return cache_from_url(settings.cache_url or "memory://", clock=clock)
+
+
+def open_stores(
+    settings: Settings,
+    *,
+    cache: Cache | None = None,
+    mongo: MongoClient[dict[str, object]] | None = None,
+    embedded: bool = False,
+) -> Stores:
+    """MongoDB when a connection string is configured (or the secret holding one), else the SQLite file.
+
+    With a shared (Redis) cache configured, flows and executions are read through it (`cache`, when
+    given, is used instead of opening another client). `embedded=True` (`deca dev`): always the SQLite
+    file in the data directory, never a shared cache. `mongo` is an open client of the configured URI.
+    """
+    from deca.stores import mongo_stores, sqlite_stores
+
+    uri = None if embedded else mongodb_uri(settings)
+    durable: Stores
+    if uri:
+        if mongo is None:
+            import pymongo
+
+            mongo = pymongo.MongoClient(uri)
+        durable = mongo_stores(mongo, settings.mongodb_database)
+    else:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        durable = sqlite_stores(settings.sqlite_path)
+    if embedded or not uses_shared_cache(settings):
+        return durable
+    from deca.stores.cached import cached_stores
+
+    return cached_stores(durable, cache or open_cache(settings), ttl_seconds=settings.cache_ttl_seconds)
+
+
+def open_envelope(settings: Settings) -> Envelope:
+    """Credential encryption under the KMS key when `kms_key_id` is set, else the local key file."""
+    from deca.crypto import Envelope, KmsKeyEncryptionKey, LocalKeyEncryptionKey
+
+    if settings.kms_key_id:
+        import boto3
+
+        return Envelope(KmsKeyEncryptionKey(boto3.client("kms"), settings.kms_key_id))
+    return Envelope(LocalKeyEncryptionKey.from_file(settings.local_kek_file))
+
+
+def open_object_store(settings: Settings, *, embedded: bool = False) -> ObjectStore:
+    """S3 when `DECA_OBJECTS_BUCKET` is set (and not `embedded`), else a directory under the data dir."""
+    from deca.tasks.object_store import LocalDirectoryStore, S3ObjectStore
+
+    bucket = None if embedded else os.environ.get(OBJECTS_BUCKET_VARIABLE)
+    if bucket:
+        import boto3
+
+        return S3ObjectStore(boto3.client("s3"), bucket)
+    return LocalDirectoryStore(settings.data_dir / "objects")
+
+
+def open_deca_data(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    mongo: MongoClient[dict[str, object]] | None = None,
+    embedded: bool = False,
+) -> DecaDataStores:
+    """Pages, forms, knowledge bases, CRM and tables: MongoDB (Atlas Vector Search) or the SQLite file."""
+    from deca.deca_data.stores import DEFAULT_PAGES_BASE_URL, mongo_deca_data, sqlite_deca_data
+
+    pages = os.environ.get("DECA_PAGES_BASE_URL", DEFAULT_PAGES_BASE_URL)
+    uri = None if embedded else settings.mongodb_uri
+    if uri:
+        if mongo is None:
+            import pymongo
+
+            mongo = pymongo.MongoClient(uri)
+        database = mongo[settings.mongodb_database]
+        return mongo_deca_data(database, clock=clock, embedder=embedder(), pages_base_url=pages)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return sqlite_deca_data(settings.sqlite_path, clock=clock, embedder=embedder(), pages_base_url=pages)
+
+
+def node_context_factory(
+    settings: Settings,
+    stores: Stores,
+    *,
+    clock: Clock | None = None,
+    secrets: SecretResolver | None = None,
+    http_client: Callable[[], httpx.Client] | None = None,
+    deca_data: DecaDataStores | None = None,
+    payload_store: ObjectStore | None = None,
+    services: Mapping[str, Any] | None = None,
+    embedded: bool = False,
+) -> Callable[[str], NodeContext]:
+    """Node contexts of one workspace each, on `stores`: DECA data and the payload store (built from
+    `settings` unless given), then `services`. Without `secrets` a node finds no credential; without
+    `http_client` it gets a plain client.
+    """
+    from deca.clock import SystemClock
+    from deca.nodes.context import NodeContext, StaticSecrets
+    from deca.nodes.payloads import PAYLOAD_STORE_SERVICE
+
+    clock = clock or SystemClock()
+    data = deca_data or open_deca_data(settings, clock=clock, embedded=embedded)
+    payloads = payload_store or open_object_store(settings, embedded=embedded)
+    resolver: SecretResolver = secrets or StaticSecrets()
+    extra = dict(services or {})
+
+    def context(workspace_id: str) -> NodeContext:
+        return NodeContext(
+            workspace_id=workspace_id,
+            stores=stores,
+            clock=clock,
+            secrets=resolver,
+            http_client=http_client,
+            services={"deca_data": data, PAYLOAD_STORE_SERVICE: payloads, **extra},
+        )
+
+    return context
+
+
+# ---- per-process factories from the environment (Lambda handlers) -----------------------------------
+
+
 @functools.cache
 def settings() -> Settings:
-    """The process's settings, read once from `DECA_*` variables."""
-    return Settings.from_env()
+    """The process's settings, read once from `DECA_*` variables (the MongoDB URI read from its secret)."""
+    return with_mongodb_uri(Settings.from_env())
 
 
 @functools.cache
@@ -74,35 +241,25 @@ def mongo_client() -> MongoClient[dict[str, object]]:
 
 @functools.cache
 def stores() -> Stores:
-    """MongoDB when `mongodb_uri` is set, else the local SQLite file."""
-    from deca.stores import mongo_stores, sqlite_stores
-
+    """MongoDB when `mongodb_uri` (or its secret) is set, else the local SQLite file; behind Redis if set."""
     current = settings()
-    if current.mongodb_uri:
-        return mongo_stores(mongo_client(), current.mongodb_database)
-    current.data_dir.mkdir(parents=True, exist_ok=True)
-    return sqlite_stores(current.sqlite_path)
+    return open_stores(
+        current,
+        cache=cache() if uses_shared_cache(current) else None,
+        mongo=mongo_client() if current.mongodb_uri else None,
+    )
 
 
 @functools.cache
 def cache() -> Cache:
-    """Redis when `DECA_CACHE_URL` names one, else an in-process cache."""
-    from deca.cache import cache_from_url
-
-    return cache_from_url(os.environ.get(CACHE_URL_VARIABLE, "memory://"))
+    """Redis when `DECA_CACHE_URL` (else `REDIS_URL`) names one, else an in-process cache."""
+    return open_cache(settings())
 
 
 @functools.cache
 def envelope() -> Envelope:
     """Credential encryption: the KMS key when `kms_key_id` is set, else the local key file."""
-    from deca.crypto import Envelope, KmsKeyEncryptionKey, LocalKeyEncryptionKey
-
-    current = settings()
-    if current.kms_key_id:
-        import boto3
-
-        return Envelope(KmsKeyEncryptionKey(boto3.client("kms"), current.kms_key_id))
-    return Envelope(LocalKeyEncryptionKey.from_file(current.local_kek_file))
+    return open_envelope(settings())
 
 
 class StoreSecrets:
@@ -153,7 +310,7 @@ def conversations() -> ConversationStore:
     else:
         current.data_dir.mkdir(parents=True, exist_ok=True)
         durable = SqliteConversations(current.data_dir / "conversations.db")
-    if os.environ.get(CACHE_URL_VARIABLE, "memory://").startswith("redis"):
+    if uses_shared_cache(current):
         return CachedConversations(durable, CacheConversations(cache(), ttl_seconds=3600))
     return durable
 
@@ -192,15 +349,8 @@ def embedder() -> Embedder:
 @functools.cache
 def deca_data() -> DecaDataStores:
     """Pages, forms, knowledge bases, CRM and tables: MongoDB (Atlas Vector Search) or the local SQLite file."""
-    from deca.deca_data.stores import DEFAULT_PAGES_BASE_URL, mongo_deca_data, sqlite_deca_data
-
     current = settings()
-    pages = os.environ.get("DECA_PAGES_BASE_URL", DEFAULT_PAGES_BASE_URL)
-    if current.mongodb_uri:
-        database = mongo_client()[current.mongodb_database]
-        return mongo_deca_data(database, embedder=embedder(), pages_base_url=pages)
-    current.data_dir.mkdir(parents=True, exist_ok=True)
-    return sqlite_deca_data(current.sqlite_path, embedder=embedder(), pages_base_url=pages)
+    return open_deca_data(current, mongo=mongo_client() if current.mongodb_uri else None)
 
 
 @functools.cache
@@ -233,20 +383,17 @@ def _payload_store() -> ObjectStore:
 
 def node_context(task: NodeTask) -> NodeContext:
     """The context a node Lambda runs with: the task's workspace, real stores, secrets and memory."""
-    from deca.clock import SystemClock
-    from deca.nodes.context import NodeContext
-
-    return NodeContext(
-        workspace_id=task.workspace_id,
-        stores=stores(),
-        clock=SystemClock(),
+    runner = code_runner()
+    return node_context_factory(
+        settings(),
+        stores(),
         secrets=secrets(),
         http_client=outbound_http,
+        deca_data=deca_data(),  # cached per process; opening it does no I/O on MongoDB
+        payload_store=_payload_store(),  # large outputs by reference (S3 or the data dir)
         services={
             "conversations": conversations(),
-            "deca_data": deca_data(),  # cached per process; opening it does no I/O on MongoDB
             "human_tasks": human_tasks,  # built on first use by an approval or form node
-            "payload_store": _payload_store(),  # large outputs by reference (S3 or the data dir)
-            **({"code_runner": runner} if (runner := code_runner()) is not None else {}),
+            **({"code_runner": runner} if runner is not None else {}),
         },
-    )
+    )(task.workspace_id)

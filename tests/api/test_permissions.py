@@ -33,6 +33,7 @@ class Route:
 
 
 ROUTES = [
+    Route("GET", "/workspaces", None),
     Route("GET", "/workspaces/current", None),
     Route("PATCH", "/workspaces/current", "manage:workspace", {"name": "Renamed"}),
     Route("GET", "/workspaces/current/members", "manage:users"),

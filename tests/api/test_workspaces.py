@@ -1,11 +1,11 @@
-"""The current workspace and its members."""
+"""The caller's workspaces, the current workspace and its members."""
 
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
 from deca.auth import ROLE_PERMISSIONS
-from tests.api.conftest import WORKSPACE, Caller
+from tests.api.conftest import OTHER_WORKSPACE, WORKSPACE, Caller
 
 
 def test_current_workspace_shows_the_callers_role_and_permissions(client: TestClient, caller: Caller) -> None:
@@ -59,3 +59,44 @@ def test_workspace_can_be_renamed(client: TestClient, owner: dict[str, str]) -> 
     )
 
     assert (response.json()["name"], response.json()["settings"]) == ("Acme", {"tz": "UTC"})
+
+
+def test_workspaces_lists_every_membership_of_the_caller_with_its_role(
+    client: TestClient, caller: Caller
+) -> None:
+    # Given alice is an owner of one workspace and a viewer of another, and bob only of the first
+    caller.member("viewer", workspace=OTHER_WORKSPACE, user="alice")
+    caller.member("developer", workspace=WORKSPACE, user="bob")
+    headers = caller.headers("owner", workspace=WORKSPACE, user="alice")
+
+    # When alice lists her workspaces
+    response = client.get("/workspaces", headers=headers)
+
+    # Then both appear with her role, the token's one marked current, and nothing of bob's
+    assert response.status_code == 200
+    assert [
+        (item["workspace"]["workspace_id"], item["role"], item["current"])
+        for item in response.json()["items"]
+    ] == [(WORKSPACE, "owner", True), (OTHER_WORKSPACE, "viewer", False)]
+
+
+def test_workspaces_pages_with_a_cursor(client: TestClient, caller: Caller) -> None:
+    for workspace in ("ws-c", "ws-d"):
+        caller.member("viewer", workspace=workspace, user="alice")
+    headers = caller.headers("viewer", workspace=WORKSPACE, user="alice")
+
+    first = client.get("/workspaces", params={"limit": 2}, headers=headers).json()
+    rest = client.get(
+        "/workspaces", params={"limit": 2, "cursor": first["next_cursor"]}, headers=headers
+    ).json()
+
+    assert [i["workspace"]["workspace_id"] for i in first["items"] + rest["items"]] == [
+        WORKSPACE,
+        "ws-c",
+        "ws-d",
+    ]
+    assert rest["next_cursor"] is None
+
+
+def test_workspaces_needs_a_token(client: TestClient) -> None:
+    assert client.get("/workspaces").status_code == 401

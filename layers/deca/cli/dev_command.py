@@ -17,12 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from fastapi import FastAPI
 
     from deca.engines.local import LocalEngine
-    from deca.nodes.context import NodeContext
     from deca.settings import Settings
     from deca.stores import Stores
 
@@ -83,7 +80,7 @@ def load_examples(stores: Stores, engine: LocalEngine, settings: Settings, direc
             mode="json", by_alias=True, exclude_none=True
         )
         try:
-            record = stores.flows.create(
+            record, version = stores.flows.create_with_version(
                 workspace_id,
                 FlowRecord(
                     workspace_id=workspace_id,
@@ -92,20 +89,17 @@ def load_examples(stores: Stores, engine: LocalEngine, settings: Settings, direc
                     description=flow.description or "",
                     created_by=user_id,
                 ),
+                FlowVersion(
+                    workspace_id=workspace_id,
+                    flow_id=flow.id,
+                    version=1,
+                    definition=document,
+                    created_by=user_id,
+                    comment="example",
+                ),
             )
         except ConflictError:
             continue  # loaded by an earlier run (and maybe edited since): leave it alone
-        version = stores.flows.add_version(
-            workspace_id,
-            FlowVersion(
-                workspace_id=workspace_id,
-                flow_id=flow.id,
-                version=1,
-                definition=document,
-                created_by=user_id,
-                comment="example",
-            ),
-        )
         engine.deploy(record, version, asl)
         current = stores.flows.get(workspace_id, record.flow_id)
         stores.flows.update(workspace_id, current.model_copy(update={"published_version": version.version}))
@@ -137,17 +131,17 @@ def build_studio(
 ) -> tuple[FastAPI, Stores, LocalEngine]:
     """The studio's app with its stores and engine (the caller closes the engine, then the stores)."""
     from api.app import create_app
+    from deca import wiring
     from deca.engines.local import LocalEngine
     from deca.engines.local_checkpoints import LocalCheckpoints
     from deca.local.studio_services import attach_studio_services
-    from deca.stores import sqlite_stores
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    stores = sqlite_stores(settings.sqlite_path)
+    stores = wiring.open_stores(settings, embedded=True)
     engine = LocalEngine(
         stores,
         checkpoints=LocalCheckpoints.at(settings.data_dir / "engine.db"),
-        context=_node_context_factory(settings, stores),
+        # Node contexts of the studio: its stores, DECA data in the same SQLite file, payloads on disk.
+        context=wiring.node_context_factory(settings, stores, embedded=True),
     )
     _ensure_workspace(stores, settings)
     if examples is not None and examples.is_dir():
@@ -159,29 +153,6 @@ def build_studio(
     attach_studio_services(app, settings, stores, engine)  # scheduler, bus, task worker: with the app's lifespan
     engine.resume_running()
     return app, stores, engine
-
-
-def _node_context_factory(settings: Settings, stores: Stores) -> Callable[[str], NodeContext]:
-    """Node contexts of the studio: its stores, DECA data in the same SQLite file, payloads on disk."""
-    from deca.clock import SystemClock
-    from deca.deca_data.stores import sqlite_deca_data
-    from deca.nodes.context import NodeContext
-    from deca.nodes.payloads import PAYLOAD_STORE_SERVICE
-    from deca.tasks.object_store import LocalDirectoryStore
-
-    clock = SystemClock()
-    data = sqlite_deca_data(settings.sqlite_path, clock=clock)
-    payloads = LocalDirectoryStore(settings.data_dir / "objects")
-
-    def context(workspace_id: str) -> NodeContext:
-        return NodeContext(
-            workspace_id=workspace_id,
-            stores=stores,
-            clock=clock,
-            services={"deca_data": data, PAYLOAD_STORE_SERVICE: payloads},
-        )
-
-    return context
 
 
 def dev(args: argparse.Namespace) -> int:

@@ -6,11 +6,10 @@
 from __future__ import annotations
 
 import functools
-import os
 
 from deca import wiring
 from deca.clock import SystemClock
-from deca.tasks.object_store import LocalDirectoryStore, ObjectStore, S3ObjectStore
+from deca.tasks.object_store import ObjectStore
 from deca.tasks.progress import TaskProgressBoard
 from deca.tasks.runner import TaskRunner
 
@@ -20,12 +19,7 @@ __all__ = ["object_store", "task_runner"]
 @functools.cache
 def object_store() -> ObjectStore:
     """S3 when `DECA_OBJECTS_BUCKET` is set, else a directory under the data dir."""
-    bucket = os.environ.get("DECA_OBJECTS_BUCKET")
-    if bucket:
-        import boto3
-
-        return S3ObjectStore(boto3.client("s3"), bucket)
-    return LocalDirectoryStore(wiring.settings().data_dir / "objects")
+    return wiring.open_object_store(wiring.settings())
 
 
 @functools.cache

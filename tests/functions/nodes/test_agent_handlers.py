@@ -169,6 +169,7 @@ def test_session_memory_is_cached_in_redis_when_configured(
 ) -> None:
     with redis_server(tmp_path) as port:
         monkeypatch.setenv("DECA_CACHE_URL", f"redis://127.0.0.1:{port}/0")
+        wiring.settings.cache_clear()  # the cache URL is a setting, read once per process
         wiring.cache.cache_clear()
         wiring.conversations.cache_clear()
         llm.queue(Reply(text="noted"))

@@ -58,7 +58,13 @@ def lambda_context() -> LambdaContextStub:
 def stores(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stores]:
     """The stores the handlers' factories open (SQLite under a temp data dir), with one workspace."""
     monkeypatch.setenv("DECA_DATA_DIR", str(tmp_path / "data"))
-    for variable in ("DECA_MONGODB_URI", "DECA_NATS_URL", "DECA_STATE_MACHINE_ARN_PREFIX", "DECA_CACHE_URL"):
+    for variable in (
+        "DECA_MONGODB_URI",
+        "DECA_NATS_URL",
+        "DECA_STATE_MACHINE_ARN_PREFIX",
+        "DECA_CACHE_URL",
+        "REDIS_URL",
+    ):
         monkeypatch.delenv(variable, raising=False)
     for factory in _FACTORIES:
         factory.cache_clear()

@@ -1128,6 +1128,28 @@ export interface paths {
         patch: operations["receive_webhook_patch"];
         trace?: never;
     };
+    "/workspaces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List My Workspaces
+         * @description Every workspace the caller is a member of, with their role, by workspace id (for a workspace switcher).
+         *
+         *     Switching is getting a token for another workspace (its `workspace_id` claim); this lists where one works.
+         */
+        get: operations["list_my_workspaces_workspaces_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workspaces/current": {
         parameters: {
             query?: never;
@@ -5125,6 +5147,13 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** Page[WorkspaceMembership] */
+        Page_WorkspaceMembership_: {
+            /** Items */
+            items: components["schemas"]["WorkspaceMembership"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /**
          * PendingTask
          * @description A paused step (approval, form, any callback task) waiting to be answered with its token.
@@ -6712,6 +6741,23 @@ export interface components {
             };
             /** Workspace Id */
             workspace_id: string;
+        };
+        /**
+         * WorkspaceMembership
+         * @description A workspace the caller is a member of, with the caller's role in it.
+         */
+        WorkspaceMembership: {
+            /**
+             * Current
+             * @description Whether the caller's token is for this workspace
+             */
+            current: boolean;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "owner" | "admin" | "developer" | "viewer" | "executor";
+            workspace: components["schemas"]["Workspace"];
         };
         /**
          * WorkspaceUpdate
@@ -13082,6 +13128,85 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    list_my_workspaces_workspaces_get: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description `next_cursor` of the previous page (omit for the first) */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_WorkspaceMembership_"];
+                };
+            };
+            /** @description Malformed request (invalid JSON, bad cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller's role lacks the permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request does not validate; `details` locate each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
