@@ -31,7 +31,14 @@ from cdk.stacks.shared_environment import shared_environment
 
 __all__ = ["SERVICES", "AppStack"]
 
-SERVICES = ("webhook_receiver", "schedule_dispatcher", "event_dispatcher", "nats_bridge", "task_runner")
+SERVICES = (
+    "webhook_receiver",
+    "schedule_dispatcher",
+    "event_dispatcher",
+    "nats_bridge",
+    "task_runner",
+    "hitl_sweeper",
+)
 """Service modules under `functions/services/` (besides the code runner, which lives with the nodes)."""
 
 
@@ -235,6 +242,9 @@ class AppStack(cdk.NestedStack):
         grant_data_access(runner, data, prefixes=("payloads/", "knowledge/", "exports/", "reports/"))
         grant_secret_read(runner, data.nats_secret, data.data_key)
         grant_key_use(runner, data.credentials_key, ["kms:Decrypt"])
+        sweeper = self.services["hitl_sweeper"].role
+        grant_secret_read(sweeper, data.atlas_secret, data.data_key)  # the human task store
+        grant_key_use(sweeper, data.credentials_key, ["kms:Decrypt"])  # a Slack notifier's credential
 
     def _rules(self) -> None:
         status = events.Rule(
@@ -260,6 +270,14 @@ class AppStack(cdk.NestedStack):
             event_pattern=events.EventPattern(account=[self.account]),
         )
         custom.add_target(self._target("event_dispatcher"))
+        sweep = events.Rule(
+            self,
+            "HumanTaskSweepRule",
+            rule_name=f"{self.config.prefix}hitl-sweep",
+            description="Every minute → the human task sweeper (escalates and expires approval and form requests)",
+            schedule=events.Schedule.rate(cdk.Duration.minutes(1)),
+        )
+        sweep.add_target(self._target("hitl_sweeper"))
 
     def _target(self, service: str) -> targets.LambdaFunction:
         return targets.LambdaFunction(

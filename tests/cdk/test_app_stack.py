@@ -134,6 +134,7 @@ def test_one_function_per_service(dev: Synthesis) -> None:
         "deca-dev-event-dispatcher",
         "deca-dev-nats-bridge",
         "deca-dev-task-runner",
+        "deca-dev-hitl-sweeper",
     }
 
 
@@ -325,3 +326,16 @@ def test_queues_are_encrypted(synthesis: Synthesis) -> None:
     for stack in ("nodes", "app"):
         for queue in synthesis.resources(stack, "AWS::SQS::Queue").values():
             assert queue["Properties"]["SqsManagedSseEnabled"] is True
+
+
+def test_the_human_task_sweeper_runs_every_minute(dev: Synthesis) -> None:
+    rules = dev.resources("app", "AWS::Events::Rule")
+    (rule,) = (r for r in rules.values() if r["Properties"]["Name"] == "deca-dev-hitl-sweep")
+    functions = dev.resources("app", "AWS::Lambda::Function")
+    handlers = {f["Properties"]["Handler"] for f in functions.values()}
+
+    assert rule["Properties"]["ScheduleExpression"] == "rate(1 minute)"
+    (target,) = rule["Properties"]["Targets"]
+    assert target["Arn"]["Fn::GetAtt"][0].startswith("HitlSweeper")
+    assert "DeadLetterConfig" in target
+    assert "functions.services.hitl_sweeper.lambda_handler" in handlers

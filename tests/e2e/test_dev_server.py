@@ -35,7 +35,7 @@ APPROVAL_FLOW: dict[str, Any] = {
     "id": "refund",
     "name": "Refund",
     "nodes": [
-        {"id": "ask", "type": "approval", "config": {"title": "Refund?", "approvers": ["role:finance"]}},
+        {"id": "ask", "type": "approval", "config": {"title": "Refund?", "approvers": ["role:owner"]}},
         {"id": "done", "type": "set", "config": {"values": {"approved": "{{ ask.approved }}"}}},
     ],
     "connections": [{"from": "ask", "to": "done"}],

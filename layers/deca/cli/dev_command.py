@@ -148,6 +148,10 @@ def build_studio(
         load_examples(stores, engine, settings, examples)
     app = create_app(settings, stores)
     app.state.engine = engine
+    from deca.hitl.setup import attach_human_tasks
+
+    # answers and signed links resume the engine; requests are swept every minute while the app runs
+    attach_human_tasks(app, settings, engine)
     if ui_dist is not None and (ui_dist / "index.html").is_file():
         _mount_ui(app, ui_dist)
     attach_studio_services(app, settings, stores, engine)  # scheduler, bus, task worker: with the app's lifespan

@@ -12,11 +12,13 @@ from deca.hitl.service import HumanTaskService
 from deca.hitl.store import HumanTaskStore, mongo_human_tasks, sqlite_human_tasks
 
 if TYPE_CHECKING:
+    from fastapi import FastAPI
+
     from deca.clock import Clock
     from deca.hitl.callbacks import TaskCallbacks
     from deca.settings import Settings
 
-__all__ = ["LINK_KEY_VARIABLE", "human_task_service", "human_task_store", "link_key"]
+__all__ = ["LINK_KEY_VARIABLE", "attach_human_tasks", "human_task_service", "human_task_store", "link_key"]
 
 LINK_KEY_VARIABLE = "DECA_HITL_LINK_KEY"
 """Base64 of the link signing key (deployed: from Secrets Manager); unset: the local key file."""
@@ -57,3 +59,14 @@ def human_task_service(
         clock=chosen,
         signer=LinkSigner(link_key(settings, environ), chosen),
     )
+
+
+def attach_human_tasks(app: FastAPI, settings: Settings, callbacks: TaskCallbacks) -> HumanTaskService:
+    """`deca dev`: the studio's service (answers resume `callbacks`, its engine) on `app.state.human_tasks`
+    for the answer and link routes, swept every minute while the app runs."""
+    from deca.hitl.sweeper import attach_sweep_loop
+
+    service = human_task_service(settings, callbacks=callbacks)
+    app.state.human_tasks = service
+    attach_sweep_loop(app, service)
+    return service
