@@ -89,6 +89,7 @@ class LoadReport:
 
     executions: int
     clients: int
+    rate: float | None = None  # calls offered per second (open loop), None: each client sends on answer
     accept_seconds: float = 0.0  # first call sent → last answer received
     complete_seconds: float = 0.0  # first call sent → last execution ended (its recorded end time)
     latencies_ms: list[float] = field(default_factory=list)  # of accepted calls
@@ -165,12 +166,20 @@ class _Connection:
         return int(status_line.split()[1]), answer
 
 
-async def _send(connection: _Connection, path: str, calls: list[int], report: LoadReport) -> None:
-    """One client: sends its calls one after another on its own connection."""
+async def _send(
+    connection: _Connection, path: str, calls: list[int], report: LoadReport, first: float
+) -> None:
+    """One client: sends its calls one after another on its own connection; at `report.rate`, call `n` is
+    due `n / rate` seconds after `first` (and its answer time counts from then, waiting included)."""
     for n in calls:
         body = json.dumps({"n": n, "order": f"order-{n}"}).encode()
         headers = {"Content-Type": "application/json", "Idempotency-Key": f"load-{n}"}
         started = time.perf_counter()
+        if report.rate:
+            due = first + n / report.rate
+            if due > started:
+                await asyncio.sleep(due - started)
+            started = due
         try:
             try:
                 status, answer = await connection.post(path, body, headers)
@@ -205,7 +214,11 @@ async def drive(studio: Studio, report: LoadReport) -> float:
     started_wall, started = time.time(), time.perf_counter()
     try:
         await asyncio.gather(
-            *(_send(c, path, mine, report) for c, mine in zip(connections, calls, strict=True) if mine)
+            *(
+                _send(c, path, mine, report, started)
+                for c, mine in zip(connections, calls, strict=True)
+                if mine
+            )
         )
     finally:
         for connection in connections:
@@ -262,10 +275,17 @@ def _cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run_load(studio: Studio, *, executions: int, clients: int, deadline_seconds: float = 300.0) -> LoadReport:
+def run_load(
+    studio: Studio,
+    *,
+    executions: int,
+    clients: int,
+    rate: float | None = None,
+    deadline_seconds: float = 300.0,
+) -> LoadReport:
     """Publish the load flow on `studio`, drive the calls, wait for every execution and check them."""
     create_and_publish(studio, LOAD_FLOW)
-    report = LoadReport(executions=executions, clients=clients)
+    report = LoadReport(executions=executions, clients=clients, rate=rate)
     server_before = _cpu_seconds(studio.process.pid)
     client_before = resource.getrusage(resource.RUSAGE_SELF)
     started_wall = asyncio.run(drive(studio, report))
@@ -288,7 +308,8 @@ def format_report(report: LoadReport) -> str:
     met = completed >= TARGET_PER_SECOND and p99 < TARGET_P99_MS and not report.errors and not report.lost
     return "\n".join(
         [
-            f"webhook load: {report.executions} calls from {report.clients} concurrent clients, 5-node flow",
+            f"webhook load: {report.executions} calls from {report.clients} concurrent clients, 5-node flow, "
+            + (f"offered at {report.rate:.0f}/s" if report.rate else "each client sending on answer"),
             f"  accepted:    {len(report.accepted)} in {report.accept_seconds:.2f} s"
             f" = {report.accepted_per_second:.0f}/s",
             f"  completed:   {sum(report.statuses[s] for s in TERMINAL)} in {report.complete_seconds:.2f} s"
@@ -314,13 +335,23 @@ def main(argv: list[str] | None = None) -> int:
         "--executions", type=int, default=10_000, help="webhook calls to send (default 10000)"
     )
     parser.add_argument("--clients", type=int, default=200, help="concurrent connections (default 200)")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=None,
+        help="offer this many calls per second in all (open loop); default: each client sends on answer",
+    )
     parser.add_argument("--deadline", type=float, default=300.0, help="seconds to wait for the executions")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="deca-webhook-load-") as tmp:
         studio = start_studio(Path(tmp) / "data", free_port())
         try:
             report = run_load(
-                studio, executions=args.executions, clients=args.clients, deadline_seconds=args.deadline
+                studio,
+                executions=args.executions,
+                clients=args.clients,
+                rate=args.rate,
+                deadline_seconds=args.deadline,
             )
         finally:
             stop_studio(studio)
