@@ -15,6 +15,10 @@ await scenario(async ({ page }) => {
   const executionId = env("DECA_EXECUTION_ID");
   const failedNode = env("DECA_FAILED_NODE");
   await page.goto(env("DECA_OPEN_URL"));
+  // The workspace switcher lists the caller's workspaces, the current one checked.
+  await page.getByTestId("workspace-switcher").click();
+  await page.getByTestId("workspace-local").and(page.locator('[aria-checked="true"]')).waitFor();
+  await page.keyboard.press("Escape");
   // On the way, the other pages load (their console errors would fail the test).
   for (const [nav, paths] of PAGES) {
     const answered = paths.map((path) => page.waitForResponse((r) => new URL(r.url()).pathname === path));

@@ -21,6 +21,7 @@ import type {
   ScheduleInfo,
   StartExecution,
   WebhookInfo,
+  WorkspaceMembership,
 } from "./types";
 
 /** An API error with the stable `{error: {code, message, details}}` body. */
@@ -96,6 +97,7 @@ export function createClient(options: ClientOptions) {
   return {
     request,
     workspace: () => request<CurrentWorkspace>("GET", "/workspaces/current"),
+    listWorkspaces: () => request<Page<WorkspaceMembership>>("GET", "/workspaces", undefined, { limit: 200 }),
     nodeTypes: () => request<NodeTypeInfo[]>("GET", "/nodes"),
     listFlows: (query?: { q?: string; status?: string; limit?: number; cursor?: string }) =>
       request<Page<FlowRecord>>("GET", "/flows", undefined, query),

@@ -25,6 +25,7 @@ export type CredentialRotate = Schemas["CredentialRotate"];
 export type ScheduleInfo = Schemas["ScheduleInfo"];
 export type WebhookInfo = Schemas["WebhookInfo"];
 export type CurrentWorkspace = Schemas["CurrentWorkspace"];
+export type WorkspaceMembership = Schemas["WorkspaceMembership"];
 export type Agent = Schemas["Agent"];
 export type AgentDefinition = Schemas["AgentDefinition"];
 export type ErrorBody = Schemas["ErrorBody"];

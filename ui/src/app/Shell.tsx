@@ -1,10 +1,7 @@
-import * as DropdownMenu from "@radix-ui/react-dropdown-menu";
 import type { ReactNode } from "react";
-import { useApi } from "../api/ApiProvider";
-import { useAuth } from "../auth/AuthProvider";
 import { ThemeToggle } from "../components/ThemeToggle";
-import { useAsync } from "../hooks/useAsync";
 import { type Route, routeHash } from "./routes";
+import { WorkspaceSwitcher } from "./WorkspaceSwitcher";
 
 const NAV: { label: string; route: Route; match: Route["name"][] }[] = [
   { label: "Flows", route: { name: "flows" }, match: ["flows", "designer", "newFlow"] },
@@ -14,54 +11,6 @@ const NAV: { label: string; route: Route; match: Route["name"][] }[] = [
   { label: "Schedules", route: { name: "schedules" }, match: ["schedules"] },
   { label: "Webhooks", route: { name: "webhooks" }, match: ["webhooks"] },
 ];
-
-function WorkspaceSwitcher() {
-  const api = useApi();
-  const { signOut, mode } = useAuth();
-  const { data } = useAsync(() => api.workspace(), [api]);
-  const name = data?.workspace.name ?? data?.workspace.workspace_id ?? "Workspace";
-  return (
-    <DropdownMenu.Root>
-      <DropdownMenu.Trigger
-        data-testid="workspace-switcher"
-        className="rounded-md border border-slate-300 px-2 py-1 text-sm dark:border-slate-700"
-        aria-label={`Workspace ${name}`}
-      >
-        {name} <span aria-hidden="true">▾</span>
-      </DropdownMenu.Trigger>
-      <DropdownMenu.Portal>
-        <DropdownMenu.Content
-          align="end"
-          sideOffset={4}
-          className="z-50 min-w-48 rounded-md border border-slate-200 bg-white p-1 text-sm shadow-lg dark:border-slate-700 dark:bg-slate-900"
-        >
-          <DropdownMenu.Label className="px-2 py-1 text-xs text-slate-500">
-            {data ? `${data.user_id} · ${data.role}` : "…"}
-          </DropdownMenu.Label>
-          <DropdownMenu.Item className="rounded px-2 py-1 outline-none data-[highlighted]:bg-slate-100 dark:data-[highlighted]:bg-slate-800" disabled>
-            ✓ {name}
-          </DropdownMenu.Item>
-          {mode === "auth0" && (
-            <DropdownMenu.Item
-              className="rounded px-2 py-1 outline-none data-[highlighted]:bg-slate-100 dark:data-[highlighted]:bg-slate-800"
-              onSelect={signOut}
-            >
-              Switch workspace (sign in again)
-            </DropdownMenu.Item>
-          )}
-          <DropdownMenu.Separator className="my-1 h-px bg-slate-200 dark:bg-slate-700" />
-          <DropdownMenu.Item
-            data-testid="sign-out"
-            className="rounded px-2 py-1 outline-none data-[highlighted]:bg-slate-100 dark:data-[highlighted]:bg-slate-800"
-            onSelect={signOut}
-          >
-            Sign out
-          </DropdownMenu.Item>
-        </DropdownMenu.Content>
-      </DropdownMenu.Portal>
-    </DropdownMenu.Root>
-  );
-}
 
 /** Top bar with navigation, workspace switcher and theme toggle around the page. */
 export function Shell({ route, children }: { route: Route; children: ReactNode }) {

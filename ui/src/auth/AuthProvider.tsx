@@ -9,6 +9,12 @@ export interface AuthState {
   getToken: () => Promise<string | null>;
   signOut: () => void;
   mode: "auth0" | "local";
+  /**
+   * Continue in another workspace (the token's `workspace_id` claim picks it): Auth0 signs in again with the
+   * `workspace` authorize parameter for the login Action; locally, with a token minted for it
+   * (`deca token --workspace <id>`).
+   */
+  switchWorkspace: (workspaceId: string, token?: string) => void;
 }
 
 const AuthContext = createContext<AuthState | null>(null);
@@ -18,6 +24,11 @@ export function useAuth(): AuthState {
   const auth = useContext(AuthContext);
   if (!auth) throw new Error("useAuth outside AuthProvider");
   return auth;
+}
+
+/** Provides a given session (tests, embedding). */
+export function AuthStateProvider({ value, children }: { value: AuthState; children: ReactNode }) {
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 
 async function fetchDevToken(): Promise<string | null> {
@@ -88,8 +99,11 @@ function LocalAuth({ children }: { children: ReactNode }) {
         sessionStorage.removeItem(TOKEN_KEY);
         setToken(null);
       },
+      switchWorkspace: (_workspaceId: string, next?: string) => {
+        if (next) save(next);
+      },
     }),
-    [token],
+    [token, save],
   );
   if (probing) return <p className="p-4 text-sm">Signing in…</p>;
   if (!token) return <LocalSignIn onToken={save} />;
@@ -130,6 +144,7 @@ function Auth0Auth({ config, children }: { config: NonNullable<ReturnType<typeof
         mode: "auth0",
         getToken: async () => (await client.getTokenSilently()) ?? null,
         signOut: () => void client.logout({ logoutParams: { returnTo: window.location.origin } }),
+        switchWorkspace: (workspaceId: string) => void client.loginWithRedirect({ authorizationParams: { workspace: workspaceId } }),
       },
     [client],
   );
