@@ -15,7 +15,7 @@ import sys
 
 from deca.sandbox.child.kernel import PR_SET_NO_NEW_PRIVS, PR_SET_SECCOMP, prctl
 
-__all__ = ["DENIED_SYSCALLS", "install_filter", "supported"]
+__all__ = ["DENIED_SYSCALLS", "compiled_filter", "install_filter", "supported"]
 
 DENIED_SYSCALLS = (
     "socket", "socketpair", "connect", "accept", "accept4", "bind", "listen",
@@ -113,14 +113,23 @@ def _program() -> list[tuple[int, int, int, int]]:
     return prog
 
 
+_COMPILED: list[bytes] = []
+
+
+def compiled_filter() -> bytes:
+    """The filter as the kernel reads it (built once: a zygote builds it before it forks any run)."""
+    if not _COMPILED:
+        _COMPILED.append(b"".join(struct.pack("=HBBI", *ins) for ins in _program()))
+    return _COMPILED[0]
+
+
 def install_filter() -> bool:
     """Install the filter on this process (and anything it could start); True when it is active."""
     if not supported():
         return False
-    prog = _program()
-    raw = b"".join(struct.pack("=HBBI", *ins) for ins in prog)
+    raw = compiled_filter()
     buffer = ctypes.create_string_buffer(raw, len(raw))
-    fprog = _SockFprog(len(prog), ctypes.cast(buffer, ctypes.c_void_p))
+    fprog = _SockFprog(len(raw) // struct.calcsize("=HBBI"), ctypes.cast(buffer, ctypes.c_void_p))
     if not prctl(PR_SET_NO_NEW_PRIVS, 1):
         return False
     return prctl(PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.addressof(fprog))

@@ -37,7 +37,17 @@ _EXIT_SETUP_FAILED: Final = 70
 
 def _preload(language: str, engine_path: str) -> None:
     """Import what a run of `language` needs, so each forked child starts with it in memory."""
-    from deca.sandbox.child import main  # noqa: F401  # the lock-down and the request loop
+    from deca.sandbox.child import (
+        main,  # noqa: F401  # the lock-down and the request loop
+        seccomp,
+    )
+
+    # What every lock-down builds the same way: the C library's functions and the seccomp program.
+    lib = kernel.libc()
+    for name in ("prctl", "syscall") if lib is not None else ():
+        getattr(lib, name)  # ctypes resolves and caches the symbol on first access
+    if seccomp.supported():
+        seccomp.compiled_filter()
 
     if language == "python":
         from deca.sandbox.child import guard, pyexec  # noqa: F401
