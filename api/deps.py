@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import JsonValue
+from pydantic import BeforeValidator, JsonValue
 
 from api.ratelimit import RateLimiter
 from deca.auth import (
@@ -39,6 +39,7 @@ __all__ = [
     "ApiServices",
     "FlowChecker",
     "HealthCheck",
+    "IsoDateTime",
     "Principal",
     "PrincipalDep",
     "ResourceId",
@@ -56,6 +57,17 @@ USER_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:@|-]{0,199}$"
 """A user id (the issuer's `sub`, e.g. `auth0|abc` or `google-oauth2|123`)."""
 
 ResourceId = Annotated[str, Path(pattern=ID_PATTERN, description="Resource id")]
+
+
+def _iso_8601(value: object) -> object:
+    # pydantic also reads numbers ("0.5") as Unix times; the API documents ISO 8601 only
+    if isinstance(value, str) and not re.match(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("expected an ISO 8601 date-time")
+    return value
+
+
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_8601)]
+"""A date-time query parameter in ISO 8601 (`2026-01-01T00:00:00Z`); anything else is a 422."""
 
 FlowChecker = Callable[[Flow], None]
 """Validates a flow beyond its schema (graph, templates); raises `CompileErrors` listing every problem."""

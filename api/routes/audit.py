@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import Principal, ServicesDep, require
+from api.deps import IsoDateTime, Principal, ServicesDep, require
 from api.schemas import COMMON_ERRORS, DEFAULT_PAGE, Cursor, Limit
 from deca.stores import Page
 from deca.stores.models import AuditRecord
@@ -24,8 +23,8 @@ def list_audit_records(
     user_id: Annotated[str | None, Query(max_length=200)] = None,
     action: Annotated[str | None, Query(max_length=100, description="e.g. `flow.create`")] = None,
     resource_id: Annotated[str | None, Query(max_length=200)] = None,
-    since: Annotated[datetime | None, Query(description="Inclusive lower bound (ISO 8601)")] = None,
-    until: Annotated[datetime | None, Query(description="Exclusive upper bound (ISO 8601)")] = None,
+    since: Annotated[IsoDateTime | None, Query(description="Inclusive lower bound (ISO 8601)")] = None,
+    until: Annotated[IsoDateTime | None, Query(description="Exclusive upper bound (ISO 8601)")] = None,
     limit: Limit = DEFAULT_PAGE,
     cursor: Cursor = None,
 ) -> Page[AuditRecord]:

@@ -3,13 +3,12 @@ and answer paused steps (approve, reject, submit a form)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field, JsonValue
 
-from api.deps import ID_PATTERN, Principal, ResourceId, ServicesDep, audit, require
+from api.deps import ID_PATTERN, IsoDateTime, Principal, ResourceId, ServicesDep, audit, require
 from api.errors import ApiError, ErrorDetail, error_responses
 from api.routes.engine_deps import EngineDep
 from api.routes.human_task_deps import HumanTasksDep
@@ -153,8 +152,8 @@ def list_executions(
     principal: Annotated[Principal, require("read:executions")],
     flow_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
     status: ExecutionStatus | None = None,
-    started_after: Annotated[datetime | None, Query(description="Inclusive, ISO 8601")] = None,
-    started_before: Annotated[datetime | None, Query(description="Exclusive, ISO 8601")] = None,
+    started_after: Annotated[IsoDateTime | None, Query(description="Inclusive, ISO 8601")] = None,
+    started_before: Annotated[IsoDateTime | None, Query(description="Exclusive, ISO 8601")] = None,
     limit: Limit = DEFAULT_PAGE,
     cursor: Cursor = None,
 ) -> Page[ExecutionRecord]:

@@ -148,6 +148,13 @@ def test_wrong_method_is_405_with_the_error_body(client: TestClient, owner: dict
     assert _error(response)["code"] == "method_not_allowed"
 
 
+def test_405_allow_lists_every_method_of_the_path(client: TestClient, owner: dict[str, str]) -> None:
+    # GET and POST /flows are two routes: the answer names both, not only the first one matched
+    response = client.patch("/flows", headers=owner)
+
+    assert response.headers["Allow"] == "GET, POST"
+
+
 def test_duplicate_flow_is_409(
     client: TestClient, owner: dict[str, str], created_flow: dict[str, Any]
 ) -> None:
@@ -241,3 +248,10 @@ def test_unknown_node_type_is_422_on_the_node(client: TestClient, owner: dict[st
 
     assert response.status_code == 422
     assert _paths(response) == ["body.nodes[0]"]
+
+
+def test_date_time_query_must_be_iso_8601(client: TestClient, owner: dict[str, str]) -> None:
+    # pydantic alone would read "0.5" as a Unix time; the documented format is ISO 8601
+    assert client.get("/audit?since=0.5", headers=owner).status_code == 422
+    assert client.get("/executions?started_before=0.5", headers=owner).status_code == 422
+    assert client.get("/audit?since=2026-01-01T00:00:00Z", headers=owner).status_code == 200
