@@ -244,6 +244,8 @@ class AppStack(cdk.NestedStack):
         grant_key_use(runner, data.credentials_key, ["kms:Decrypt"])
         sweeper = self.services["hitl_sweeper"].role
         grant_secret_read(sweeper, data.atlas_secret, data.data_key)  # the human task store
+        for role in (api_role, sweeper):  # they verify and sign human task links
+            grant_secret_read(role, data.hitl_link_secret, data.data_key)
         grant_key_use(sweeper, data.credentials_key, ["kms:Decrypt"])  # a Slack notifier's credential
 
     def _rules(self) -> None:

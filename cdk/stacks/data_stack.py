@@ -198,6 +198,15 @@ class DataStack(cdk.NestedStack):
             encryption_key=self.data_key,
             removal_policy=self.removal,
         )
+        # Its random value is the key: every function signs and verifies human task links with the same one.
+        self.hitl_link_secret = secretsmanager.Secret(
+            self,
+            "HitlLinkKeySecret",
+            secret_name=f"deca/{self.config.name}/hitl-link-key",
+            description="Signing key of human task links (random; store a new value to rotate it)",
+            encryption_key=self.data_key,
+            removal_policy=self.removal,
+        )
 
     def _redis(self) -> None:
         config = self.config

@@ -34,6 +34,7 @@ _USER_CODE_TYPES = frozenset({"code", "function", "agent", "deca_chatbot"})
 """Name (after `deca-<env>-`) of the sandboxed code runner the `code` node invokes."""
 
 _LARGE_MEMORY_TYPES = {"agent", "openai", "deca_knowledge_base", "deca_chatbot"}
+_HUMAN_TASK_TYPES = frozenset({"approval", "form"})
 
 
 class NodesStack(cdk.NestedStack):
@@ -110,6 +111,8 @@ class NodesStack(cdk.NestedStack):
         grant_key_use(node.role, data.credentials_key, ["kms:Decrypt"])
         if runs_user_code:
             self.code_runner.function.grant_invoke(node.role)
+        if node_type in _HUMAN_TASK_TYPES:  # they sign the links of the requests they open
+            grant_secret_read(node.role, data.hitl_link_secret, data.data_key)
         return node
 
 

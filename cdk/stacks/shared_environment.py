@@ -25,6 +25,7 @@ def shared_environment(stack: cdk.Stack, config: EnvironmentConfig, data: DataSt
         "DECA_CACHE_URL": data.redis_url,
         "DECA_FUNCTION_PREFIX": config.function_prefix,
         "DECA_STATE_MACHINE_PREFIX": config.flow_prefix,
+        "DECA_HITL_LINK_KEY_SECRET_ARN": data.hitl_link_secret.secret_arn,
         "DECA_STATE_MACHINE_ARN_PREFIX": stack.format_arn(
             service="states",
             resource="stateMachine",

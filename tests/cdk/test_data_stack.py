@@ -166,3 +166,14 @@ def test_one_stack_per_environment_protected_from_deletion_in_prod(synthesis: Sy
     assert list(stacks) == [f"deca-{synthesis.env}"]
     protected = stacks[f"deca-{synthesis.env}"]["properties"].get("terminationProtection", False)
     assert protected is (synthesis.env == "prod")
+
+
+def test_the_human_task_link_key_is_a_random_encrypted_secret(synthesis: Synthesis) -> None:
+    synthesis.template("data").has_resource_properties(
+        "AWS::SecretsManager::Secret",
+        {
+            "Name": f"deca/{synthesis.env}/hitl-link-key",
+            "KmsKeyId": Match.any_value(),
+            "GenerateSecretString": Match.any_value(),
+        },
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -155,3 +156,18 @@ def test_node_types_running_user_code_use_the_isolated_code_runner(dev: Synthesi
     assert (
         "DECA_CODE_RUNNER_FUNCTION" not in functions["deca-dev-node-http_request"]["Environment"]["Variables"]
     )
+
+
+def test_only_human_task_nodes_read_the_link_key(dev: Synthesis) -> None:
+    def reads_link_key(construct: str) -> bool:
+        policies = dev.resources("nodes", "AWS::IAM::Policy")
+        statements = [
+            s
+            for key, policy in policies.items()
+            if key.startswith(construct)
+            for s in policy["Properties"]["PolicyDocument"]["Statement"]
+        ]
+        return any("HitlLinkKey" in json.dumps(s.get("Resource")) for s in statements)
+
+    assert reads_link_key("NodeApproval") and reads_link_key("NodeForm")
+    assert not reads_link_key("NodeHttpRequest")

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from deca.settings import Settings
 
 __all__ = [
+    "LINK_KEY_SECRET_VARIABLE",
     "LINK_KEY_VARIABLE",
     "attach_human_tasks",
     "human_task_service",
@@ -39,15 +40,30 @@ __all__ = [
 DEFAULT_LINK_BASE_URL = "http://localhost:8080/links/"
 
 LINK_KEY_VARIABLE = "DECA_HITL_LINK_KEY"
-"""Base64 of the link signing key (deployed: from Secrets Manager); unset: the local key file."""
+"""Base64 of the link signing key; unset: the secret below, else the local key file."""
+LINK_KEY_SECRET_VARIABLE = "DECA_HITL_LINK_KEY_SECRET_ARN"
+"""The Secrets Manager secret whose value is the key (the CDK creates it with a random value)."""
 
 
-def link_key(settings: Settings, environ: Mapping[str, str] | None = None) -> bytes:
-    """The link signing key: `DECA_HITL_LINK_KEY` (base64) or the local data dir's key file."""
+def link_key(
+    settings: Settings, environ: Mapping[str, str] | None = None, *, secrets_client: Any = None
+) -> bytes:
+    """The link signing key: `DECA_HITL_LINK_KEY` (base64), the secret `DECA_HITL_LINK_KEY_SECRET_ARN`
+    names (deployed: every function signs and verifies with the same key), or the local key file."""
     env = os.environ if environ is None else environ
     encoded = env.get(LINK_KEY_VARIABLE)
     if encoded:
         return base64.b64decode(encoded)
+    secret_arn = env.get(LINK_KEY_SECRET_VARIABLE)
+    if secret_arn:
+        if secrets_client is None:
+            import boto3
+
+            secrets_client = boto3.client("secretsmanager")
+        value = str(secrets_client.get_secret_value(SecretId=secret_arn)["SecretString"]).strip()
+        if len(value) < 16:
+            raise InputError(f"the link key secret {secret_arn} holds fewer than 16 characters")
+        return value.encode()
     return load_or_create_link_key(link_key_file(settings))
 
 

@@ -149,3 +149,19 @@ def test_the_notifier_is_chosen_from_the_environment(ses: Any) -> None:
         notifier_from_environment({"DECA_HITL_NOTIFIER": "ses"})
     with pytest.raises(InputError, match="log, ses or slack"):
         notifier_from_environment({"DECA_HITL_NOTIFIER": "pigeon"})
+
+
+def test_deployed_functions_share_the_link_key_of_the_secret(tmp_path: Any) -> None:
+    from deca.hitl.setup import link_key
+    from deca.settings import Settings
+
+    with mock_aws():
+        client = boto3.client("secretsmanager", region_name="us-east-1")
+        arn = client.create_secret(Name="deca/test/hitl-link-key", SecretString="r" * 32)["ARN"]
+        environ = {"DECA_HITL_LINK_KEY_SECRET_ARN": arn}
+
+        first = link_key(Settings(data_dir=tmp_path / "a"), environ, secrets_client=client)
+        second = link_key(Settings(data_dir=tmp_path / "b"), environ, secrets_client=client)
+
+    assert first == second == b"r" * 32
+    assert not (tmp_path / "a").exists()  # no local key file was made
