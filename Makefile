@@ -37,6 +37,7 @@ bench: setup
 	$(BIN)/python benchmarks/asl_runtime.py
 	$(BIN)/python benchmarks/sandbox.py
 	$(BIN)/python benchmarks/forty_tasks.py
+	$(BIN)/python benchmarks/webhook_load.py
 
 clean:
 	rm -rf .venv .mypy_cache .ruff_cache .pytest_cache .hypothesis build *.egg-info
