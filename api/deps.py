@@ -47,6 +47,7 @@ __all__ = [
     "audit",
     "current_principal",
     "get_services",
+    "iso_8601",
     "require",
 ]
 
@@ -59,14 +60,16 @@ USER_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:@|-]{0,199}$"
 ResourceId = Annotated[str, Path(pattern=ID_PATTERN, description="Resource id")]
 
 
-def _iso_8601(value: object) -> object:
-    # pydantic also reads numbers ("0.5") as Unix times; the API documents ISO 8601 only
-    if isinstance(value, str) and not re.match(r"\d{4}-\d{2}-\d{2}", value):
+def iso_8601(value: object) -> object:
+    """A before-validator for date-times: ISO 8601 text only (pydantic also reads `0.5` as a Unix time)."""
+    if isinstance(value, int | float) or (
+        isinstance(value, str) and not re.match(r"\d{4}-\d{2}-\d{2}", value)
+    ):
         raise ValueError("expected an ISO 8601 date-time")
     return value
 
 
-IsoDateTime = Annotated[datetime, BeforeValidator(_iso_8601)]
+IsoDateTime = Annotated[datetime, BeforeValidator(iso_8601)]
 """A date-time query parameter in ISO 8601 (`2026-01-01T00:00:00Z`); anything else is a 422."""
 
 FlowChecker = Callable[[Flow], None]

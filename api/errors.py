@@ -202,11 +202,12 @@ def _routes(routes: Iterable[BaseRoute]) -> Iterator[BaseRoute]:
 
 def _allowed_methods(request: Request) -> str:
     """Every method some route takes at this path (a path's routes are registered one per method)."""
-    methods: set[str] = set()
-    for route in _routes(request.app.router.routes):
-        match, _ = route.matches(request.scope)
-        if match is not Match.NONE:
-            methods.update(getattr(route, "methods", None) or ())
+    matching = [
+        route for route in _routes(request.app.router.routes) if route.matches(request.scope)[0] != Match.NONE
+    ]
+    # `/flows/import` also fits `/flows/{flow_id}`: the literal path is the documented resource
+    literal = [route for route in matching if getattr(route, "path", None) == request.url.path]
+    methods = {method for route in literal or matching for method in getattr(route, "methods", None) or ()}
     return ", ".join(sorted(methods))
 
 

@@ -12,9 +12,9 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Header
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, JsonValue
 
-from api.deps import Principal, ServicesDep, audit, require
+from api.deps import Principal, ServicesDep, audit, iso_8601, require
 from api.routes.engine_deps import EngineDep
 from api.schemas import COMMON_ERRORS
 from deca.engines.starter import EngineFlowStarter
@@ -45,7 +45,9 @@ class PostedEvent(BaseModel):
         alias="detail-type", min_length=1, max_length=256, description="Event type, e.g. `customer.created`"
     )
     detail: dict[str, JsonValue] = Field(default_factory=dict, description="The event's data")
-    time: UtcDatetime | None = Field(default=None, description="When it happened (default: now)")
+    time: Annotated[UtcDatetime | None, BeforeValidator(iso_8601)] = Field(
+        default=None, description="When it happened, ISO 8601 (default: now)"
+    )
     resources: list[str] = Field(default_factory=list, max_length=100)
 
 

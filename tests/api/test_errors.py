@@ -255,3 +255,12 @@ def test_date_time_query_must_be_iso_8601(client: TestClient, owner: dict[str, s
     assert client.get("/audit?since=0.5", headers=owner).status_code == 422
     assert client.get("/executions?started_before=0.5", headers=owner).status_code == 422
     assert client.get("/audit?since=2026-01-01T00:00:00Z", headers=owner).status_code == 200
+
+
+def test_405_allow_names_the_literal_path_not_a_template_it_also_fits(
+    client: TestClient, owner: dict[str, str]
+) -> None:
+    # /flows/import also fits GET|PUT|DELETE /flows/{flow_id}; the resource at that path is POST only
+    response = client.patch("/flows/import", headers=owner)
+
+    assert response.headers["Allow"] == "POST"

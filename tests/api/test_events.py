@@ -120,3 +120,10 @@ def test_a_viewer_may_not_post_events(client: TestClient, caller: Caller) -> Non
     response = client.post("/events", json=_event(), headers=caller.headers("viewer"))
 
     assert response.status_code == 403
+
+
+def test_event_time_must_be_iso_8601(client: TestClient, owner: dict[str, str]) -> None:
+    response = client.post("/events", json={"source": "crm", "detail-type": "x", "time": 0}, headers=owner)
+
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["path"] == "body.time"
