@@ -134,24 +134,27 @@ def build_studio(
     from deca import wiring
     from deca.engines.local import LocalEngine
     from deca.engines.local_checkpoints import LocalCheckpoints
+    from deca.hitl.setup import attach_human_tasks, human_task_service
     from deca.local.studio_services import attach_studio_services
 
     stores = wiring.open_stores(settings, embedded=True)
+    human_tasks = human_task_service(settings)  # approval and form nodes open (and notify) their requests
     engine = LocalEngine(
         stores,
         checkpoints=LocalCheckpoints.at(settings.data_dir / "engine.db"),
         # Node contexts of the studio: its stores, DECA data in the same SQLite file, payloads on disk.
-        context=wiring.node_context_factory(settings, stores, embedded=True),
+        context=wiring.node_context_factory(
+            settings, stores, embedded=True, services={"human_tasks": human_tasks}
+        ),
     )
+    human_tasks.callbacks = engine
     _ensure_workspace(stores, settings)
     if examples is not None and examples.is_dir():
         load_examples(stores, engine, settings, examples)
     app = create_app(settings, stores)
     app.state.engine = engine
-    from deca.hitl.setup import attach_human_tasks
-
     # answers and signed links resume the engine; requests are swept every minute while the app runs
-    attach_human_tasks(app, settings, engine)
+    attach_human_tasks(app, human_tasks)
     if ui_dist is not None and (ui_dist / "index.html").is_file():
         _mount_ui(app, ui_dist)
     attach_studio_services(app, settings, stores, engine)  # scheduler, bus, task worker: with the app's lifespan

@@ -143,12 +143,11 @@ def human_task_service(
     )
 
 
-def attach_human_tasks(app: FastAPI, settings: Settings, callbacks: TaskCallbacks) -> HumanTaskService:
-    """`deca dev`: the studio's service (answers resume `callbacks`, its engine) on `app.state.human_tasks`
-    for the answer and link routes, swept every minute while the app runs."""
+def attach_human_tasks(app: FastAPI, service: HumanTaskService) -> HumanTaskService:
+    """`deca dev`: the studio's service (its callbacks: the studio's engine) on `app.state.human_tasks` for
+    the answer and link routes, swept every minute while the app runs."""
     from deca.hitl.sweeper import attach_sweep_loop
 
-    service = human_task_service(settings, callbacks=callbacks)
     app.state.human_tasks = service
     attach_sweep_loop(app, service)
     return service

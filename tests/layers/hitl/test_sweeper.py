@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from deca.hitl import HumanTaskService, memory_human_tasks
-from deca.hitl.setup import attach_human_tasks
+from deca.hitl.setup import attach_human_tasks, human_task_service
 from deca.hitl.sweeper import SweepLoop, attach_sweep_loop, sweep
 from deca.settings import Settings
 from tests.fakes.clock import FakeClock
@@ -85,10 +84,10 @@ def test_the_app_lifespan_starts_and_stops_the_loop() -> None:
 
 def test_the_studio_service_is_on_the_app_for_the_routes(tmp_path: Path) -> None:
     app = FastAPI()
-    callbacks: Any = object()
+    service = human_task_service(Settings(data_dir=tmp_path))
 
-    service = attach_human_tasks(app, Settings(data_dir=tmp_path), callbacks)
+    attach_human_tasks(app, service)
 
     assert app.state.human_tasks is service
-    assert service.callbacks is callbacks
     assert service.signer is not None
+    assert (tmp_path / "keys" / "hitl-links.key").exists()
