@@ -1,14 +1,17 @@
 """Webhook load: executions started by webhook calls to `deca dev`, from many concurrent clients on loopback.
 
-Run: `python benchmarks/webhook_load.py [--executions 10000] [--clients 200]`. Starts `deca dev` as a
-subprocess (free loopback port, temporary data directory, `--no-examples`), creates and publishes a 5-node
-flow with a webhook trigger through the API (set → transform → condition → set → transform, the last two on the
-condition's true branch: no LLM, no sandboxed code), then sends `--executions` webhook POSTs from `--clients` concurrent keep-alive connections,
-each with its own `Idempotency-Key`. Once every call is answered it polls the API until every accepted
-execution has ended (with a deadline) and prints: executions/s accepted and completed, p50/p90/p99 of
-the webhook's answer time, errors, lost executions (accepted but never recorded or never finished),
-duplicates (one execution id answered twice, or executions nobody asked for), wrong outputs, and the CPU
-time of the server and of this load generator (they share the machine's cores).
+Run: `python benchmarks/webhook_load.py [--executions 10000] [--clients 200] [--rate R] [--replays 100]`.
+Starts `deca dev` as a subprocess (free loopback port, temporary data directory, `--no-examples`), creates
+and publishes a 5-node flow with a webhook trigger through the API (set → transform → condition → set →
+transform, the last two on the condition's true branch: no LLM, no sandboxed code), then sends
+`--executions` webhook POSTs from `--clients` concurrent keep-alive connections, each with its own
+`Idempotency-Key`: each client sends its next call when the previous one is answered, or, with `--rate`,
+the calls are offered at that many per second in all (open loop). Then the first `--replays` calls are
+sent again. Once every call is answered it polls the API until every accepted execution has ended (with a
+deadline) and prints: executions/s accepted and completed, p50/p90/p99 of the webhook's answer time,
+errors, lost executions (accepted but never recorded or never finished), duplicates (one execution id
+answered twice, or executions nobody asked for), wrong outputs, replays answered with anything but their
+first execution, and the CPU time of the server and of this load generator (they share the cores).
 
 Target (issue 10): at least 440 completed executions/s on 2 cores — twice n8n's published
 single-instance benchmark of 220 executions/s — with p99 under 50 ms, 0 errors and 0 lost.
@@ -100,6 +103,8 @@ class LoadReport:
     duplicates: int = 0  # ids answered to two calls + recorded executions nobody was answered
     wrong_outputs: int = 0  # succeeded executions whose output is not the expected one
     reconnects: int = 0  # calls sent again because the server had just closed their idle connection
+    replayed: int = 0  # calls sent a second time with the same Idempotency-Key, after the run
+    replay_mismatches: int = 0  # of those, answers that were not the first call's execution
     client_cpu_seconds: float = 0.0
     server_cpu_seconds: float | None = None
 
@@ -166,33 +171,41 @@ class _Connection:
         return int(status_line.split()[1]), answer
 
 
+async def _call(connection: _Connection, path: str, n: int, report: LoadReport) -> tuple[int, bytes] | None:
+    """Send call `n` (its body and `Idempotency-Key` depend only on `n`); None after a connection error."""
+    body = json.dumps({"n": n, "order": f"order-{n}"}).encode()
+    headers = {"Content-Type": "application/json", "Idempotency-Key": f"load-{n}"}
+    try:
+        try:
+            return await connection.post(path, body, headers)
+        except ConnectionError:
+            # The server closed an idle keep-alive connection as the call went out: send it again on a new
+            # one (what HTTP clients do; the Idempotency-Key makes a repeat start nothing twice).
+            report.reconnects += 1
+            connection.close()
+            return await connection.post(path, body, headers)
+    except OSError as exc:
+        report.errors[type(exc).__name__] += 1
+        connection.close()
+        return None
+
+
 async def _send(
     connection: _Connection, path: str, calls: list[int], report: LoadReport, first: float
 ) -> None:
     """One client: sends its calls one after another on its own connection; at `report.rate`, call `n` is
     due `n / rate` seconds after `first` (and its answer time counts from then, waiting included)."""
     for n in calls:
-        body = json.dumps({"n": n, "order": f"order-{n}"}).encode()
-        headers = {"Content-Type": "application/json", "Idempotency-Key": f"load-{n}"}
         started = time.perf_counter()
         if report.rate:
             due = first + n / report.rate
             if due > started:
                 await asyncio.sleep(due - started)
             started = due
-        try:
-            try:
-                status, answer = await connection.post(path, body, headers)
-            except ConnectionError:
-                # The server closed an idle keep-alive connection as the call went out: send it again on a
-                # new one (what HTTP clients do; the Idempotency-Key makes a repeat start nothing twice).
-                report.reconnects += 1
-                connection.close()
-                status, answer = await connection.post(path, body, headers)
-        except OSError as exc:
-            report.errors[type(exc).__name__] += 1
-            connection.close()
+        answered = await _call(connection, path, n, report)
+        if answered is None:
             continue
+        status, answer = answered
         elapsed = (time.perf_counter() - started) * 1000
         if status != 202:
             report.errors[str(status)] += 1
@@ -204,26 +217,40 @@ async def _send(
         report.accepted[n] = execution_id
 
 
-async def drive(studio: Studio, report: LoadReport) -> float:
-    """Send every call from `report.clients` concurrent connections; returns the wall time they started."""
+async def _replay(connection: _Connection, path: str, calls: list[int], report: LoadReport) -> None:
+    """Send calls again (same key, same body): each must be answered with its first execution's id."""
+    for n in calls:
+        answered = await _call(connection, path, n, report)
+        report.replayed += 1
+        first = report.accepted.get(n)
+        same = (
+            answered is not None and answered[0] == 202 and json.loads(answered[1])["execution_id"] == first
+        )
+        if not same:
+            report.replay_mismatches += 1
+
+
+async def drive(studio: Studio, report: LoadReport, replays: int = 0) -> float:
+    """Send every call from `report.clients` concurrent connections, then the first `replays` calls again;
+    returns the wall time the calls started."""
     address = urlsplit(studio.url)
     host, port = address.hostname or "127.0.0.1", address.port or 80
     path = f"/webhooks/local/{WEBHOOK_PATH}"
     connections = [_Connection(host, port) for _ in range(report.clients)]
     calls = [list(range(i, report.executions, report.clients)) for i in range(report.clients)]
+    again = [list(range(i, min(replays, report.executions), report.clients)) for i in range(report.clients)]
     started_wall, started = time.time(), time.perf_counter()
     try:
         await asyncio.gather(
-            *(
-                _send(c, path, mine, report, started)
-                for c, mine in zip(connections, calls, strict=True)
-                if mine
-            )
+            *(_send(c, path, mine, report, started) for c, mine in zip(connections, calls, strict=True))
+        )
+        report.accept_seconds = time.perf_counter() - started
+        await asyncio.gather(
+            *(_replay(c, path, mine, report) for c, mine in zip(connections, again, strict=True))
         )
     finally:
         for connection in connections:
             connection.close()
-    report.accept_seconds = time.perf_counter() - started
     return started_wall
 
 
@@ -281,14 +308,16 @@ def run_load(
     executions: int,
     clients: int,
     rate: float | None = None,
+    replays: int = 0,
     deadline_seconds: float = 300.0,
 ) -> LoadReport:
-    """Publish the load flow on `studio`, drive the calls, wait for every execution and check them."""
+    """Publish the load flow on `studio`, drive the calls (and `replays` repeats), wait for every execution
+    and check them."""
     create_and_publish(studio, LOAD_FLOW)
     report = LoadReport(executions=executions, clients=clients, rate=rate)
     server_before = _cpu_seconds(studio.process.pid)
     client_before = resource.getrusage(resource.RUSAGE_SELF)
-    started_wall = asyncio.run(drive(studio, report))
+    started_wall = asyncio.run(drive(studio, report, replays))
     client_after = resource.getrusage(resource.RUSAGE_SELF)
     report.client_cpu_seconds = (client_after.ru_utime + client_after.ru_stime) - (
         client_before.ru_utime + client_before.ru_stime
@@ -321,6 +350,8 @@ def format_report(report: LoadReport) -> str:
             f"  errors: {sum(report.errors.values())} {dict(report.errors) or ''}  lost: {len(report.lost)}"
             f"  duplicates: {report.duplicates}  wrong outputs: {report.wrong_outputs}"
             f"  calls sent again on a new connection: {report.reconnects}",
+            f"  replays (same Idempotency-Key and body): {report.replayed},"
+            f" answered with another execution or an error: {report.replay_mismatches}",
             f"  CPU: server {server_cpu} (until every execution ended), load generator {report.client_cpu_seconds:.1f} s",
             f"  target (>= {TARGET_PER_SECOND:.0f}/s completed, p99 < {TARGET_P99_MS:.0f} ms, 0 errors,"
             f" 0 lost): {'met' if met else 'NOT met'}",
@@ -341,6 +372,9 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="offer this many calls per second in all (open loop); default: each client sends on answer",
     )
+    parser.add_argument(
+        "--replays", type=int, default=100, help="calls sent once more at the end, same key (default 100)"
+    )
     parser.add_argument("--deadline", type=float, default=300.0, help="seconds to wait for the executions")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="deca-webhook-load-") as tmp:
@@ -351,12 +385,15 @@ def main(argv: list[str] | None = None) -> int:
                 executions=args.executions,
                 clients=args.clients,
                 rate=args.rate,
+                replays=args.replays,
                 deadline_seconds=args.deadline,
             )
         finally:
             stop_studio(studio)
     print(format_report(report))
-    broken = report.errors or report.lost or report.duplicates or report.wrong_outputs
+    broken = (
+        report.errors or report.lost or report.duplicates or report.wrong_outputs or report.replay_mismatches
+    )
     return 1 if broken else 0
 
 
