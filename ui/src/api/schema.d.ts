@@ -5224,7 +5224,7 @@ export interface components {
             source: string;
             /**
              * Time
-             * @description When it happened (default: now)
+             * @description When it happened, ISO 8601 (default: now)
              */
             time?: string | null;
         };
