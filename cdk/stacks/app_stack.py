@@ -238,6 +238,13 @@ class AppStack(cdk.NestedStack):
         grant_secret_read(bridge, data.nats_secret, data.data_key)
         grant_data_access(bridge, data, prefixes=("payloads/",))
         self.step_functions.starter_policy.attach_to_role(bridge)
+        bridge.add_to_principal_policy(  # status events name a state machine: its tags give workspace and flow
+            iam.PolicyStatement(
+                sid="ReadFlowTags",
+                actions=["states:ListTagsForResource"],
+                resources=[self.step_functions.state_machine_arns],
+            )
+        )
         runner = self.services["task_runner"].role
         grant_data_access(runner, data, prefixes=("payloads/", "knowledge/", "exports/", "reports/"))
         grant_secret_read(runner, data.nats_secret, data.data_key)

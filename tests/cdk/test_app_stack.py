@@ -339,3 +339,11 @@ def test_the_human_task_sweeper_runs_every_minute(dev: Synthesis) -> None:
     assert target["Arn"]["Fn::GetAtt"][0].startswith("HitlSweeper")
     assert "DeadLetterConfig" in target
     assert "functions.services.hitl_sweeper.lambda_handler" in handlers
+
+
+def test_the_status_bridge_reads_the_flow_tags_of_flow_state_machines_only(dev: Synthesis) -> None:
+    statements = _statements(dev, "app", "NatsBridge")
+    tags = _by_sid(statements, "ReadFlowTags")
+
+    assert tags["Action"] == "states:ListTagsForResource"
+    assert _text(tags["Resource"]).endswith(":stateMachine:deca-dev-flow-*")

@@ -11,18 +11,27 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from dataclasses import dataclass
+from typing import Any
 
-from deca.errors import NotFoundError
+from deca.errors import InputError, NotFoundError
 from deca.stores import MAX_LIMIT
 from deca.stores.base import FlowRepository
 
 __all__ = [
     "LOCAL_ARN_PREFIX",
+    "TAG_FLOW",
+    "TAG_VERSION",
+    "TAG_WORKSPACE",
     "StateMachineNames",
+    "StateMachineTags",
     "child_version",
     "state_machine_name",
 ]
+
+TAG_WORKSPACE, TAG_FLOW, TAG_VERSION = "deca:workspace", "deca:flow", "deca:version"
+"""The tags the Step Functions engine puts on each state machine (names may be shortened and hashed)."""
 
 LOCAL_ARN_PREFIX = "arn:aws:states:local:000000000000:stateMachine:"
 """Where the local engine's state machines live (it never calls AWS)."""
@@ -112,3 +121,32 @@ def child_version(flows: FlowRepository, workspace_id: str, flow_id: str, pinned
     except NotFoundError:
         return None
     return pinned
+
+
+class StateMachineTags:
+    """`(workspace_id, flow_id)` of a deployed state machine ARN, from its `deca:*` tags (cached).
+
+    A name cannot be split back (workspace and flow ids may hold `-`, long ones are hashed), so readers of
+    Step Functions events ask the tags the engine wrote (`states:ListTagsForResource`).
+    """
+
+    def __init__(self, client: Any) -> None:
+        self._sfn = client
+        self._known: dict[str, tuple[str, str]] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, state_machine_arn: str) -> tuple[str, str]:
+        """The workspace and flow of the machine; `InputError` for a machine that is not a DECA flow's."""
+        machine = state_machine_arn.split(":")
+        arn = ":".join(machine[:7])  # a version or alias ARN is tagged on its state machine
+        with self._lock:
+            known = self._known.get(arn)
+        if known is not None:
+            return known
+        tags = {t["key"]: t["value"] for t in self._sfn.list_tags_for_resource(resourceArn=arn)["tags"]}
+        workspace, flow = tags.get(TAG_WORKSPACE), tags.get(TAG_FLOW)
+        if not workspace or not flow:
+            raise InputError(f"state machine {arn!r} has no {TAG_WORKSPACE}/{TAG_FLOW} tags: not a DECA flow")
+        with self._lock:
+            self._known[arn] = (workspace, flow)
+        return workspace, flow

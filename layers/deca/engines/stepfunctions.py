@@ -27,7 +27,7 @@ from deca.engines.base import (
     PendingTask,
     TaskNotFound,
 )
-from deca.engines.naming import StateMachineNames, child_version
+from deca.engines.naming import TAG_FLOW, TAG_VERSION, TAG_WORKSPACE, StateMachineNames, child_version
 from deca.errors import NotFoundError
 from deca.stores import Stores
 from deca.stores.models import (
@@ -170,9 +170,9 @@ class StepFunctionsEngine:
             type="STANDARD",
             **self._observability(),
             tags=[
-                {"key": "deca:workspace", "value": record.workspace_id},
-                {"key": "deca:flow", "value": record.flow_id},
-                {"key": "deca:version", "value": str(version.version)},
+                {"key": TAG_WORKSPACE, "value": record.workspace_id},
+                {"key": TAG_FLOW, "value": record.flow_id},
+                {"key": TAG_VERSION, "value": str(version.version)},
             ],
         )
         arn = str(created["stateMachineArn"])

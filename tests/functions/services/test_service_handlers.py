@@ -10,7 +10,7 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
-from deca.bus import TaskResult
+from deca.bus import TaskResult, from_stepfunctions_event
 from deca.engines.naming import state_machine_name
 from deca.stores import Stores
 from deca.triggers.webhook_signatures import sign_standard
@@ -199,20 +199,43 @@ def test_event_fans_out_to_matching_published_flows(
 def test_status_change_is_published_as_state_and_complete(
     stores: Stores, lambda_context: LambdaContextStub
 ) -> None:
-    event = {
-        "detail-type": "Step Functions Execution Status Change",
-        "source": "aws.states",
-        "detail": {
-            "executionArn": "arn:aws:states:us-east-1:1:execution:ws-1--orders:exec-1",
-            "stateMachineArn": "arn:aws:states:us-east-1:1:stateMachine:ws-1--orders",
-            "name": "exec-1",
-            "status": "SUCCEEDED",
-            "startDate": 1714550400000,
-            "stopDate": 1714550401000,
-            "output": '{"ok": true}',
-        },
-    }
-    assert nats_bridge.lambda_handler(event, lambda_context) == {"published": ["flow.state", "flow.complete"]}
+    # Given a flow version's state machine, named and tagged as the Step Functions engine does
+    nats_bridge.flow_of_state_machine.cache_clear()
+    with mock_aws():
+        sfn = boto3.client("stepfunctions", region_name="us-east-1")
+        machine = sfn.create_state_machine(
+            name=state_machine_name("test", WORKSPACE, "long-flow-name", 3),
+            definition=json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}),
+            roleArn="arn:aws:iam::123456789012:role/sfn",
+            tags=[
+                {"key": "deca:workspace", "value": WORKSPACE},
+                {"key": "deca:flow", "value": "long-flow-name"},
+            ],
+        )["stateMachineArn"]
+        event = {
+            "detail-type": "Step Functions Execution Status Change",
+            "source": "aws.states",
+            "detail": {
+                "executionArn": machine.replace(":stateMachine:", ":execution:") + ":exec-1",
+                "stateMachineArn": machine,
+                "name": "exec-1",
+                "status": "SUCCEEDED",
+                "startDate": 1714550400000,
+                "stopDate": 1714550401000,
+                "output": '{"ok": true}',
+            },
+        }
+        # When its execution ends, Then flow.state and flow.complete name the flow its tags give
+        published = nats_bridge.lambda_handler(event, lambda_context)
+        changed = from_stepfunctions_event(event, nats_bridge.flow_of_state_machine())
+    nats_bridge.flow_of_state_machine.cache_clear()
+
+    assert published == {"published": ["flow.state", "flow.complete"]}
+    assert (changed.workspace_id, changed.flow_id, changed.execution_id) == (
+        WORKSPACE,
+        "long-flow-name",
+        "exec-1",
+    )
 
 
 def test_task_runner_runs_a_report(stores: Stores, lambda_context: LambdaContextStub, tmp_path: Any) -> None:

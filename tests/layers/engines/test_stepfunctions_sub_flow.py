@@ -12,9 +12,9 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from deca.engines.naming import StateMachineNames
+from deca.engines.naming import StateMachineNames, StateMachineTags
 from deca.engines.stepfunctions import StepFunctionsEngine
-from deca.errors import CompileErrors, NotFoundError
+from deca.errors import CompileErrors, InputError, NotFoundError
 from deca.stores import Stores
 from deca.stores.models import FlowVersion
 from statemachines.compiler import compile_flow, parse_flow
@@ -148,3 +148,20 @@ def test_computed_arns_match_the_deployed_ones_and_an_undeployed_start_is_not_fo
     assert arn == names.arn(WORKSPACE, "child", 1)
     [execution] = sfn.list_executions(stateMachineArn=arn)["executions"]
     assert execution["name"] == execution_id
+
+
+def test_tags_give_the_workspace_and_flow_of_a_deployed_state_machine(stores: Stores, sfn: Any) -> None:
+    engine = _engine(stores, sfn)
+    store_flow(stores, CHILD)
+    arn = _publish(engine, stores, CHILD)
+    other = sfn.create_state_machine(
+        name="not-a-flow",
+        definition=json.dumps({"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}),
+        roleArn=ROLE,
+    )["stateMachineArn"]
+    tags = StateMachineTags(sfn)
+
+    assert tags(arn) == (WORKSPACE, "child")
+    assert tags(arn + ":1") == (WORKSPACE, "child")  # a version ARN
+    with pytest.raises(InputError):
+        tags(other)
