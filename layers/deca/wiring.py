@@ -41,12 +41,14 @@ __all__ = [
     "deca_data",
     "embedder",
     "envelope",
+    "guarded_http",
     "human_tasks",
     "mongo_client",
     "mongodb_uri",
     "node_context",
     "node_context_factory",
     "open_cache",
+    "open_conversations",
     "open_deca_data",
     "open_envelope",
     "open_object_store",
@@ -293,9 +295,10 @@ def secrets() -> SecretResolver:
     return StoreSecrets(stores(), envelope())
 
 
-@functools.cache
-def conversations() -> ConversationStore:
-    """Agent memory: MongoDB or the local SQLite file, read through the cache when it is Redis."""
+def open_conversations(
+    settings: Settings, *, mongo: MongoClient[dict[str, object]] | None = None, cache: Cache | None = None
+) -> ConversationStore:
+    """Agent memory: MongoDB or the local SQLite file, read through `cache` when it is shared (Redis)."""
     from deca.ai.memory import (
         CacheConversations,
         CachedConversations,
@@ -303,16 +306,34 @@ def conversations() -> ConversationStore:
         SqliteConversations,
     )
 
-    current = settings()
     durable: ConversationStore
-    if current.mongodb_uri:
-        durable = MongoConversations(mongo_client()[current.mongodb_database]["conversations"])
+    if mongo is not None:
+        durable = MongoConversations(mongo[settings.mongodb_database]["conversations"])
     else:
-        current.data_dir.mkdir(parents=True, exist_ok=True)
-        durable = SqliteConversations(current.data_dir / "conversations.db")
-    if uses_shared_cache(current):
-        return CachedConversations(durable, CacheConversations(cache(), ttl_seconds=3600))
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        durable = SqliteConversations(settings.data_dir / "conversations.db")
+    if cache is not None and uses_shared_cache(settings):
+        return CachedConversations(durable, CacheConversations(cache, ttl_seconds=3600))
     return durable
+
+
+def guarded_http(settings: Settings) -> Callable[[], httpx.Client]:
+    """Builds HTTP clients whose every request and redirect passes the SSRF guard (with the allow-list)."""
+    from deca.net import OutboundPolicy, guarded_client
+
+    policy = OutboundPolicy.from_setting(settings.outbound_allow_list)
+    return lambda: guarded_client(policy)
+
+
+@functools.cache
+def conversations() -> ConversationStore:
+    """The process's agent memory (see `open_conversations`)."""
+    current = settings()
+    return open_conversations(
+        current,
+        mongo=mongo_client() if current.mongodb_uri else None,
+        cache=cache() if uses_shared_cache(current) else None,
+    )
 
 
 @functools.cache

@@ -139,12 +139,20 @@ def build_studio(
 
     stores = wiring.open_stores(settings, embedded=True)
     human_tasks = human_task_service(settings)  # approval and form nodes open (and notify) their requests
+    deca_data = wiring.open_deca_data(settings, embedded=True)
     engine = LocalEngine(
         stores,
         checkpoints=LocalCheckpoints.at(settings.data_dir / "engine.db"),
-        # Node contexts of the studio: its stores, DECA data in the same SQLite file, payloads on disk.
+        # Node contexts of the studio: its stores and credentials, DECA data in the same SQLite file,
+        # payloads on disk.
         context=wiring.node_context_factory(
-            settings, stores, embedded=True, services={"human_tasks": human_tasks}
+            settings,
+            stores,
+            embedded=True,
+            secrets=wiring.StoreSecrets(stores, wiring.open_envelope(settings)),
+            http_client=wiring.guarded_http(settings),
+            deca_data=deca_data,
+            services={"human_tasks": human_tasks, "conversations": wiring.open_conversations(settings)},
         ),
     )
     human_tasks.callbacks = engine
@@ -153,11 +161,14 @@ def build_studio(
         load_examples(stores, engine, settings, examples)
     app = create_app(settings, stores)
     app.state.engine = engine
+    app.state.deca_data = deca_data  # the MCP server's CRM tools
     # answers and signed links resume the engine; requests are swept every minute while the app runs
     attach_human_tasks(app, human_tasks)
     if ui_dist is not None and (ui_dist / "index.html").is_file():
         _mount_ui(app, ui_dist)
-    attach_studio_services(app, settings, stores, engine)  # scheduler, bus, task worker: with the app's lifespan
+    attach_studio_services(
+        app, settings, stores, engine
+    )  # scheduler, bus, task worker: with the app's lifespan
     engine.resume_running()
     return app, stores, engine
 
