@@ -75,6 +75,10 @@ def _shape(details: dict[str, Any]) -> dict[str, Any]:
             shaped[key] = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
             if key != "parameters":
                 shaped[key + "Details"] = {"truncated": False}
+        elif key == "assignedVariables":  # AWS gives each variable's value as JSON text
+            shaped[key] = {
+                name: json.dumps(v, separators=(",", ":"), ensure_ascii=False) for name, v in value.items()
+            }
         elif value is not None:
             shaped[key] = value
     return shaped

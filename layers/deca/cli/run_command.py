@@ -40,15 +40,9 @@ def _input(args: argparse.Namespace) -> Any:
 
 def _human_cause(cause: str | None) -> str:
     """A Lambda error cause is JSON (errorMessage, errorType, stackTrace): show only its message."""
-    if not cause:
-        return ""
-    try:
-        parsed = json.loads(cause)
-    except ValueError:
-        return cause
-    if isinstance(parsed, dict) and isinstance(parsed.get("errorMessage"), str):
-        return str(parsed["errorMessage"])
-    return cause
+    from deca.engines.error_details import error_message
+
+    return str(error_message(cause)) if cause else ""
 
 
 def _print_progress(run: Any) -> None:

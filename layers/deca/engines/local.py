@@ -28,6 +28,7 @@ from deca.engines.base import (
     PendingTask,
     TaskNotFound,
 )
+from deca.engines.error_details import error_details
 from deca.engines.local_checkpoints import CheckpointEntry, LocalCheckpoints
 from deca.engines.local_clock import Closing, Parked, ParkingClock, Waiter
 from deca.engines.local_tasks import local_task_registry
@@ -362,14 +363,14 @@ class LocalEngine:
             return
         live.recorder.finish(result.status, result.output)
         error: dict[str, JsonValue] | None = (
-            None if status == "succeeded" else {"error": result.error, "cause": result.cause}
+            None if status == "succeeded" else error_details(result.error, result.cause)
         )
         live.recorder.set_status(status, output=result.output if status == "succeeded" else None, error=error)
         live.finished = True
 
     def _fail(self, live: _Live, error: str | None, cause: str | None) -> None:
         live.recorder.finish("FAILED", None)
-        live.recorder.set_status("failed", error={"error": error, "cause": cause})
+        live.recorder.set_status("failed", error=error_details(error, cause))
         live.finished = True
 
     def wait(self, workspace_id: str, execution_id: str, timeout_seconds: float) -> ExecutionRecord:

@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import JsonValue
 
 from deca.engines.base import TERMINAL_STATUSES, PendingTask
+from deca.engines.error_details import error_details, without_stack_trace
 from deca.errors import ConflictError
 from deca.stores.base import ExecutionRepository
 from deca.stores.models import (
@@ -31,6 +32,7 @@ from deca.stores.models import (
     NodeResult,
     NodeStatus,
 )
+from statemachines.compiler.graph import variable_name
 
 __all__ = ["ExecutionRecorder", "StatusListener", "paused_steps"]
 
@@ -52,6 +54,20 @@ def _parse(value: Any) -> Any:
         except ValueError:
             return value
     return value
+
+
+def _assigned_output(node_id: str, assigned: Any) -> Any:
+    """The node's output from the variables its state assigned (`n_<id>`, `n1_<id>` in a loop, ...).
+
+    Outputs are known as each node ends, so a failed execution still shows what its earlier nodes produced.
+    """
+    if not isinstance(assigned, dict):
+        return None
+    for depth in range(4):
+        value = assigned.get(variable_name(node_id, depth))
+        if value is not None:
+            return value
+    return None
 
 
 def _json(value: Any) -> Any:
@@ -111,7 +127,7 @@ class ExecutionRecorder:
     def __call__(self, event_type: str, details: dict[str, Any]) -> None:
         """Receive one history event of the execution (written with the next `flush`)."""
         with self._lock:
-            safe = _json(details)
+            safe = _json(without_stack_trace(details))
             self._events.append(
                 HistoryEvent(
                     workspace_id=self._ws,
@@ -156,10 +172,15 @@ class ExecutionRecorder:
                 result = result["Payload"]
             self._put(self._open[node_id].model_copy(update={"output": result}))
         elif event_type in _TASK_FAILED and (node_id := self._task_ended()) is not None:
-            error = {"error": details.get("error"), "cause": _parse(details.get("cause"))}
+            error = error_details(details.get("error"), _parse(details.get("cause")))
             self._put(self._open[node_id].model_copy(update={"error": error}))
+        elif event_type == "ExecutionFailed" and self._current in self._open:
+            node = self._open[self._current]  # a Fail state (stop_and_error) or a failing template
+            if node.error is None:
+                error = error_details(details.get("error"), _parse(details.get("cause")))
+                self._put(node.model_copy(update={"error": error}))
         elif event_type.endswith("StateExited") and name in self._open:
-            self._close(str(name), "succeeded")
+            self._close(str(name), "succeeded", _assigned_output(str(name), details.get("assignedVariables")))
 
     def _task_ended(self) -> str | None:
         """The node whose task just ended: the current one if it has a task out, else the oldest.

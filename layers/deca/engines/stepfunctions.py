@@ -27,6 +27,7 @@ from deca.engines.base import (
     PendingTask,
     TaskNotFound,
 )
+from deca.engines.error_details import error_details, without_stack_trace
 from deca.engines.naming import TAG_FLOW, TAG_VERSION, TAG_WORKSPACE, StateMachineNames, child_version
 from deca.errors import NotFoundError
 from deca.stores import Stores
@@ -293,7 +294,7 @@ class StepFunctionsEngine:
         end: datetime | None = described.get("stopDate")
         error: dict[str, JsonValue] | None = None
         if status in ("failed", "timed_out", "cancelled"):
-            error = {"error": described.get("error"), "cause": described.get("cause")}
+            error = error_details(described.get("error"), described.get("cause"))
         duration = None
         if end is not None:
             end = end.astimezone(UTC)
@@ -335,7 +336,7 @@ class StepFunctionsEngine:
                 previous_event_id=event.get("previousEventId"),
                 type=str(event["type"]),
                 timestamp=event["timestamp"],
-                details=_details(event),
+                details=without_stack_trace(_details(event)),
             )
             for event in self._aws_history(record)
         ]

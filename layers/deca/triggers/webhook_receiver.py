@@ -297,17 +297,9 @@ def _public_error(error: Mapping[str, JsonValue] | None) -> dict[str, JsonValue]
     """The error name and message only: a public caller never sees stack traces or internal causes."""
     if error is None:
         return None
-    name = error.get("error")
-    cause = error.get("cause")
-    message: JsonValue = cause
-    if isinstance(cause, str):
-        try:
-            parsed = json.loads(cause)
-        except ValueError:
-            parsed = None
-        if isinstance(parsed, dict):  # a Lambda error: {"errorMessage", "errorType", "stackTrace", ...}
-            message = parsed.get("errorMessage")
-    return {"error": name, "message": message}
+    from deca.engines.error_details import error_message
+
+    return {"error": error.get("error"), "message": error_message(error.get("cause"))}
 
 
 def _store_key(route: WebhookRoute, key: str) -> str:

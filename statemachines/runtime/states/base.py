@@ -187,11 +187,16 @@ class State:
             out = self.apply_output_path(ex, self.apply_result_path(raw, result))
         if pending:
             ex.assign(frame, pending)
+            frame["assigned"] = pending  # reported by the Exited event (AWS: assignedVariables)
         return out
 
     def leave(self, ex: Interpreter, frame: Frame, output: Any) -> str | None:
         """Record the Exited event and move on (or finish the frame at an End state)."""
-        ex.event(frame, self.exited_type, {"name": self.name, "output": output})
+        details = {"name": self.name, "output": output}
+        assigned = frame.pop("assigned", None)
+        if assigned:
+            details["assignedVariables"] = assigned
+        ex.event(frame, self.exited_type, details)
         if self.end:
             ex.finish_frame(frame, output)
             return None

@@ -46,6 +46,11 @@ def _run(settings: Settings, url: str) -> tuple[int, dict[str, Any]]:
                 "/flows/call/executions", json={"mode": "sync", "timeout_seconds": 30}, headers=headers
             )
             assert app.state.deca_data is not None  # the MCP server's CRM tools use the studio's data
+            execution_id = answer.json()["execution"]["execution_id"]
+            detail = client.get(f"/executions/{execution_id}", headers=headers).text
+            history = client.get(f"/executions/{execution_id}/history", headers=headers).text
+            for text in (answer.text, detail, history):  # errors never carry a server stack trace
+                assert "stackTrace" not in text and ".py" not in text
     finally:
         engine.close()
         stores.close()
@@ -79,4 +84,6 @@ def test_loopback_is_blocked_without_the_allow_list(tmp_path: Path) -> None:
 
     assert status == 200, body
     assert body["execution"]["status"] == "failed"
-    assert "blocked" in str(body["execution"]["error_details"]).lower()
+    error = body["execution"]["error_details"]
+    assert error["error"] == "OutboundRequestBlocked"
+    assert "loopback address" in error["cause"]

@@ -85,6 +85,18 @@ def test_failing_node_fails_the_execution_with_its_error(engine: LocalEngine, st
     assert record.error_details["error"] == "Boom"
 
 
+def test_a_failed_execution_keeps_earlier_outputs_and_names_the_failing_node(
+    engine: LocalEngine, stores: Stores
+) -> None:
+    execution_id = engine.start(WORKSPACE, "failing", 1, {})
+    engine.wait(WORKSPACE, execution_id, TIMEOUT)
+
+    results = {r.node_id: r for r in stores.executions.list_node_results(WORKSPACE, execution_id).items}
+    assert (results["first"].status, results["first"].output) == ("succeeded", {"step": 1})
+    assert results["boom"].status == "failed"
+    assert results["boom"].error == {"error": "Boom", "cause": "it broke"}
+
+
 def test_approval_pauses_until_approved(parking_engine: LocalEngine) -> None:
     # Given an execution paused on an approval
     execution_id = parking_engine.start(WORKSPACE, "approval", 1, {})
