@@ -96,7 +96,7 @@ class HumanTaskService:
             request_id=request_id_for(task.task_token),
             kind=kind,
             task_token=task.task_token,
-            execution_id=task.execution_id,
+            execution_id=task.execution_name,  # the API's execution id, so requests list by execution
             flow_id=task.flow_id,
             node_id=task.node_id,
             title=title,

@@ -52,6 +52,11 @@ class NodeTask(BaseModel):
         """The execution id (a correlation key for logs)."""
         return self.execution.id
 
+    @property
+    def execution_name(self) -> str:
+        """The platform's id of the execution: its name (the last part of the execution ARN)."""
+        return self.execution.name or self.execution.id.rsplit(":", 1)[-1]
+
 
 class OutputRef(BaseModel):
     """An output stored outside the state (too large for the payload limit): `{"$ref": uri}`."""

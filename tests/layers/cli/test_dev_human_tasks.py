@@ -55,7 +55,7 @@ def test_an_approval_opens_its_request_and_the_owner_answers_it(
     assert paused["execution"]["status"] == "waiting"
     [request] = opened  # the node opened it (before anyone answered) and notified its assignees
     assert request.assignees == ["role:owner", "cfo@acme.com"]
-    assert request.execution_id.endswith(execution_id)  # the task event's execution (its ARN)
+    assert request.execution_id == execution_id  # the API's id, so requests list by execution
     assert request.request_id in caplog.text and "approve=http://localhost:8080/links/" in caplog.text
     assert approved.status_code == 200
     assert finished.status == "succeeded"
