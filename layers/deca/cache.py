@@ -13,7 +13,9 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from redis import Redis
+from redis.backoff import NoBackoff
 from redis.exceptions import ResponseError
+from redis.retry import Retry
 
 from deca.clock import Clock, SystemClock
 from deca.errors import InputError
@@ -179,6 +181,9 @@ class RedisCache:
         return int(results[-1])
 
 
+_REDIS_TIMEOUT_SECONDS = 0.5
+
+
 def cache_from_url(url: str, *, clock: Clock | None = None, prefix: str = "deca:") -> Cache:
     """The cache a URL names: `memory://`, or `redis://` / `rediss://` (TLS, as ElastiCache uses).
 
@@ -189,5 +194,15 @@ def cache_from_url(url: str, *, clock: Clock | None = None, prefix: str = "deca:
     if scheme == "memory":
         return MemoryCache(clock)
     if scheme in {"redis", "rediss"}:
-        return RedisCache(Redis.from_url(url), prefix=prefix)
+        # A cache must fail fast: when Redis is unreachable, callers fall back to the store at once
+        # rather than after the client's default retries (URL query parameters still override these).
+        return RedisCache(
+            Redis.from_url(
+                url,
+                socket_connect_timeout=_REDIS_TIMEOUT_SECONDS,
+                socket_timeout=_REDIS_TIMEOUT_SECONDS,
+                retry=Retry(NoBackoff(), 1),
+            ),
+            prefix=prefix,
+        )
     raise InputError(f"unknown cache URL scheme {scheme!r}: use memory:// or redis://")

@@ -223,3 +223,15 @@ def test_redis_url_opens_a_prefixed_redis_cache(redis_port: int, redis_client: r
 def test_unknown_cache_url_is_an_input_error() -> None:
     with pytest.raises(InputError):
         cache_from_url("memcached://x")
+
+
+def test_a_redis_that_never_answers_fails_fast_instead_of_hanging() -> None:
+    import socket
+
+    with socket.socket() as silent:  # accepts connections (the backlog) and never answers a command
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        cache = cache_from_url(f"redis://127.0.0.1:{silent.getsockname()[1]}/0")
+
+        with pytest.raises(redis.exceptions.TimeoutError):
+            cache.get("k")
