@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from tests.secret_scan import pytest_runtest_makereport, pytest_sessionstart  # noqa: F401 (hooks)
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
@@ -22,6 +24,7 @@ from deca.settings import Settings
 from deca.stores import Stores, memory_stores
 from deca.stores.models import Member, Workspace
 from tests.fakes.clock import FakeClock
+from tests.secret_scan import register_credential_value, scan_json_body
 
 ISSUER = "https://issuer.example.test/"
 AUDIENCE = "https://api.example.test"
@@ -107,7 +110,22 @@ def app(
 def client(app: FastAPI) -> Iterator[TestClient]:
     """A client that reports server errors as responses (a 500 must be visible to the test)."""
     with TestClient(app, raise_server_exceptions=False) as test_client:
+        test_client.event_hooks = {"request": [_register_sent_credentials], "response": [_scan_answer]}
         yield test_client
+
+
+def _register_sent_credentials(request: httpx.Request) -> None:
+    """Credential values a test sends are secrets the suite must never see again (tests/secret_scan.py)."""
+    if request.method in ("POST", "PUT") and request.url.path.startswith("/credentials") and request.content:
+        with contextlib.suppress(ValueError):
+            body = json.loads(request.content)
+            if isinstance(body, dict):
+                register_credential_value(body.get("value"))
+
+
+def _scan_answer(response: httpx.Response) -> None:
+    response.read()
+    scan_json_body(f"answer to {response.request.method} {response.request.url.path}", response.content)
 
 
 @dataclass

@@ -6,6 +6,7 @@ A node module that defines `run` is executable; the wrapper parses the config wi
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from collections.abc import Callable
 from typing import Any
@@ -16,6 +17,7 @@ from deca.errors import DecaError
 from deca.nodes.context import NodeContext
 from deca.nodes.payloads import PAYLOAD_STORE_SERVICE, offload_large_output, resolve_refs
 from deca.nodes.registry import NODE_TYPES
+from deca.nodes.secret_use import NodeSecrets
 from deca.nodes.task import NodeTask
 
 __all__ = ["InvalidNodeConfig", "NodeLogic", "executable_types", "node_logic", "run_node"]
@@ -71,8 +73,15 @@ def run_node(task: NodeTask, ctx: NodeContext) -> Any:
         config = spec.config.model_validate(task.config)
     except ValidationError as exc:
         raise InvalidNodeConfig(f"node '{task.node_id}': {_field_errors(exc)}") from None
-    output = logic(config, task, ctx)
+    # Credentials the node uses are audited, and their values never leave the node in what it returns.
+    secrets = NodeSecrets(ctx.secrets, task, ctx.stores.audit, ctx.clock)
+    try:
+        output = logic(config, task, dataclasses.replace(ctx, secrets=secrets))
+    except Exception as exc:
+        secrets.redact_error(exc)
+        raise
     result = output.model_dump(mode="json", by_alias=True) if isinstance(output, BaseModel) else output
+    result = secrets.redact(result)
     if store is not None:  # over the payload limit: by reference, never truncated
         result = offload_large_output(result, task, store)
     return result

@@ -32,11 +32,13 @@ class Api:
 
     def __init__(self) -> None:
         self.failures: list[FakeResponse] = []
+        self.authorizations: list[str | None] = []  # as received (the node's output has secrets redacted)
         self.release = threading.Event()
 
     def echo(self, request: FakeRequest, _m: Any) -> FakeResponse:
         if self.failures:
             return self.failures.pop(0)
+        self.authorizations.append(request.headers.get("authorization"))
         return FakeResponse(
             200,
             {
@@ -141,10 +143,22 @@ def test_get_returns_parsed_json_and_lower_case_headers(
     ids=["bearer", "basic", "api-key-header"],
 )
 def test_auth_comes_from_the_credential(
-    server: FakeHttpServer, make_context: MakeContext, auth: dict[str, Any], expected: str
+    server: FakeHttpServer, api: Api, make_context: MakeContext, auth: dict[str, Any], expected: str
 ) -> None:
-    out = _run(make_context, {"url": f"{server.base_url}/echo", "auth": auth})
-    assert out["body"]["authorization"] == expected
+    _run(make_context, {"url": f"{server.base_url}/echo", "auth": auth})
+    assert api.authorizations == [expected]
+
+
+def test_a_credential_echoed_back_is_redacted_in_the_output(
+    server: FakeHttpServer, make_context: MakeContext
+) -> None:
+    # The echo server returns the Authorization header it received: the token must not reach the output
+    out = _run(
+        make_context,
+        {"url": f"{server.base_url}/echo", "auth": {"type": "bearer", "credential_id": "bearer"}},
+    )
+    assert out["body"]["authorization"] == "Bearer [redacted]"
+    assert "tok-123" not in repr(out)
 
 
 def test_oauth2_refresh_token_is_exchanged_first(server: FakeHttpServer, make_context: MakeContext) -> None:

@@ -29,7 +29,17 @@ REQUIRED_TYPES = {
     "google_drive", "google_calendar", "zendesk", "s3", "http_request", "slack", "email", "mcp_tool",
 }  # fmt: skip
 
-_NOT_NODE_MODULES = {"base", "common", "context", "handlers", "info", "payloads", "registry", "task"}
+_NOT_NODE_MODULES = {
+    "base",
+    "common",
+    "context",
+    "handlers",
+    "info",
+    "payloads",
+    "registry",
+    "secret_use",
+    "task",
+}
 _SECRET_NAME = re.compile(r"(^|_)(password|passwd|secret|api_key|apikey|token|access_token|private_key)$")
 
 
