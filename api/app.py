@@ -59,6 +59,7 @@ __all__ = [
 
 _ROUTERS = (
     health.router,
+    webhook_calls.router,  # early: matched on every public webhook call, before the other routers
     workspaces.router,
     flows.router,
     flow_versions.router,
@@ -68,7 +69,6 @@ _ROUTERS = (
     publish.router,
     executions.router,
     triggers.router,
-    webhook_calls.router,
     links.router,
     events.router,
     tasks.router,
