@@ -53,14 +53,10 @@ class ExecutionStore:
 
     def create(self, workspace_id: str, execution: ExecutionRecord, /) -> ExecutionRecord:
         """Store a new execution, or return the existing one of the same flow with the same `name`."""
-        if execution.name is not None:
-            existing = self._find_by_name(workspace_id, execution.flow_id, execution.name)
-            if existing is not None:
-                return existing
         try:
             return self._executions.insert(workspace_id, execution)
         except ConflictError:
-            # A concurrent start with the same name won the unique constraint: it is the execution.
+            # The name is taken (by an earlier start or a concurrent one): that start is the execution.
             if execution.name is not None:
                 existing = self._find_by_name(workspace_id, execution.flow_id, execution.name)
                 if existing is not None and existing.execution_id != execution.execution_id:
