@@ -88,6 +88,8 @@ class EnvironmentConfig:
     export_expiry_days: int = 90
     noncurrent_version_expiry_days: int = 30
     alarm_email: str | None = None
+    # Approval/form notifications by email (an SES-verified address or domain identity); None: logged only
+    notification_sender: str | None = None
     alarms: AlarmThresholds = field(default_factory=AlarmThresholds)
 
     def __post_init__(self) -> None:

@@ -27,7 +27,7 @@ from cdk.constructs.rest_api import DecaRestApi
 from cdk.constructs.step_functions import FlowStepFunctions
 from cdk.stacks.data_stack import DataStack
 from cdk.stacks.nodes_stack import NodesStack, grant_data_access
-from cdk.stacks.shared_environment import shared_environment
+from cdk.stacks.shared_environment import grant_notification_email, shared_environment
 
 __all__ = ["SERVICES", "AppStack"]
 
@@ -62,6 +62,7 @@ class AppStack(cdk.NestedStack):
         )
         self.config = config
         self.data = data
+        self.nodes = nodes
         self.service_failures = self._queue("ServiceFailures", "service-failures")
         self.delivery_failures = self._queue("DeliveryFailures", "delivery-failures")
         self.step_functions = FlowStepFunctions(
@@ -169,6 +170,8 @@ class AppStack(cdk.NestedStack):
             "DECA_SCHEDULER_TARGET_ARN": schedule_dispatcher.function_arn,
             "DECA_SCHEDULER_DLQ_ARN": self.delivery_failures.queue_arn,
             "DECA_CORS_ORIGINS": ",".join(config.cors_origins),
+            # function test runs (POST /functions/{id}/test) go to the isolated code runner, never in the API
+            "DECA_CODE_RUNNER_FUNCTION": self.nodes.code_runner.function_name,
         }
         return DecaFunction(
             self,
@@ -207,6 +210,7 @@ class AppStack(cdk.NestedStack):
         grant_secret_read(api_role, data.nats_secret, data.data_key)
         self.step_functions.publisher_policy.attach_to_role(api_role)
         self.event_bus.grant_put_events_to(api_role)
+        self.nodes.code_runner.function.grant_invoke(api_role)  # function test runs
         schedules = self.format_arn(
             service="scheduler", resource="schedule", resource_name=f"{self.schedule_group.name}/*"
         )
@@ -254,6 +258,7 @@ class AppStack(cdk.NestedStack):
         for role in (api_role, sweeper):  # they verify and sign human task links
             grant_secret_read(role, data.hitl_link_secret, data.data_key)
         grant_key_use(sweeper, data.credentials_key, ["kms:Decrypt"])  # a Slack notifier's credential
+        grant_notification_email(self, self.config, sweeper)  # escalations notify the next assignees
 
     def _rules(self) -> None:
         status = events.Rule(

@@ -23,7 +23,7 @@ from cdk.constructs.lambda_function import (
 from cdk.constructs.node_types import lambda_node_types
 from cdk.constructs.python_assets import LambdaPackaging
 from cdk.stacks.data_stack import DataStack
-from cdk.stacks.shared_environment import shared_environment
+from cdk.stacks.shared_environment import grant_notification_email, shared_environment
 
 __all__ = ["CODE_RUNNER", "NodesStack"]
 
@@ -113,6 +113,7 @@ class NodesStack(cdk.NestedStack):
             self.code_runner.function.grant_invoke(node.role)
         if node_type in _HUMAN_TASK_TYPES:  # they sign the links of the requests they open
             grant_secret_read(node.role, data.hitl_link_secret, data.data_key)
+            grant_notification_email(self, config, node.role)  # they notify the assignees
         return node
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
 
 from cdk.config import EnvironmentConfig
 from cdk.stacks.data_stack import DataStack
 
-__all__ = ["shared_environment"]
+__all__ = ["grant_notification_email", "shared_environment"]
 
 
 def shared_environment(stack: cdk.Stack, config: EnvironmentConfig, data: DataStack) -> dict[str, str]:
@@ -35,4 +36,28 @@ def shared_environment(stack: cdk.Stack, config: EnvironmentConfig, data: DataSt
     }
     if config.nats_url:
         environment["DECA_NATS_URL"] = config.nats_url
+    if config.notification_sender:  # approval and form requests are emailed through SES
+        environment["DECA_HITL_NOTIFIER"] = "ses"
+        environment["DECA_HITL_EMAIL_SENDER"] = config.notification_sender
     return environment
+
+
+def grant_notification_email(stack: cdk.Stack, config: EnvironmentConfig, role: iam.IRole) -> None:
+    """Let `role` email approval/form notifications from the configured sender's SES identity only."""
+    sender = config.notification_sender
+    if not sender:
+        return
+    identity = (
+        sender.split("@", 1)[1] if "@" in sender else sender
+    )  # the domain identity covers its addresses
+    role.add_to_principal_policy(
+        iam.PolicyStatement(
+            sid="SendHumanTaskEmail",
+            actions=["ses:SendEmail", "ses:SendRawEmail"],
+            resources=[
+                stack.format_arn(service="ses", resource="identity", resource_name=identity),
+                stack.format_arn(service="ses", resource="identity", resource_name=sender),
+            ],
+            conditions={"StringEquals": {"ses:FromAddress": sender}} if "@" in sender else None,
+        )
+    )

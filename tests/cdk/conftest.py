@@ -33,6 +33,7 @@ ENVIRONMENT_CONTEXT: dict[str, dict[str, str]] = {
         "hosted_zone_id": "Z0123456789EXAMPLE",
         "hosted_zone_name": "deca-ai-studio.com",
         "alarm_email": "ops@example.com",
+        "notification_sender": "approvals@example.com",
     },
     "feature-x": {},
 }

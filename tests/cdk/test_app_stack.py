@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -347,3 +348,53 @@ def test_the_status_bridge_reads_the_flow_tags_of_flow_state_machines_only(dev: 
 
     assert tags["Action"] == "states:ListTagsForResource"
     assert _text(tags["Resource"]).endswith(":stateMachine:deca-dev-flow-*")
+
+
+def test_the_api_runs_function_tests_in_the_isolated_code_runner(dev: Synthesis) -> None:
+    (api,) = (
+        f
+        for f in dev.resources("app", "AWS::Lambda::Function").values()
+        if f["Properties"]["FunctionName"] == "deca-dev-api"
+    )
+    invoke = [
+        s
+        for s in _statements(dev, "app", "ApiRole")
+        if "lambda:InvokeFunction" in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])
+    ]
+
+    assert "DECA_CODE_RUNNER_FUNCTION" in api["Properties"]["Environment"]["Variables"]
+    assert invoke, "the API may invoke the code runner"
+    assert all("CodeRunner" in json.dumps(s["Resource"]) for s in invoke)
+
+
+def test_human_task_emails_come_only_from_the_configured_sender(
+    synthesize: Callable[[str], Synthesis],
+) -> None:
+    prod, dev = synthesize("prod"), synthesize("dev")
+    sweeper = _by_sid(_statements(prod, "app", "HitlSweeper"), "SendHumanTaskEmail")
+    approval = _by_sid(_statements(prod, "nodes", "NodeApproval"), "SendHumanTaskEmail")
+    variables = [f["Properties"]["Environment"]["Variables"] for f in functions_of(prod, "app")]
+
+    for statement in (sweeper, approval):
+        assert statement["Condition"] == {"StringEquals": {"ses:FromAddress": "approvals@example.com"}}
+        assert {_text(r).rsplit(":", 1)[-1] for r in statement["Resource"]} == {
+            "identity/example.com",
+            "identity/approvals@example.com",
+        }
+    assert any(v.get("DECA_HITL_NOTIFIER") == "ses" for v in variables)
+    assert all(
+        "SendHumanTaskEmail" not in json.dumps(p) for p in dev.resources("app", "AWS::IAM::Policy").values()
+    )
+    assert all(
+        "DECA_HITL_NOTIFIER" not in f["Properties"]["Environment"]["Variables"]
+        for f in functions_of(dev, "app")
+    )
+
+
+def functions_of(synthesis: Synthesis, stack: str) -> list[dict[str, Any]]:
+    """The stack's Lambda functions that have an environment (the code runner has none)."""
+    return [
+        f
+        for f in synthesis.resources(stack, "AWS::Lambda::Function").values()
+        if "Environment" in f["Properties"]
+    ]
