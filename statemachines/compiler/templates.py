@@ -237,6 +237,23 @@ def _collect(text: str, sym: Any, root_ctx: bool, refs: list[RootRef]) -> None:
             _collect(text, node, root_ctx, refs)
 
 
+FORBIDDEN_VARIABLES: dict[str, str] = {
+    "eval": "`$eval` would evaluate data (a webhook body, say) as an expression",
+    "states": "`$states` is the runtime's own context: use input, execution, vars and node outputs",
+}
+"""JSONata variables an author's template may not name: data is never code, and the roots are documented."""
+
+
+def _refuse_forbidden_variables(sym: Any) -> None:
+    if sym.type == "variable" and str(sym.value) in FORBIDDEN_VARIABLES:
+        raise TemplateSyntaxError(
+            FORBIDDEN_VARIABLES[str(sym.value)], int(sym.position) - len(str(sym.value)) - 1
+        )
+    for child in _children(sym):
+        for node in _flatten(child):
+            _refuse_forbidden_variables(node)
+
+
 @functools.lru_cache(maxsize=65536)
 def analyse(text: str) -> Expr:
     """Parse JSONata text (cached per distinct text) and list its root references, in order."""
@@ -249,6 +266,7 @@ def analyse(text: str) -> Expr:
         ) from exc
     except (RecursionError, TypeError, ValueError, AttributeError, IndexError) as exc:
         raise TemplateSyntaxError(f"not a valid JSONata expression ({exc})") from exc
+    _refuse_forbidden_variables(ast)
     refs: list[RootRef] = []
     _collect(text, ast, True, refs)
     refs.sort(key=lambda r: r.start)
