@@ -115,23 +115,27 @@ def _check(body: FunctionVersionCreate, language: FunctionLanguage) -> None:
                 raise _invalid(f"body.{field}", exc.message) from None
 
 
+def _version(
+    services: ApiServices, principal: Principal, function_id: str, number: int, body: FunctionVersionCreate
+) -> FunctionVersion:
+    return FunctionVersion(
+        workspace_id=principal.workspace_id,
+        function_id=function_id,
+        version=number,
+        source=body.source,
+        input_schema=body.input_schema,
+        output_schema=body.output_schema,
+        created_at=services.clock.now(),
+        created_by=principal.user_id,
+        comment=body.comment,
+    )
+
+
 def _add_version(
     services: ApiServices, principal: Principal, function_id: str, number: int, body: FunctionVersionCreate
 ) -> FunctionVersion:
-    return services.stores.functions.add_version(
-        principal.workspace_id,
-        FunctionVersion(
-            workspace_id=principal.workspace_id,
-            function_id=function_id,
-            version=number,
-            source=body.source,
-            input_schema=body.input_schema,
-            output_schema=body.output_schema,
-            created_at=services.clock.now(),
-            created_by=principal.user_id,
-            comment=body.comment,
-        ),
-    )
+    version = _version(services, principal, function_id, number, body)
+    return services.stores.functions.add_version(principal.workspace_id, version)
 
 
 @router.post("", response_model=FunctionDetail, status_code=201, responses=error_responses(409))
@@ -142,23 +146,21 @@ def create_function(
     _check(body, body.language)
     function_id = body.function_id or "fn_" + uuid.uuid4().hex
     now = services.clock.now()
-    functions = services.stores.functions
-    functions.create(
-        principal.workspace_id,
-        FunctionRecord(
-            workspace_id=principal.workspace_id,
-            function_id=function_id,
-            name=body.name,
-            description=body.description,
-            language=body.language,
-            created_at=now,
-            updated_at=now,
-            created_by=principal.user_id,
-        ),
+    record = FunctionRecord(
+        workspace_id=principal.workspace_id,
+        function_id=function_id,
+        name=body.name,
+        description=body.description,
+        language=body.language,
+        created_at=now,
+        updated_at=now,
+        created_by=principal.user_id,
     )
-    version = _add_version(services, principal, function_id, 1, body)
+    created, version = services.stores.functions.create_with_version(  # both stored, or neither
+        principal.workspace_id, record, _version(services, principal, function_id, 1, body)
+    )
     audit(services, principal, "function.create", function_id, details={"name": body.name})
-    return FunctionDetail(function=functions.get(principal.workspace_id, function_id), version=version)
+    return FunctionDetail(function=created, version=version)
 
 
 @router.get("", response_model=Page[FunctionRecord])

@@ -89,22 +89,26 @@ def _variables(body: PromptVersionCreate) -> list[str]:
     return list(body.variables)
 
 
+def _version(
+    services: ApiServices, principal: Principal, prompt_id: str, number: int, body: PromptVersionCreate
+) -> PromptVersion:
+    return PromptVersion(
+        workspace_id=principal.workspace_id,
+        prompt_id=prompt_id,
+        version=number,
+        template=body.template,
+        variables=_variables(body),
+        created_at=services.clock.now(),
+        created_by=principal.user_id,
+        comment=body.comment,
+    )
+
+
 def _add_version(
     services: ApiServices, principal: Principal, prompt_id: str, number: int, body: PromptVersionCreate
 ) -> PromptVersion:
-    return services.stores.prompts.add_version(
-        principal.workspace_id,
-        PromptVersion(
-            workspace_id=principal.workspace_id,
-            prompt_id=prompt_id,
-            version=number,
-            template=body.template,
-            variables=_variables(body),
-            created_at=services.clock.now(),
-            created_by=principal.user_id,
-            comment=body.comment,
-        ),
-    )
+    version = _version(services, principal, prompt_id, number, body)
+    return services.stores.prompts.add_version(principal.workspace_id, version)
 
 
 @router.post("", response_model=PromptDetail, status_code=201, responses=error_responses(409))
@@ -115,22 +119,20 @@ def create_prompt(
     _variables(body)  # checked before anything is stored
     prompt_id = body.prompt_id or "prm_" + uuid.uuid4().hex
     now = services.clock.now()
-    prompts = services.stores.prompts
-    prompts.create(
-        principal.workspace_id,
-        Prompt(
-            workspace_id=principal.workspace_id,
-            prompt_id=prompt_id,
-            name=body.name,
-            description=body.description,
-            created_at=now,
-            updated_at=now,
-            created_by=principal.user_id,
-        ),
+    record = Prompt(
+        workspace_id=principal.workspace_id,
+        prompt_id=prompt_id,
+        name=body.name,
+        description=body.description,
+        created_at=now,
+        updated_at=now,
+        created_by=principal.user_id,
     )
-    version = _add_version(services, principal, prompt_id, 1, body)
+    created, version = services.stores.prompts.create_with_version(  # both stored, or neither
+        principal.workspace_id, record, _version(services, principal, prompt_id, 1, body)
+    )
     audit(services, principal, "prompt.create", prompt_id, details={"name": body.name})
-    return PromptDetail(prompt=prompts.get(principal.workspace_id, prompt_id), version=version)
+    return PromptDetail(prompt=created, version=version)
 
 
 @router.get("", response_model=Page[Prompt])
