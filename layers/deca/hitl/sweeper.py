@@ -6,11 +6,10 @@ runs the same pass with the app (started and stopped by its lifespan).
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
-from collections.abc import AsyncIterator, Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
@@ -82,17 +81,8 @@ def attach_sweep_loop(
     app: FastAPI, service: HumanTaskService, interval_seconds: float = DEFAULT_INTERVAL_SECONDS
 ) -> SweepLoop:
     """Run the sweep of `service` for the app's lifetime (its lifespan starts and stops the loop)."""
+    from deca.local.lifespan import run_with_app
+
     loop = SweepLoop(lambda: sweep(service), interval_seconds)
-    inner = app.router.lifespan_context
-
-    @contextlib.asynccontextmanager
-    async def lifespan(served: Any) -> AsyncIterator[Any]:
-        loop.start()
-        try:
-            async with inner(served) as state:
-                yield state
-        finally:
-            loop.stop()
-
-    app.router.lifespan_context = lifespan
+    run_with_app(app, loop.start, loop.stop)
     return loop

@@ -11,9 +11,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +22,7 @@ from deca.bus.memory import InMemoryBus
 from deca.cache import cache_from_url
 from deca.clock import Clock, SystemClock
 from deca.engines.starter import EngineFlowStarter
+from deca.local.lifespan import run_with_app
 from deca.tasks.object_store import LocalDirectoryStore
 from deca.tasks.progress import TaskProgressBoard
 from deca.tasks.runner import TaskRunner
@@ -113,16 +113,5 @@ def attach_studio_services(
     services = studio_services(settings, stores, engine)
     app.state.tasks = services.tasks
     app.state.studio_services = services
-    inner = app.router.lifespan_context
-
-    @contextlib.asynccontextmanager
-    async def lifespan(served: Any) -> AsyncIterator[Any]:
-        services.start()
-        try:
-            async with inner(served) as state:
-                yield state
-        finally:
-            services.stop()
-
-    app.router.lifespan_context = lifespan
+    run_with_app(app, services.start, services.stop)
     return services
