@@ -36,6 +36,11 @@ stamp="$VENV/.installed"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   "$VENV/bin/python" -m pip install -q --upgrade pip
   "$VENV/bin/python" -m pip install -q -e '.[dev]'
+  # The JavaScript engine moved from `quickjs` to `quickjs-ng` (same `_quickjs` module): drop the old one.
+  if "$VENV/bin/python" -m pip show -q quickjs >/dev/null 2>&1; then
+    "$VENV/bin/python" -m pip uninstall -q -y quickjs
+    "$VENV/bin/python" -m pip install -q --force-reinstall --no-deps quickjs-ng
+  fi
   touch "$stamp"
 fi
 
