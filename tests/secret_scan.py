@@ -20,6 +20,8 @@ from typing import Any
 
 import pytest
 
+from deca.nodes.secret_use import PUBLIC_FIELDS
+
 __all__ = ["MIN_SECRET_LENGTH", "note_output", "register_secret", "registered_secrets"]
 
 MIN_SECRET_LENGTH = 6
@@ -39,12 +41,13 @@ def register_secret(value: str) -> None:
 
 
 def register_credential_value(value: Any) -> None:
-    """Register each string inside a credential value (a string, or an object of fields)."""
+    """Register a credential value: a string, or each secret field of an object (not `base_url`, ...)."""
     if isinstance(value, str):
         register_secret(value)
     elif isinstance(value, dict):
-        for field in value.values():
-            register_credential_value(field)
+        for name, field in value.items():
+            if name not in PUBLIC_FIELDS and isinstance(field, str):
+                register_secret(field)
 
 
 def registered_secrets() -> frozenset[str]:
