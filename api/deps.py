@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import re
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,7 +33,7 @@ from deca.errors import ConflictError, NotFoundError
 from deca.flow import Flow
 from deca.settings import Settings
 from deca.stores import Stores
-from deca.stores.models import AuditRecord, Member, Workspace
+from deca.stores.models import AuditRecord, IdempotencyRecord, Member, Workspace
 
 __all__ = [
     "ID_PATTERN",
@@ -92,6 +94,8 @@ class ApiServices:
     check_flow: FlowChecker
     started_at: datetime
     health_checks: Mapping[str, HealthCheck] = field(default_factory=dict)
+    seen_tokens: dict[str, None] = field(default_factory=dict)
+    """Fingerprints of tokens whose login this process has seen (insertion-ordered, bounded)."""
 
 
 def get_services(request: Request) -> ApiServices:
@@ -179,6 +183,55 @@ def _found_workspace(services: ApiServices, claims: TokenClaims, role: RoleName,
     return member
 
 
+_SEEN_TOKENS_KEPT = 10_000
+
+
+def _audit_login(services: ApiServices, claims: TokenClaims, token: str, request: Request) -> None:
+    """Audit `auth.login` on the first request of a token (its session), once across all API instances.
+
+    The token's fingerprint is claimed in the idempotency store until the token expires, so a second
+    instance (another Lambda) does not record the same login again; this process remembers the tokens
+    it has seen so later requests cost no store read. The token itself is never stored.
+    """
+    fingerprint = hashlib.sha256(token.encode()).hexdigest()
+    if fingerprint in services.seen_tokens:
+        return
+    nonce = uuid.uuid4().hex
+    claimed = services.stores.idempotency.put_if_absent(
+        claims.workspace_id,
+        IdempotencyRecord(
+            workspace_id=claims.workspace_id,
+            key=f"login:{fingerprint[:64]}",
+            result=nonce,
+            expires_at=claims.expires_at,
+            created_at=services.clock.now(),
+        ),
+    )
+    services.seen_tokens[fingerprint] = None
+    if len(services.seen_tokens) > _SEEN_TOKENS_KEPT:
+        del services.seen_tokens[next(iter(services.seen_tokens))]
+    if claimed.result != nonce:
+        return
+    services.stores.audit.append(
+        claims.workspace_id,
+        AuditRecord(
+            timestamp=services.clock.now(),
+            user_id=claims.subject,
+            workspace_id=claims.workspace_id,
+            action="auth.login",
+            resource_id=claims.subject,
+            source_ip=request.client.host if request.client else None,
+            user_agent=request.headers.get("user-agent"),
+            result="success",
+            details={
+                "roles": list(claims.roles),
+                "issued_at": claims.issued_at.isoformat(),
+                "expires_at": claims.expires_at.isoformat(),
+            },
+        ),
+    )
+
+
 def current_principal(
     request: Request,
     services: ServicesDep,
@@ -194,6 +247,7 @@ def current_principal(
     request.state.workspace_id = claims.workspace_id  # correlation keys of the request log
     request.state.user_id = claims.subject
     member = _membership(services, claims, request)
+    _audit_login(services, claims, credentials.credentials, request)
     permissions = ROLE_PERMISSIONS[member.role]
     requested = claims.scopes & PERMISSIONS
     if requested:  # a token asking for specific scopes narrows the role, never widens it

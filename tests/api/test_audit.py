@@ -46,8 +46,50 @@ def test_every_change_is_audited(client: TestClient, owner: dict[str, str], stor
             "member.change_role",
             "member.remove",
             "workspace.update",
+            "auth.login",  # the first request of the owner's token
         ]
     )
+
+
+def test_a_login_is_audited_once_per_token(
+    client: TestClient, caller: Caller, stores: Stores, issuer: Any
+) -> None:
+    # Given two tokens of the same member
+    caller.member("developer", user="dev")
+    first = {
+        "Authorization": f"Bearer {issuer.mint(subject='dev', workspace_id=WORKSPACE, roles=['developer'])}"
+    }
+    client.get("/flows", headers=first)
+    client.get("/flows", headers=first)
+
+    # When a second token starts a second session
+    issuer.clock.advance(seconds=60)
+    second = {
+        "Authorization": f"Bearer {issuer.mint(subject='dev', workspace_id=WORKSPACE, roles=['developer'])}"
+    }
+    client.get("/flows", headers={**second, "User-Agent": "deca-test/2.0"})
+
+    # Then each token's first request is one login, with who and from where, never the token
+    logins = stores.audit.list(WORKSPACE, action="auth.login", user_id="dev").items
+    assert len(logins) == 2
+    assert logins[0].user_agent == "deca-test/2.0"
+    assert logins[0].details["roles"] == ["developer"]
+    assert first["Authorization"][7:] not in repr([r.model_dump(mode="json") for r in logins])
+
+
+def test_a_login_is_audited_once_across_api_instances(
+    client: TestClient, app: Any, caller: Caller, stores: Stores
+) -> None:
+    # Given a token whose login one instance recorded
+    headers = caller.headers("viewer")
+    client.get("/flows", headers=headers)
+
+    # When another instance (same stores, nothing remembered in process) sees the same token
+    app.state.services.seen_tokens.clear()
+    client.get("/flows", headers=headers)
+
+    # Then there is still one login
+    assert len(stores.audit.list(WORKSPACE, action="auth.login", user_id="viewer-user").items) == 1
 
 
 def test_record_has_who_what_where_and_how(client: TestClient, owner: dict[str, str], stores: Stores) -> None:
