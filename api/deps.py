@@ -33,7 +33,7 @@ from deca.errors import ConflictError, NotFoundError
 from deca.flow import Flow
 from deca.settings import Settings
 from deca.stores import Stores
-from deca.stores.models import AuditRecord, IdempotencyRecord, Member, Workspace
+from deca.stores.models import AuditRecord, IdempotencyRecord, Member, Workspace, iso_8601
 
 __all__ = [
     "ID_PATTERN",
@@ -60,15 +60,6 @@ USER_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:@|-]{0,199}$"
 """A user id (the issuer's `sub`, e.g. `auth0|abc` or `google-oauth2|123`)."""
 
 ResourceId = Annotated[str, Path(pattern=ID_PATTERN, description="Resource id")]
-
-
-def iso_8601(value: object) -> object:
-    """A before-validator for date-times: ISO 8601 text only (pydantic also reads `0.5` as a Unix time)."""
-    if isinstance(value, int | float) or (
-        isinstance(value, str) and not re.match(r"\d{4}-\d{2}-\d{2}", value)
-    ):
-        raise ValueError("expected an ISO 8601 date-time")
-    return value
 
 
 IsoDateTime = Annotated[datetime, BeforeValidator(iso_8601)]

@@ -20,6 +20,7 @@ from starlette.routing import BaseRoute, Match
 
 from deca.auth import AuthError, AuthUnavailableError, PermissionDeniedError, RateLimitedError
 from deca.errors import CompileErrors, ConflictError, DecaError, InputError, NotFoundError
+from deca.sandbox.errors import SandboxError
 
 __all__ = [
     "ApiError",
@@ -145,7 +146,8 @@ def _is_union_tag(part: str, current: Any) -> bool:
     if isinstance(current, dict):
         if part in current:
             return False
-        return part == current.get("type") or part[:1].isupper() or part in _SCALAR_TAGS
+        discriminators = {value for value in current.values() if isinstance(value, str)}  # e.g. `type`
+        return part in discriminators or part[:1].isupper() or part in _SCALAR_TAGS
     return True  # a scalar or a list has no named fields: the name is the member tried
 
 
@@ -241,6 +243,7 @@ _FAMILIES: Final[tuple[tuple[type[DecaError], int], ...]] = (
     (CompileErrors, 422),
     (RateLimitedError, 429),
     (AuthUnavailableError, 503),
+    (SandboxError, 503),  # the code runner itself failed (not the user's code): retry later
     (InputError, 400),
 )
 """Each error family's status; a DecaError of no family (e.g. `DecryptionError`) is a server fault."""

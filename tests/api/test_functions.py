@@ -93,6 +93,24 @@ def test_javascript_is_stored_with_its_language(client: TestClient, owner: dict[
     assert created["function"]["language"] == "javascript"
 
 
+def test_a_javascript_test_run_with_the_shortest_timeout_is_an_answer_not_a_server_error(
+    client: TestClient, owner: dict[str, str]
+) -> None:
+    create_function(
+        client,
+        owner,
+        function_id="one",
+        name="One",
+        language="javascript",
+        source="function main() { return 1; }",
+    )
+
+    response = client.post("/functions/one/test", json={"input": {}, "timeout": 5e-324}, headers=owner)
+
+    assert response.status_code == 200, response.text
+    assert response.json()["ok"] in (True, False)  # ran, or stopped as a timeout: the code's outcome
+
+
 def test_test_run_returns_the_result_from_the_sandbox(
     client: TestClient, owner: dict[str, str], function: dict[str, Any]
 ) -> None:

@@ -147,8 +147,10 @@ def test_bad_bodies_are_422_with_the_field(
         "/tasks", json={"task_type": "retention_cleanup", "params": {"older_than_days": 0}}, headers=owner
     )
     extra = client.post("/tasks", json={"task_type": "report", "params": {"colour": "red"}}, headers=owner)
+    unix_time = client.post("/tasks", json={"task_type": "report", "params": {"until": 0}}, headers=owner)
 
-    assert [r.status_code for r in (unknown, too_young, extra)] == [422, 422, 422]
+    assert [r.status_code for r in (unknown, too_young, extra, unix_time)] == [422, 422, 422, 422]
+    assert "body.params.until" in unix_time.text and "ISO 8601" in unix_time.text
     assert "older_than_days" in too_young.text
     assert "colour" in extra.text
     assert held.held == []

@@ -7,6 +7,7 @@ to a fixed-width ISO 8601 string, so they sort the same way as text in every bac
 from __future__ import annotations
 
 import base64
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
@@ -78,6 +79,19 @@ UtcDatetime = Annotated[
     PlainSerializer(format_timestamp, return_type=str, when_used="json"),
 ]
 """A UTC timestamp with millisecond precision, serialised as fixed-width ISO 8601."""
+
+
+def iso_8601(value: object) -> object:
+    """A before-validator for date-times: ISO 8601 text only (pydantic also reads `0.5` as a Unix time)."""
+    if isinstance(value, int | float) or (
+        isinstance(value, str) and not re.match(r"\d{4}-\d{2}-\d{2}", value)
+    ):
+        raise ValueError("expected an ISO 8601 date-time")
+    return value
+
+
+IsoUtcDatetime = Annotated[UtcDatetime, BeforeValidator(iso_8601)]
+"""A `UtcDatetime` given by a caller: ISO 8601 text only (no Unix times, no bare numbers)."""
 
 Ciphertext = Annotated[
     bytes,

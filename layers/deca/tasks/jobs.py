@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from deca.stores.base import MAX_LIMIT, ExecutionRepository
-from deca.stores.models import ExecutionRecord, ExecutionStatus, UtcDatetime, format_timestamp
+from deca.stores.models import ExecutionRecord, ExecutionStatus, IsoUtcDatetime, format_timestamp
 from deca.tasks.object_store import ObjectStore
 
 __all__ = [
@@ -55,16 +55,16 @@ class ExportParams(_Params):
 
     flow_id: str | None = None
     status: ExecutionStatus | None = None
-    started_after: UtcDatetime | None = None
-    started_before: UtcDatetime | None = None
+    started_after: IsoUtcDatetime | None = None
+    started_before: IsoUtcDatetime | None = None
     include_history: bool = False
 
 
 class ReportParams(_Params):
     """Summarise the executions started in `[since, until)` per flow and status."""
 
-    since: UtcDatetime | None = Field(default=None, description="Default: 24 hours before `until`")
-    until: UtcDatetime | None = Field(default=None, description="Default: now")
+    since: IsoUtcDatetime | None = Field(default=None, description="Default: 24 hours before `until`")
+    until: IsoUtcDatetime | None = Field(default=None, description="Default: now")
     flow_id: str | None = None
 
 

@@ -124,9 +124,9 @@ def run_javascript(
     engine = load_engine(engine_path)
     context = engine.Context()
     context.set_memory_limit(memory_bytes)
-    context.set_time_limit(timeout)
     context.set_max_stack_size(_MAX_STACK_BYTES)
     context.eval(PRELUDE.replace("__LOG_CAP__", str(max_log_bytes)))
+    context.set_time_limit(timeout)  # after the prelude: however short, it interrupts user code only
     try:
         context.eval(source)
         context.set("__deca_input", input_json)
