@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, StrictBool, StrictInt
 
 from deca.stores.base import MAX_LIMIT, ExecutionRepository
 from deca.stores.models import ExecutionRecord, ExecutionStatus, IsoUtcDatetime, format_timestamp
@@ -39,13 +39,15 @@ _TERMINAL: list[TerminalStatus] = ["succeeded", "failed", "cancelled", "timed_ou
 
 
 class _Params(BaseModel):
+    """Parameters a caller gives: unknown fields are errors, numbers and flags are not coerced from other types."""
+
     model_config = ConfigDict(extra="forbid")
 
 
 class RetentionParams(_Params):
     """Delete ended executions that started more than `older_than_days` ago."""
 
-    older_than_days: int = Field(default=30, ge=1, le=3650)
+    older_than_days: StrictInt = Field(default=30, ge=1, le=3650)
     statuses: list[TerminalStatus] = Field(default_factory=lambda: list(_TERMINAL), min_length=1)
     flow_id: str | None = None
 
@@ -57,7 +59,7 @@ class ExportParams(_Params):
     status: ExecutionStatus | None = None
     started_after: IsoUtcDatetime | None = None
     started_before: IsoUtcDatetime | None = None
-    include_history: bool = False
+    include_history: StrictBool = False
 
 
 class ReportParams(_Params):
@@ -71,7 +73,7 @@ class ReportParams(_Params):
 class MaintenanceParams(_Params):
     """Remove exports and reports older than `older_than_days` from the object store."""
 
-    older_than_days: int = Field(default=30, ge=1, le=3650)
+    older_than_days: StrictInt = Field(default=30, ge=1, le=3650)
     prefixes: list[str] = Field(default_factory=lambda: ["exports/", "reports/"], min_length=1)
 
 
