@@ -27,10 +27,12 @@ __all__ = [
     "ErrorBody",
     "ErrorDetail",
     "ErrorInfo",
+    "compile_details",
     "error_response",
     "error_responses",
     "format_location",
     "install_error_handlers",
+    "validation_details",
 ]
 
 logger = logging.getLogger(__name__)
@@ -121,7 +123,7 @@ def error_response(
     return JSONResponse(jsonable_encoder(body), status_code=status, headers=dict(headers or {}))
 
 
-def _validation_details(errors: Sequence[Any], body: Any) -> list[ErrorDetail]:
+def validation_details(errors: Sequence[Any], body: Any) -> list[ErrorDetail]:
     """One detail per problem; union members tried for one field are joined into one message."""
     messages: dict[str, list[str]] = {}
     for error in errors:
@@ -188,7 +190,7 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
         )
         return error_response(400, "malformed_json", f"request body is not valid JSON: {reason}".rstrip(": "))
     return error_response(
-        422, "validation_error", "request does not validate", _validation_details(errors, exc.body)
+        422, "validation_error", "request does not validate", validation_details(errors, exc.body)
     )
 
 
@@ -222,7 +224,7 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, code, str(exc.detail), headers=headers)
 
 
-def _compile_details(exc: CompileErrors) -> list[ErrorDetail]:
+def compile_details(exc: CompileErrors) -> list[ErrorDetail]:
     details = []
     for error in exc.errors:
         if error.position:
@@ -264,7 +266,7 @@ async def _on_deca(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, ApiError):
         return error_response(exc.status, exc.code, exc.message, exc.details)
     if isinstance(exc, CompileErrors):
-        return error_response(422, exc.code, "flow does not compile", _compile_details(exc))
+        return error_response(422, exc.code, "flow does not compile", compile_details(exc))
     status = next((status for family, status in _FAMILIES if isinstance(exc, family)), None)
     if status is None:
         logger.error("domain error without an HTTP status", extra={"error_code": exc.code})

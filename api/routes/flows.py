@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Final, Literal
 
-from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Body, Query, Response
+from pydantic import BaseModel, Field, ValidationError
 
 from api.deps import Principal, ResourceId, ServicesDep, audit, require
-from api.errors import error_responses
+from api.errors import ErrorDetail, compile_details, error_responses, validation_details
 from api.flow_service import FlowDetail, add_version, create_flow, search_flows, set_status
 from api.schemas import COMMON_ERRORS, DEFAULT_PAGE, Cursor, Limit, RequestModel
-from deca.errors import ConflictError
+from deca.errors import CompileErrors, ConflictError
 from deca.flow import Flow
 from deca.stores import Page
 from deca.stores.models import FlowRecord, FlowStatus, UtcDatetime
@@ -86,6 +86,30 @@ def validate(
     """Check a flow document (schema, graph, templates): 200, or 422 with one detail per problem."""
     services.check_flow(flow)
     return ValidationReport(flow_id=flow.id, nodes=len(flow.nodes), connections=len(flow.connections))
+
+
+class FlowCheck(BaseModel):
+    """A draft's problems: `valid` with none, or one per problem, located like a 422's details."""
+
+    valid: bool
+    problems: list[ErrorDetail] = Field(default_factory=list)
+
+
+@router.post("/check", response_model=FlowCheck)
+def check(
+    draft: Annotated[dict[str, Any], Body(description="A flow document, possibly unfinished")],
+    services: ServicesDep,
+    principal: Annotated[Principal, require("read:flows")],
+) -> FlowCheck:
+    """List a draft's problems (schema, graph, templates) with a 200, for editors that check as you type."""
+    try:
+        services.check_flow(Flow.model_validate(draft))
+    except ValidationError as exc:
+        errors = [{**error, "loc": ("body", *error["loc"])} for error in exc.errors()]
+        return FlowCheck(valid=False, problems=validation_details(errors, draft))
+    except CompileErrors as exc:
+        return FlowCheck(valid=False, problems=compile_details(exc))
+    return FlowCheck(valid=True)
 
 
 @router.post("/import", response_model=FlowDetail, status_code=201, responses=error_responses(409))

@@ -143,6 +143,34 @@ def test_validate_reports_a_dangling_connection_with_its_path(
     assert any(d["path"].startswith("body") for d in response.json()["error"]["details"])
 
 
+def test_check_lists_a_draft_s_problems_with_a_200_located_like_validate(
+    client: TestClient, owner: dict[str, str]
+) -> None:
+    downstream = sample_flow()
+    downstream["nodes"][0]["config"]["values"]["greeting"] = "{{ pause.waited_seconds }}"
+    unfinished = sample_flow()
+    del unfinished["nodes"][1]["config"]
+
+    fine = client.post("/flows/check", json=sample_flow(), headers=owner)
+    compiled = client.post("/flows/check", json=downstream, headers=owner)
+    schema = client.post("/flows/check", json=unfinished, headers=owner)
+    validated = client.post("/flows/validate", json=downstream, headers=owner)
+
+    assert (fine.status_code, fine.json()) == (200, {"valid": True, "problems": []})
+    assert compiled.status_code == schema.status_code == 200
+    assert compiled.json()["valid"] is False
+    assert compiled.json()["problems"] == validated.json()["error"]["details"]
+    assert schema.json()["valid"] is False
+    assert [p["path"] for p in schema.json()["problems"]] == ["body.nodes[1].config"]
+
+
+def test_check_needs_a_json_object(client: TestClient, owner: dict[str, str]) -> None:
+    response = client.post("/flows/check", json=["not", "a", "flow"], headers=owner)
+
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "validation_error"
+
+
 def test_versions_of_a_missing_flow_is_404_not_an_empty_page(
     client: TestClient, owner: dict[str, str]
 ) -> None:

@@ -43,6 +43,7 @@ ROUTES = [
     Route("GET", "/flows", "read:flows"),
     Route("POST", "/flows", "write:flows", sample_flow(id="another")),
     Route("POST", "/flows/validate", "read:flows", sample_flow()),
+    Route("POST", "/flows/check", "read:flows", sample_flow()),
     Route("POST", "/flows/import", "write:flows", {"flow": sample_flow(id="imported")}),
     Route("GET", "/flows/{flow_id}", "read:flows"),
     Route("PUT", "/flows/{flow_id}", "write:flows", sample_flow(name="Second")),

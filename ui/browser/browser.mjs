@@ -46,17 +46,6 @@ export function chromiumPath() {
 }
 
 /**
- * True for the one console error the studio causes on purpose: the designer validates the draft as it
- * changes, and `POST /flows/validate` answers an incomplete draft with 422 (the problems placed on the
- * canvas), which Chromium logs as a failed resource load. Every other console error fails a test.
- * @param {string} text
- * @param {string} url
- */
-export function expectedConsoleError(text, url) {
-  return text.startsWith("Failed to load resource") && text.includes("422") && new URL(url, "http://x").pathname.endsWith("/flows/validate");
-}
-
-/**
  * @typedef {object} Browser
  * @property {import("playwright-core").Page} page
  * @property {string[]} problems console errors and uncaught page errors, in order
@@ -82,7 +71,7 @@ export async function launch() {
   const problems = [];
   const page = context.pages()[0] ?? (await context.newPage());
   page.on("console", (message) => {
-    if (message.type() === "error" && !expectedConsoleError(message.text(), message.location().url)) {
+    if (message.type() === "error") {
       problems.push(`console error: ${message.text()} (${message.location().url})`);
     }
   });

@@ -10,6 +10,7 @@ import type {
   ExecutionDetail,
   ExecutionRecord,
   ExecutionStatus,
+  FlowCheck,
   FlowDetail,
   FlowDiff,
   FlowDocument,
@@ -110,6 +111,7 @@ export function createClient(options: ClientOptions) {
         base_version: options.baseVersion,
       }),
     validateFlow: (doc: FlowDocument) => request<unknown>("POST", "/flows/validate", doc),
+    checkFlow: (doc: FlowDocument) => request<FlowCheck>("POST", "/flows/check", doc),
     listVersions: (id: string) => request<Page<FlowVersion>>("GET", `/flows/${enc(id)}/versions`),
     getVersion: (id: string, version: number) => request<FlowVersion>("GET", `/flows/${enc(id)}/versions/${version}`),
     diff: (id: string, from: number, to: number) =>

@@ -11,6 +11,7 @@ export type NodeTypeInfo = Schemas["NodeTypeInfo"];
 export type NodeCategory = NodeTypeInfo["category"];
 export type FlowRecord = Schemas["FlowRecord"];
 export type FlowDetail = Schemas["FlowDetail"];
+export type FlowCheck = Schemas["FlowCheck"];
 export type FlowVersion = Schemas["FlowVersion"];
 export type FlowDiff = Schemas["FlowDiff"];
 export type ExecutionRecord = Schemas["ExecutionRecord"];

@@ -15,9 +15,9 @@ export function useValidation(doc: FlowDocument, delayMs = 600): { errors: Place
       setChecking(true);
       const ids = doc.nodes.map((n) => n.id);
       api
-        .validateFlow({ ...doc, id: doc.id || "draft", name: doc.name || "draft" })
+        .checkFlow({ ...doc, id: doc.id || "draft", name: doc.name || "draft" })
         .then(
-          () => live && setErrors(NO_ERRORS),
+          (result) => live && setErrors(result.valid ? NO_ERRORS : placeErrors(result.problems ?? [], ids)),
           (e: unknown) => {
             if (!live) return;
             if (e instanceof ApiError && e.status === 422) setErrors(placeErrors(e.details, ids));

@@ -3,7 +3,7 @@
 import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { ApiClientProvider } from "../api/ApiProvider";
-import { ApiError, type ApiClient } from "../api/client";
+import type { ApiClient } from "../api/client";
 import type { FlowDocument, NodeTypeInfo } from "../api/types";
 import { DesignerView } from "./DesignerView";
 
@@ -39,14 +39,14 @@ const flow = {
   connections: [{ from: "fetch", to: "done" }],
 } as unknown as FlowDocument;
 
-function fakeApi(validate: ApiClient["validateFlow"], extra: Partial<ApiClient> = {}): ApiClient {
+function fakeApi(check: ApiClient["checkFlow"], extra: Partial<ApiClient> = {}): ApiClient {
   return {
     ...extra,
     nodeTypes: async () => catalogue,
     listCredentials: async () => ({ items: [] }),
     workspace: async () => ({ workspace: { workspace_id: "local", name: "Local" }, user_id: "u", role: "owner", permissions: [] }),
     getFlow: async () => ({ flow: { flow_id: "demo", name: "Demo", latest_version: 1, published_version: 1 }, version: 1, definition: flow }),
-    validateFlow: validate,
+    checkFlow: check,
   } as unknown as ApiClient;
 }
 
@@ -67,14 +67,14 @@ const renderDesigner = (api: ApiClient) =>
 
 describe("DesignerView", () => {
   it("shows the palette from the catalogue and the flow's nodes", async () => {
-    renderDesigner(fakeApi(async () => ({})));
+    renderDesigner(fakeApi(async () => ({ valid: true, problems: [] })));
     expect(await screen.findByTestId("palette-item-http_request")).toBeTruthy();
     expect(await screen.findByTestId("node-fetch")).toBeTruthy();
     expect(screen.getByTestId("node-done")).toBeTruthy();
   });
 
   it("adds a node from the palette with the keyboard and makes it undoable", async () => {
-    renderDesigner(fakeApi(async () => ({})));
+    renderDesigner(fakeApi(async () => ({ valid: true, problems: [] })));
     fireEvent.click(await screen.findByTestId("palette-item-noop"));
     expect(await screen.findByTestId("node-noop")).toBeTruthy();
     fireEvent.click(screen.getByTestId("undo"));
@@ -82,7 +82,7 @@ describe("DesignerView", () => {
   });
 
   it("selecting a node opens its generated config form; an edit marks the flow unsaved", async () => {
-    renderDesigner(fakeApi(async () => ({})));
+    renderDesigner(fakeApi(async () => ({ valid: true, problems: [] })));
     fireEvent.click(await screen.findByTestId("node-fetch"));
     const url = (await screen.findByLabelText(/Url/)) as HTMLInputElement;
     expect(url.value).toBe("https://x");
@@ -93,10 +93,8 @@ describe("DesignerView", () => {
 
   it("shows compile errors from the API on the offending node", async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
-    const validate = vi.fn(async () => {
-      throw new ApiError(422, "compile_errors", "flow does not compile", [{ path: "body.nodes[1].config", message: "bad config" }]);
-    });
-    renderDesigner(fakeApi(validate));
+    const check = vi.fn(async () => ({ valid: false, problems: [{ path: "body.nodes[1].config", message: "bad config" }] }));
+    renderDesigner(fakeApi(check));
     await screen.findByTestId("node-done");
     await act(async () => {
       await vi.advanceTimersByTimeAsync(1000);
@@ -108,7 +106,7 @@ describe("DesignerView", () => {
 
   it("saves a new version with a comment on top of the loaded version", async () => {
     const saveFlow = vi.fn(async () => ({ flow: { flow_id: "demo", latest_version: 2, published_version: 1 }, version: 2, definition: flow }));
-    renderDesigner(fakeApi(async () => ({}), { saveFlow } as unknown as Partial<ApiClient>));
+    renderDesigner(fakeApi(async () => ({ valid: true, problems: [] }), { saveFlow } as unknown as Partial<ApiClient>));
     fireEvent.click(await screen.findByTestId("save"));
     fireEvent.change(await screen.findByTestId("save-comment"), { target: { value: "tweak" } });
     fireEvent.click(screen.getByTestId("save-submit"));
@@ -119,7 +117,7 @@ describe("DesignerView", () => {
   it("runs with a JSON input and shows each node's status on the canvas", async () => {
     const startExecution = vi.fn(async () => execution("running", [{ node_id: "fetch", status: "running" }]));
     const getExecution = vi.fn(async () => execution("failed", [{ node_id: "fetch", status: "failed" }]));
-    renderDesigner(fakeApi(async () => ({}), { startExecution, getExecution } as unknown as Partial<ApiClient>));
+    renderDesigner(fakeApi(async () => ({ valid: true, problems: [] }), { startExecution, getExecution } as unknown as Partial<ApiClient>));
     fireEvent.click(await screen.findByTestId("run"));
     fireEvent.change(await screen.findByTestId("run-input"), { target: { value: '{"a": 1}' } });
     fireEvent.click(screen.getByTestId("run-submit"));
