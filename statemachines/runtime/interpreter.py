@@ -3,7 +3,8 @@
 No Python call stack holds an execution: the state is a set of frames (the machine, and one per
 Map iteration or Parallel branch), a run queue, timers and task tokens, all plain data in
 `Interpreter.st`. A frame runs until it blocks (Wait, retry delay, task token, children) or
-ends; blocked frames are resumed by timers or callbacks. Every transition can be checkpointed.
+ends; blocked frames are resumed by timers or callbacks. Each transition into a state that acts or waits is
+checkpointed (runs of pure Pass and Choice states replay the same after a crash).
 """
 
 from __future__ import annotations
@@ -221,7 +222,9 @@ class Interpreter(DataAccess, TaskPool):
                 break
             frame["state"] = nxt
             frame["phase"] = ENTER
-            if hook is not None:
+            # Checkpoint before a state that acts or waits; pure states (Pass, Choice) replay the same after
+            # a crash, so a run of them is saved once, before whatever follows it.
+            if hook is not None and not states[nxt].pure:
                 hook(self)
         if hook is not None:
             hook(self)

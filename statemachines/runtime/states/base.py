@@ -48,6 +48,9 @@ class State:
     or None when the frame is blocked or finished."""
 
     kind = "Pass"
+    # A pure state computes from its input and variables only (no task, no timer, no branches): re-running it
+    # after a crash gives the same result, so the runtime need not checkpoint before it.
+    pure = False
     can_retry = False
     failed_type: str | None = None  # event recorded when the state itself fails (Map, Parallel)
 

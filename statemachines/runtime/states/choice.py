@@ -30,6 +30,7 @@ class ChoiceState(State):
     """Picks the first matching rule's Next, else Default."""
 
     kind = "Choice"
+    pure = True
 
     def __init__(self, name: str, spec: dict[str, Any], query_language: str) -> None:
         super().__init__(name, spec, query_language)

@@ -37,6 +37,7 @@ class PassState(State):
     """Passes its input (or `Result`/`Parameters`) to its output."""
 
     kind = "Pass"
+    pure = True
 
     def __init__(self, name: str, spec: dict[str, Any], query_language: str) -> None:
         super().__init__(name, spec, query_language)

@@ -116,7 +116,7 @@ def test_redrive_of_a_running_execution_is_refused() -> None:
     assert caught.value.error == "ExecutionNotRedrivable"
 
 
-def test_every_transition_is_checkpointed(tmp_path: Path) -> None:
+def test_the_saved_history_only_grows_and_ends_with_the_terminal_event(tmp_path: Path) -> None:
     saves: list[int] = []
 
     class CountingStore(MemoryCheckpointStore):
@@ -128,6 +128,41 @@ def test_every_transition_is_checkpointed(tmp_path: Path) -> None:
     # the saved history only grows, and it ends with the terminal event
     assert saves == sorted(saves)
     assert len(saves) >= 4
+
+
+def test_a_run_of_pure_states_is_saved_once_before_the_state_that_waits(tmp_path: Path) -> None:
+    saves: list[list[str]] = []
+
+    class RecordingStore(MemoryCheckpointStore):
+        def save(self, execution_id: str, state: dict[str, Any], events: list[Any], first_event: int) -> None:
+            saves.append([event[0] for event in events])
+            super().save(execution_id, state, events, first_event)
+
+    machine = {
+        "StartAt": "A",
+        "States": {
+            "A": {"Type": "Pass", "Next": "B"},
+            "B": {"Type": "Pass", "Next": "C"},
+            "C": {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$.x", "IsPresent": True, "Next": "End"}],
+                "Default": "Wait",
+            },
+            "Wait": {"Type": "Wait", "Seconds": 60, "Next": "End"},
+            "End": {"Type": "Pass", "End": True},
+        },
+    }
+    store = RecordingStore()
+    Runtime(clock=FakeClock(), store=store).start(machine, {})
+
+    # the start is saved; A, B and C are saved together, before Wait is entered; then the wait and the end
+    assert saves[0] == ["ExecutionStarted"]
+    assert saves[1] == ["PassStateEntered", "PassStateExited"] * 2 + [
+        "ChoiceStateEntered",
+        "ChoiceStateExited",
+    ]
+    assert saves[2] == ["WaitStateEntered"]
+    assert [event for batch in saves for event in batch][-1] == "ExecutionSucceeded"
 
 
 def test_redriven_map_reruns_only_the_iterations_that_failed() -> None:
