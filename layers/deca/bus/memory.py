@@ -1,7 +1,8 @@
 """An in-process `MessageBus` for local runs and tests: the same settle rules as JetStream, no server.
 
-Messages are kept per stream with sequence numbers; a message id seen within the duplicate window
-is not stored again. Each durable consumer remembers its acked position and the redeliveries it
+Messages are kept per stream with sequence numbers, the newest `max_messages` of each (like a JetStream
+stream with a message limit: the oldest are discarded); a message id seen within the duplicate window
+is not stored again (looked up by id, not by scanning the stream). Each durable consumer remembers its acked position and the redeliveries it
 owes (with their not-before time on the injected clock); after `max_deliver` or a term the message
 goes to the dead letters directly (there are no advisories to forward).
 """
@@ -49,10 +50,15 @@ class _Consumer:
 class InMemoryBus:
     """A `MessageBus` in memory; time (dedupe window, nak delays) follows the injected clock."""
 
-    def __init__(self, clock: Clock | None = None, *, duplicate_window: float = 120.0) -> None:
+    def __init__(
+        self, clock: Clock | None = None, *, duplicate_window: float = 120.0, max_messages: int = 10_000
+    ) -> None:
         self._clock = clock or SystemClock()
         self._window = timedelta(seconds=duplicate_window)
+        self._max_messages = max_messages
         self._streams: dict[str, list[_Stored]] = {name: [] for name in STREAMS}
+        self._last_seq: dict[str, int] = dict.fromkeys(STREAMS, 0)
+        self._ids: dict[str, dict[str, _Stored]] = {name: {} for name in STREAMS}  # msg id -> its message
         self._consumers: dict[str, _Consumer] = {}
         self._dead: list[DeadLetter] = []
         self._lock = asyncio.Lock()
@@ -66,12 +72,28 @@ class InMemoryBus:
         stream = self._streams[stream_name]
         key = msg_id or message_id(message)
         now = self._clock.now()
-        for stored in stream:
-            if stored.msg_id == key and now - stored.stored_at <= self._window:
-                return PublishResult(stream=stream_name, seq=stored.seq, duplicate=True)
-        seq = len(stream) + 1
-        stream.append(_Stored(seq, subject_for(message.type), key, message.model_dump_json().encode(), now))
+        ids = self._ids[stream_name]
+        seen = ids.get(key)
+        if seen is not None and now - seen.stored_at <= self._window:
+            return PublishResult(stream=stream_name, seq=seen.seq, duplicate=True)
+        seq = self._last_seq[stream_name] = self._last_seq[stream_name] + 1
+        stored = _Stored(seq, subject_for(message.type), key, message.model_dump_json().encode(), now)
+        stream.append(stored)
+        ids[key] = stored
+        if len(stream) > self._max_messages:
+            self._discard_oldest(stream_name, len(stream) - self._max_messages)
         return PublishResult(stream=stream_name, seq=seq, duplicate=False)
+
+    def _discard_oldest(self, stream_name: str, count: int) -> None:
+        """Drop the `count` oldest messages of a stream; consumers' positions move with the list."""
+        stream, ids = self._streams[stream_name], self._ids[stream_name]
+        for old in stream[:count]:
+            if ids.get(old.msg_id) is old:
+                del ids[old.msg_id]
+        del stream[:count]
+        for consumer in self._consumers.values():
+            if stream_for(consumer.settings.message_type) == stream_name:
+                consumer.next_index = max(consumer.next_index - count, 0)
 
     def _ready(self, consumer: _Consumer, batch: int) -> list[_Stored]:
         stream = self._streams[stream_for(consumer.settings.message_type)]

@@ -99,3 +99,41 @@ def test_invalid_message_is_dead_lettered_without_retry() -> None:
     asyncio.run(scenario())
     letters = asyncio.run(bus.dead_letters())
     assert (seen, [(d.reason, d.deliveries) for d in letters]) == ([], [("terminated", 1)])
+
+
+def _execute(n: int) -> FlowExecute:
+    return FlowExecute(flow_id="f", execution_id=f"e{n}", context=ExecutionContext(workspace_id="ws"))
+
+
+def test_a_stream_keeps_its_newest_messages_and_a_consumer_continues_after_the_discarded_ones() -> None:
+    bus = InMemoryBus(FakeClock(), max_messages=3)
+    seen: list[str] = []
+
+    async def handler(message: Message, delivery: Delivery) -> None:
+        assert isinstance(message, FlowExecute)
+        seen.append(message.execution_id)
+
+    async def scenario() -> list[int]:
+        await bus.publish(_execute(0))
+        await bus.consume(SETTINGS, handler)  # e0 delivered and acked
+        results = [await bus.publish(_execute(n)) for n in range(1, 6)]  # e1, e2 are discarded
+        await bus.consume(SETTINGS, handler)
+        return [r.seq for r in results]
+
+    seqs = asyncio.run(scenario())
+
+    assert seqs == [2, 3, 4, 5, 6]  # sequence numbers keep counting across discards
+    assert seen == ["e0", "e3", "e4", "e5"]
+
+
+def test_a_discarded_message_id_may_be_stored_again() -> None:
+    bus = InMemoryBus(FakeClock(), max_messages=1)
+
+    async def scenario() -> list[bool]:
+        first = await bus.publish(_execute(1))
+        await bus.publish(_execute(2))  # discards e1
+        again = await bus.publish(_execute(1))
+        duplicate = await bus.publish(_execute(1))
+        return [first.duplicate, again.duplicate, duplicate.duplicate]
+
+    assert asyncio.run(scenario()) == [False, False, True]
