@@ -83,7 +83,12 @@ ROUTES = [
     Route("GET", "/tasks/{task_id}", "manage:workspace"),
     Route("GET", "/agents/templates", "read:agents"),
     Route("GET", "/agents", "read:agents"),
-    Route("POST", "/agents", "write:agents", {"name": "Other", "model_config": {"provider": "openai", "model": "m"}}),
+    Route(
+        "POST",
+        "/agents",
+        "write:agents",
+        {"name": "Other", "model_config": {"provider": "openai", "model": "m"}},
+    ),
     Route("GET", "/agents/{agent_id}", "read:agents"),
     Route("PUT", "/agents/{agent_id}", "write:agents", agent_body(name="Renamed")),
     Route("DELETE", "/agents/{agent_id}", "delete:agents"),
