@@ -9,7 +9,9 @@ Functions' on AWS) and the next node's input.
 
 from __future__ import annotations
 
+import base64
 import threading
+import urllib.parse
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,7 +21,7 @@ from deca.nodes.task import NodeTask
 from deca.stores.base import AuditRepository
 from deca.stores.models import AuditRecord
 
-__all__ = ["MIN_REDACTED_LENGTH", "PUBLIC_FIELDS", "REDACTED", "NodeSecrets", "redact_values"]
+__all__ = ["MIN_REDACTED_LENGTH", "PUBLIC_FIELDS", "REDACTED", "NodeSecrets", "redact_values", "secret_forms"]
 
 REDACTED = "[redacted]"
 """What stands in for a credential value in node outputs, errors, results and history."""
@@ -69,6 +71,20 @@ def redact_values(value: Any, secrets: frozenset[str]) -> Any:
     return value
 
 
+def secret_forms(fields: Mapping[str, str]) -> set[str]:
+    """The secret values of a credential and the forms they travel in: base64 (a Basic `user:password`
+    pair too) and percent-encoding, so an echoed `Authorization: Basic ...` or query string is caught."""
+    values = {v for k, v in fields.items() if k not in PUBLIC_FIELDS and len(v) >= MIN_REDACTED_LENGTH}
+    forms = set(values)
+    for value in values:
+        forms.add(base64.b64encode(value.encode()).decode("ascii"))
+        forms.add(urllib.parse.quote(value, safe=""))
+    user, password = fields.get("username") or fields.get("user"), fields.get("password")
+    if user and password:
+        forms.add(base64.b64encode(f"{user}:{password}".encode()).decode("ascii"))
+    return forms
+
+
 class NodeSecrets:
     """The `SecretResolver` of one node run: resolves through `inner`, audits and remembers each use."""
 
@@ -87,9 +103,7 @@ class NodeSecrets:
         """The credential's fields; the first use of each credential in this run is audited."""
         fields = self._inner.resolve(workspace_id, credential_id)
         with self._lock:
-            self._values.update(
-                v for k, v in fields.items() if k not in PUBLIC_FIELDS and len(v) >= MIN_REDACTED_LENGTH
-            )
+            self._values.update(secret_forms(fields))
             first = credential_id not in self._used
             self._used.add(credential_id)
         if first and self._audit is not None:

@@ -16,7 +16,7 @@ import pytest
 from deca.engines.local import LocalEngine
 from deca.net import OutboundPolicy, guarded_client
 from deca.nodes.context import NodeContext, StaticSecrets
-from deca.nodes.secret_use import REDACTED
+from deca.nodes.secret_use import REDACTED, redact_values, secret_forms
 from deca.stores import Stores, memory_stores
 from statemachines.runtime import FakeClock
 from tests.fakes.http_server import FakeHttpServer, FakeRequest, FakeResponse
@@ -112,6 +112,23 @@ def test_an_echoed_credential_is_redacted_in_results_history_and_output(
     recorded = _everything_recorded(engine, stores, execution_id)
     assert TOKEN not in recorded
     assert f"Bearer {REDACTED}" in recorded
+
+
+def test_the_base64_and_url_encoded_forms_of_a_secret_are_redacted_too() -> None:
+    import base64
+
+    forms = secret_forms({"username": "ada", "password": "s3cret/pw+1"})
+    basic = base64.b64encode(b"ada:s3cret/pw+1").decode()
+    echoed = {"authorization": f"Basic {basic}", "query": "password=s3cret%2Fpw%2B1", "raw": "s3cret/pw+1"}
+
+    redacted = redact_values(echoed, frozenset(forms))
+
+    assert redacted == {
+        "authorization": f"Basic {REDACTED}",
+        "query": f"password={REDACTED}",
+        "raw": REDACTED,
+    }
+    assert "ada" not in forms  # the user name locates, it is not a secret
 
 
 def test_a_credential_in_an_error_message_is_redacted(
