@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import re
 import uuid
 from collections.abc import Callable, Mapping
@@ -52,6 +53,8 @@ __all__ = [
     "iso_8601",
     "require",
 ]
+
+logger = logging.getLogger(__name__)
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$"
 """Every resource id the API accepts in a path (and assigns): no slashes, at most 128 characters."""
@@ -134,7 +137,30 @@ def _membership(services: ApiServices, claims: TokenClaims, request: Request) ->
         if role is None:
             raise PermissionDeniedError("the token grants no role in this workspace") from None
         return _found_workspace(services, claims, role, request)
+    _audit_denied(services, claims, request, "not a member of this workspace")
     raise PermissionDeniedError("not a member of this workspace")
+
+
+def _audit_denied(services: ApiServices, claims: TokenClaims, request: Request, reason: str) -> None:
+    """Audit `auth.denied` in the token's workspace: a valid token whose holder may not enter it.
+
+    Only issuer-signed tokens are audited in a workspace (a forged one names any workspace it likes);
+    rejected tokens are logged instead, with the reason and the source address, never the token.
+    """
+    services.stores.audit.append(
+        claims.workspace_id,
+        AuditRecord(
+            timestamp=services.clock.now(),
+            user_id=claims.subject,
+            workspace_id=claims.workspace_id,
+            action="auth.denied",
+            resource_id=claims.subject,
+            source_ip=request.client.host if request.client else None,
+            user_agent=request.headers.get("user-agent"),
+            result="denied",
+            details={"reason": reason},
+        ),
+    )
 
 
 def _found_workspace(services: ApiServices, claims: TokenClaims, role: RoleName, request: Request) -> Member:
@@ -231,7 +257,15 @@ def current_principal(
     """Authenticate the bearer token, rate-limit its workspace and resolve the caller's role."""
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise AuthError("missing bearer token")
-    claims = services.verifier.verify(credentials.credentials)
+    try:
+        claims = services.verifier.verify(credentials.credentials)
+    except AuthError as exc:
+        logger.warning(
+            "token rejected: %s",
+            exc.message,
+            extra={"source_ip": request.client.host if request.client else None, "path": request.url.path},
+        )
+        raise
     if not re.fullmatch(ID_PATTERN, claims.workspace_id) or not re.fullmatch(USER_ID_PATTERN, claims.subject):
         raise AuthError("token workspace id or subject is not a usable id")
     services.limiter.check(claims.workspace_id)

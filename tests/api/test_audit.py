@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from deca.stores import Stores
@@ -125,6 +127,38 @@ def test_denied_attempts_are_audited(client: TestClient, caller: Caller, stores:
     assert record.result == "denied"
     assert record.user_id == "viewer-user"
     assert record.details["permission"] == "write:flows"
+
+
+def test_a_valid_token_of_a_non_member_is_a_denied_login_in_that_workspace(
+    client: TestClient, caller: Caller, stores: Stores, issuer: Any
+) -> None:
+    caller.member("owner")  # the workspace exists
+    stranger = {
+        "Authorization": f"Bearer {issuer.mint(subject='eve', workspace_id=WORKSPACE, roles=['owner'])}"
+    }
+
+    response = client.get("/flows", headers=stranger)
+
+    [record] = stores.audit.list(WORKSPACE, action="auth.denied").items
+    assert response.status_code == 403
+    assert (record.user_id, record.result) == ("eve", "denied")
+    assert record.details == {"reason": "not a member of this workspace"}
+
+
+def test_a_rejected_token_is_logged_not_audited(
+    client: TestClient, caller: Caller, stores: Stores, caplog: pytest.LogCaptureFixture
+) -> None:
+    caller.member("owner")
+    forged = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJldmUifQ."
+
+    with caplog.at_level(logging.WARNING, logger="api.deps"):
+        response = client.get("/flows", headers={"Authorization": f"Bearer {forged}"})
+
+    assert response.status_code == 401
+    [rejected] = [r.getMessage() for r in caplog.records if r.name == "api.deps"]
+    assert rejected.startswith("token rejected")
+    assert forged not in caplog.text
+    assert stores.audit.list(WORKSPACE, action="auth.denied").items == []
 
 
 def test_audit_log_filters_by_action_and_resource(
