@@ -147,18 +147,30 @@ def _audit_denied(services: ApiServices, claims: TokenClaims, request: Request, 
     Only issuer-signed tokens are audited in a workspace (a forged one names any workspace it likes);
     rejected tokens are logged instead, with the reason and the source address, never the token.
     """
+    _audit_caller(services, claims, request, "auth.denied", "denied", {"reason": reason})
+
+
+def _audit_caller(
+    services: ApiServices,
+    claims: TokenClaims,
+    request: Request,
+    action: str,
+    result: str,
+    details: dict[str, JsonValue],
+) -> None:
+    """An audit record about the token's holder in the token's workspace, with where the call came from."""
     services.stores.audit.append(
         claims.workspace_id,
         AuditRecord(
             timestamp=services.clock.now(),
             user_id=claims.subject,
             workspace_id=claims.workspace_id,
-            action="auth.denied",
+            action=action,
             resource_id=claims.subject,
             source_ip=request.client.host if request.client else None,
             user_agent=request.headers.get("user-agent"),
-            result="denied",
-            details={"reason": reason},
+            result=result,
+            details=details,
         ),
     )
 
@@ -229,24 +241,12 @@ def _audit_login(services: ApiServices, claims: TokenClaims, token: str, request
         del services.seen_tokens[next(iter(services.seen_tokens))]
     if claimed.result != nonce:
         return
-    services.stores.audit.append(
-        claims.workspace_id,
-        AuditRecord(
-            timestamp=services.clock.now(),
-            user_id=claims.subject,
-            workspace_id=claims.workspace_id,
-            action="auth.login",
-            resource_id=claims.subject,
-            source_ip=request.client.host if request.client else None,
-            user_agent=request.headers.get("user-agent"),
-            result="success",
-            details={
-                "roles": list(claims.roles),
-                "issued_at": claims.issued_at.isoformat(),
-                "expires_at": claims.expires_at.isoformat(),
-            },
-        ),
-    )
+    details: dict[str, JsonValue] = {
+        "roles": list(claims.roles),
+        "issued_at": claims.issued_at.isoformat(),
+        "expires_at": claims.expires_at.isoformat(),
+    }
+    _audit_caller(services, claims, request, "auth.login", "success", details)
 
 
 def current_principal(
