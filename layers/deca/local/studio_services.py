@@ -1,8 +1,8 @@
 """The background services of `deca dev`, started with the app and stopped when it shuts down.
 
-- the local scheduler (`deca.triggers.local_service`): schedule triggers of the local workspace's published
-  flows start runs on the system clock; the handled-up-to marks live in `<data dir>/schedules.json`, so
-  missed runs are recognised after a restart;
+- the local scheduler (`deca.triggers.local_service`): schedule triggers of the published flows of every
+  workspace in the store start runs on the system clock; the handled-up-to marks live in
+  `<data dir>/schedules.json`, so missed runs are recognised after a restart;
 - the bus (`deca.bus.engine_status`): the engine's status changes go out as `flow.state` / `flow.complete`
   on NATS JetStream when `nats_url` is set (there, `flow.execute` messages also start executions), else on
   an in-memory bus;
@@ -92,18 +92,29 @@ def studio_services(
     scheduler = LocalScheduler(
         clock, schedule_starter(starter), state=FileScheduleState(settings.data_dir / "schedules.json")
     )
-    workspace_id = settings.local_workspace_id
     consume = (lambda message: starter.start(from_flow_execute(message))) if settings.nats_url else None
     board = TaskProgressBoard(cache_from_url(settings.cache_url or "memory://", clock=clock), clock)
     runner = TaskRunner(stores.executions, LocalDirectoryStore(settings.data_dir / "objects"), board, clock)
     worker = TaskWorker(runner, board)
     return StudioServices(
-        scheduler=SchedulerService(scheduler, stores.flows, lambda: [workspace_id], clock),
+        scheduler=SchedulerService(scheduler, stores.flows, lambda: all_workspace_ids(stores), clock),
         bus=BusService(bus_connector(settings.nats_url), consume),
         tasks=TaskService(board, worker, clock),
         worker=worker,
         engine=engine,
     )
+
+
+def all_workspace_ids(stores: Stores) -> list[str]:
+    """Every workspace of the studio's store (the local one, and any a token of another workspace founded)."""
+    ids: list[str] = []
+    cursor: str | None = None
+    while True:
+        page = stores.workspaces.list_all(limit=200, cursor=cursor)
+        ids += [workspace.workspace_id for workspace in page.items]
+        if page.next_cursor is None:
+            return ids
+        cursor = page.next_cursor
 
 
 def attach_studio_services(

@@ -115,6 +115,11 @@ class WorkspaceRepository(Protocol):
         """A user's memberships in every workspace, ordered by workspace id."""
         ...
 
+    def list_all(self, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None) -> Page[Workspace]:
+        """Every workspace, ordered by id: for the platform's own services (the local scheduler), never a
+        caller's query."""
+        ...
+
 
 class NamedRepository(Protocol[R]):
     """Create/get/update/delete of records keyed by workspace and id."""

@@ -69,3 +69,7 @@ class WorkspaceStore:
         return self._members.page(
             {"user_id": user_id}, (("workspace_id", False),), limit=limit, cursor=cursor
         )
+
+    def list_all(self, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None) -> Page[Workspace]:
+        """Every workspace, ordered by id (for the platform's own services, never a caller's query)."""
+        return self._workspaces.page({}, (("workspace_id", False),), limit=limit, cursor=cursor)

@@ -127,6 +127,17 @@ def test_memberships_list_a_users_workspaces_only(stores: Stores) -> None:
     assert [(m.workspace_id, m.role) for m in page.items] == [("ws-a", "owner"), ("ws-b", "developer")]
 
 
+def test_list_all_pages_through_every_workspace_in_id_order(stores: Stores) -> None:
+    for ws in ["ws-b", "ws-a", "ws-c"]:
+        stores.workspaces.create(ws, records.workspace(ws))
+
+    first = stores.workspaces.list_all(limit=2)
+    rest = stores.workspaces.list_all(limit=2, cursor=first.next_cursor)
+
+    assert [w.workspace_id for w in first.items + rest.items] == ["ws-a", "ws-b", "ws-c"]
+    assert rest.next_cursor is None
+
+
 def test_members_of_another_workspace_are_not_found(stores: Stores) -> None:
     for ws in ["ws-1", "ws-2"]:
         stores.workspaces.create(ws, records.workspace(ws))

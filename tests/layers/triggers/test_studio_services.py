@@ -68,3 +68,26 @@ def test_the_studio_starts_and_stops_its_services_with_the_app(tmp_path: Path) -
         f"{settings.local_workspace_id}/hello/0"
     ]
     assert (settings.data_dir / "schedules.json").is_file()
+
+
+def test_the_studio_schedules_the_flows_of_every_workspace_in_its_store(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    app, stores, engine = build_studio(settings, examples=None, ui_dist=None)
+    services: StudioServices = app.state.studio_services
+    local = {"Authorization": f"Bearer {mint_local_token(settings)}"}
+    team = {"Authorization": f"Bearer {mint_local_token(settings, workspace_id='team')}"}
+    try:
+        with TestClient(app) as client:
+            for headers in (local, team):  # a token of another workspace founds it on its first request
+                assert client.post("/flows", json=FLOW, headers=headers).status_code == 201
+                assert client.post("/flows/hello/publish", headers=headers).status_code == 200
+        schedules = services.scheduler.refresh()
+    finally:
+        engine.close()
+        stores.close()
+
+    assert schedules == 2
+    assert sorted(s.key for s in services.scheduler.scheduler.schedules) == [
+        f"{settings.local_workspace_id}/hello/0",
+        "team/hello/0",
+    ]
