@@ -140,6 +140,7 @@ def build_studio(
     stores = wiring.open_stores(settings, embedded=True)
     human_tasks = human_task_service(settings)  # approval and form nodes open (and notify) their requests
     deca_data = wiring.open_deca_data(settings, embedded=True)
+    envelope = wiring.open_envelope(settings)  # one key for the API's credentials and the nodes' use of them
     engine = LocalEngine(
         stores,
         checkpoints=LocalCheckpoints.at(settings.data_dir / "engine.db"),
@@ -149,7 +150,7 @@ def build_studio(
             settings,
             stores,
             embedded=True,
-            secrets=wiring.StoreSecrets(stores, wiring.open_envelope(settings)),
+            secrets=wiring.StoreSecrets(stores, envelope),
             http_client=wiring.guarded_http(settings),
             deca_data=deca_data,
             services={"human_tasks": human_tasks, "conversations": wiring.open_conversations(settings)},
@@ -159,7 +160,7 @@ def build_studio(
     _ensure_workspace(stores, settings)
     if examples is not None and examples.is_dir():
         load_examples(stores, engine, settings, examples)
-    app = create_app(settings, stores)
+    app = create_app(settings, stores, envelope=envelope)
     app.state.engine = engine
     app.state.deca_data = deca_data  # the MCP server's CRM tools
     # answers and signed links resume the engine; requests are swept every minute while the app runs
