@@ -37,6 +37,7 @@ from api.routes import (
     webhook_calls,
     workspaces,
 )
+from api.routes.webhook_calls import WebhookFastPath
 from deca.auth import HttpJwks, JwksProvider, LocalIssuer, StaticJwks, TokenVerifier
 from deca.cache import Cache, RedisCache
 from deca.clock import Clock, SystemClock
@@ -191,6 +192,7 @@ def create_app(
     )
     app.state.services = services
     install_error_handlers(app)
+    app.add_middleware(WebhookFastPath)  # innermost: webhook calls skip the routing, not the checks above
     app.add_middleware(JsonOnly, exempt=tuple(raw_body_prefixes))
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestLog)  # added late: runs early, so refused requests are logged too

@@ -92,8 +92,8 @@ class ApiServices:
     """Fingerprints of tokens whose login this process has seen (insertion-ordered, bounded)."""
 
 
-def get_services(request: Request) -> ApiServices:
-    """The app's services."""
+async def get_services(request: Request) -> ApiServices:
+    """The app's services (async: it only reads app state, so FastAPI runs it inline, not in a thread)."""
     services: ApiServices = request.app.state.services
     return services
 

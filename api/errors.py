@@ -28,6 +28,7 @@ __all__ = [
     "ErrorDetail",
     "ErrorInfo",
     "compile_details",
+    "error_for",
     "error_response",
     "error_responses",
     "format_location",
@@ -277,6 +278,17 @@ async def _on_deca(request: Request, exc: Exception) -> JSONResponse:
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     logger.exception("unhandled error")
     return error_response(500, "internal_error", "internal error")
+
+
+async def error_for(request: Request, exc: Exception) -> JSONResponse:
+    """The answer the app's error handlers give `exc`, for ASGI code that runs before FastAPI's routing."""
+    if isinstance(exc, RequestValidationError):
+        return await _on_validation(request, exc)
+    if isinstance(exc, StarletteHTTPException):
+        return await _on_http(request, exc)
+    if isinstance(exc, DecaError):
+        return await _on_deca(request, exc)
+    return await _on_unexpected(request, exc)
 
 
 def install_error_handlers(app: FastAPI) -> None:

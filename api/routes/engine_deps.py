@@ -7,21 +7,20 @@ An app built without one gets `engine_from_environment` on first use: Step Funct
 from __future__ import annotations
 
 import threading
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from api.deps import ServicesDep
+from api.deps import ApiServices, ServicesDep
 from deca.engines import ExecutionEngine
 
-__all__ = ["EngineDep", "get_engine"]
+__all__ = ["EngineDep", "engine_of", "get_engine"]
 
 _lock = threading.Lock()
 
 
-def get_engine(request: Request, services: ServicesDep) -> ExecutionEngine:
-    """The app's engine (a local one over the app's stores unless one was set on `app.state.engine`)."""
-    state = request.app.state
+def engine_of(state: Any, services: ApiServices) -> ExecutionEngine:
+    """The engine on an app's `state` (built from the environment over the app's stores on first use)."""
     engine: ExecutionEngine | None = getattr(state, "engine", None)
     if engine is not None:
         return engine
@@ -33,6 +32,14 @@ def get_engine(request: Request, services: ServicesDep) -> ExecutionEngine:
             engine = engine_from_environment(services.stores)
             state.engine = engine
     return engine
+
+
+async def get_engine(request: Request, services: ServicesDep) -> ExecutionEngine:
+    """The app's engine (a local one over the app's stores unless one was set on `app.state.engine`).
+
+    Async so FastAPI runs it inline on every request; building the fallback engine happens once.
+    """
+    return engine_of(request.app.state, services)
 
 
 EngineDep = Annotated[ExecutionEngine, Depends(get_engine)]

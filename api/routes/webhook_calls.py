@@ -2,19 +2,28 @@
 
 Public (no bearer token): a trigger with a signing secret verifies the Standard Webhooks or GitHub
 signature over the raw body and fails closed; the same `webhook-id` / `Idempotency-Key` starts one
-execution. The logic is `deca.triggers.webhook_receiver`; this route only adapts HTTP to it.
+execution. The logic is `deca.triggers.webhook_receiver`; this module only adapts HTTP to it.
+
+Webhook calls are the API's hottest path (every call starts an execution), so `WebhookFastPath` serves
+them straight from the ASGI scope, inside the request log and body-limit middleware but before FastAPI's
+routing and dependency resolution. The FastAPI route below stays registered: it documents the operations
+in the OpenAPI document and serves any call the fast path leaves to it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.deps import ServicesDep
-from api.routes.engine_deps import EngineDep
+from api.deps import ApiServices, ServicesDep
+from api.errors import error_for
+from api.routes.engine_deps import EngineDep, engine_of
+from deca.engines import ExecutionEngine
 from deca.engines.starter import EngineFlowStarter
 from deca.errors import DecaError
 from deca.triggers.published import find_webhook_route
@@ -30,11 +39,12 @@ from deca.triggers.webhook_receiver import (
 from deca.triggers.webhook_signatures import split_secrets
 from deca.wiring import StoreSecrets
 
-__all__ = ["router"]
+__all__ = ["WebhookFastPath", "receive_call", "router"]
 
 router = APIRouter(tags=["webhooks"])
 
 _METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+_PREFIX = "/webhooks/"
 
 
 def _signing_secrets(services: Any, route: WebhookRoute | None) -> list[str]:
@@ -50,27 +60,93 @@ def _signing_secrets(services: Any, route: WebhookRoute | None) -> list[str]:
     return split_secrets(fields.get("secret") or fields.get("api_key") or "")
 
 
-async def receive_webhook(
-    workspace_id: str, path: str, request: Request, services: ServicesDep, engine: EngineDep
-) -> JSONResponse:
-    """Receive a webhook call: verify it, start the flow once (202), or wait for its output (sync mode)."""
-    body = await request.body()
-    route = find_webhook_route(services.stores.flows, workspace_id, path, request.method)
+def receive_call(
+    services: ApiServices, engine: ExecutionEngine, workspace_id: str, path: str, incoming: WebhookRequest
+) -> WebhookResponse:
+    """Answer one webhook call (blocking: the store and the engine are called; run it off the event loop)."""
+    route = find_webhook_route(services.stores.flows, workspace_id, path, incoming.method)
     starter = EngineFlowStarter(engine, services.stores.flows)
 
     def start(call: WebhookStart) -> StartedExecution:
         return starter.start(from_webhook(call))
 
     receiver = WebhookReceiver(start, services.stores.idempotency, services.clock)
+    return receiver.receive(route, incoming, secrets=_signing_secrets(services, route))
+
+
+def _query(pairs: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
+    query: dict[str, list[str]] = {}
+    for key, value in pairs:
+        query.setdefault(key, []).append(value)
+    return query
+
+
+def _answer(answer: WebhookResponse) -> JSONResponse:
+    return JSONResponse(answer.body, status_code=answer.status_code, headers=answer.headers)
+
+
+async def receive_webhook(
+    workspace_id: str, path: str, request: Request, services: ServicesDep, engine: EngineDep
+) -> JSONResponse:
+    """Receive a webhook call: verify it, start the flow once (202), or wait for its output (sync mode)."""
     incoming = WebhookRequest(
         method=request.method,
         headers=dict(request.headers),
-        body=body,
-        query={key: request.query_params.getlist(key) for key in request.query_params},
+        body=await request.body(),
+        query=_query(request.query_params.multi_items()),
     )
-    secrets = _signing_secrets(services, route)
-    answer: WebhookResponse = await run_in_threadpool(receiver.receive, route, incoming, secrets=secrets)
-    return JSONResponse(answer.body, status_code=answer.status_code, headers=answer.headers)
+    return _answer(await run_in_threadpool(receive_call, services, engine, workspace_id, path, incoming))
+
+
+def _webhook_target(scope: Scope) -> tuple[str, str] | None:
+    """`(workspace_id, path)` when the request is a webhook call the fast path serves, else None."""
+    if scope["type"] != "http" or scope["method"] not in _METHODS:
+        return None
+    path: str = scope["path"]
+    root = scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root) :]
+    if not path.startswith(_PREFIX):
+        return None
+    workspace_id, _, rest = path[len(_PREFIX) :].partition("/")
+    return (workspace_id, rest) if workspace_id and rest else None
+
+
+class WebhookFastPath:
+    """ASGI middleware answering webhook calls without FastAPI's routing (see the module docstring)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve a webhook call; pass anything else on."""
+        target = _webhook_target(scope)
+        if target is None:
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        try:
+            state = scope["app"].state
+            services: ApiServices = state.services
+            incoming = WebhookRequest(
+                method=scope["method"],
+                headers=_headers(scope["headers"]),
+                body=await request.body(),
+                query=_query(request.query_params.multi_items()),
+            )
+            engine = engine_of(state, services)
+            response = _answer(await run_in_threadpool(receive_call, services, engine, *target, incoming))
+        except Exception as exc:  # the app's error handlers would have answered this: answer the same
+            response = await error_for(request, exc)
+        await response(scope, receive, send)
+
+
+def _headers(raw: Sequence[tuple[bytes, bytes]]) -> Mapping[str, str]:
+    """The request headers by lower-case name (a repeated header: its first value, as `dict(request.headers)`)."""
+    headers: dict[str, str] = {}
+    for name, value in raw:
+        headers.setdefault(name.decode("latin-1"), value.decode("latin-1"))
+    return headers
 
 
 _RESPONSES: dict[int | str, dict[str, Any]] = {

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from pathlib import Path
 from typing import Any, Protocol
+
+from statemachines.runtime import json_text
 
 __all__ = ["CheckpointStore", "MemoryCheckpointStore", "SqliteCheckpointStore"]
 
@@ -37,21 +38,21 @@ class MemoryCheckpointStore:
 
     def save(self, execution_id: str, state: dict[str, Any], events: list[Event], first_event: int) -> None:
         """Save a snapshot."""
-        self._states[execution_id] = json.dumps(state)
+        self._states[execution_id] = json_text.dumps(state)
         stored = self._events.setdefault(execution_id, [])
         del stored[first_event:]
-        stored.extend(json.dumps(e) for e in events)
+        stored.extend(json_text.dumps(e) for e in events)
 
     def load(self, execution_id: str) -> tuple[dict[str, Any], list[Event]] | None:
         """Load a snapshot."""
         if execution_id not in self._states:
             return None
-        state = json.loads(self._states[execution_id])
-        return state, [json.loads(e) for e in self._events.get(execution_id, [])]
+        state = json_text.loads(self._states[execution_id])
+        return state, [json_text.loads(e) for e in self._events.get(execution_id, [])]
 
     def running(self) -> list[str]:
         """Executions saved as RUNNING."""
-        return [k for k, v in self._states.items() if json.loads(v)["status"] == "RUNNING"]
+        return [k for k, v in self._states.items() if json_text.loads(v)["status"] == "RUNNING"]
 
 
 class SqliteCheckpointStore:
@@ -81,14 +82,14 @@ class SqliteCheckpointStore:
             try:
                 db.execute(
                     "INSERT OR REPLACE INTO executions (id, status, state) VALUES (?, ?, ?)",
-                    (execution_id, state["status"], json.dumps(state)),
+                    (execution_id, state["status"], json_text.dumps(state)),
                 )
                 db.execute(
                     "DELETE FROM events WHERE execution_id = ? AND seq >= ?", (execution_id, first_event)
                 )
                 db.executemany(
                     "INSERT INTO events (execution_id, seq, event) VALUES (?, ?, ?)",
-                    [(execution_id, first_event + i, json.dumps(e)) for i, e in enumerate(events)],
+                    [(execution_id, first_event + i, json_text.dumps(e)) for i, e in enumerate(events)],
                 )
                 db.execute("COMMIT")
             except BaseException:
@@ -104,7 +105,7 @@ class SqliteCheckpointStore:
             rows = self._db.execute(
                 "SELECT event FROM events WHERE execution_id = ? ORDER BY seq", (execution_id,)
             ).fetchall()
-        return json.loads(row[0]), [json.loads(r[0]) for r in rows]
+        return json_text.loads(row[0]), [json_text.loads(r[0]) for r in rows]
 
     def running(self) -> list[str]:
         """Executions saved as RUNNING."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +29,10 @@ from statemachines.runtime.states.base import ENTER
 __all__ = ["ExecutionResult", "Runtime", "run_definition"]
 
 DEFAULT_ROLE = "arn:aws:iam::{account}:role/TestStepFunctionsRole"
+
+_PROGRAMS_MAX = 256
+_programs_lock = threading.Lock()
+_programs: OrderedDict[str, Program] = OrderedDict()  # compiled programs by definition text (see `compile`)
 
 
 class ExecutionResult:
@@ -113,14 +118,15 @@ class Runtime:
         self.region = region
         self.role_arn = role_arn or DEFAULT_ROLE.format(account=account)
         self._executions: dict[str, Interpreter] = {}
-        self._programs: dict[str, Program] = {}
         self._saved: dict[str, int] = {}
         self._lock = threading.RLock()
 
     # ---- programs ------------------------------------------------------------------------------
 
     def compile(self, definition: dict[str, Any] | str) -> Program:
-        """Validate and compile a definition (cached by its JSON text)."""
+        """Validate and compile a definition (cached by its JSON text, shared by every runtime of the process:
+        a program is immutable once built, and an engine that gives each execution its own runtime would
+        otherwise compile the same definition once per execution)."""
         if isinstance(definition, str):
             key = definition
             try:
@@ -130,10 +136,16 @@ class Runtime:
         else:
             parsed = definition
             key = json.dumps(definition, sort_keys=True)
-        program = self._programs.get(key)
-        if program is None:
-            program = Program(parsed)
-            self._programs[key] = program
+        with _programs_lock:
+            program = _programs.get(key)
+            if program is not None:
+                _programs.move_to_end(key)
+                return program
+        program = Program(parsed)
+        with _programs_lock:
+            _programs[key] = program
+            while len(_programs) > _PROGRAMS_MAX:
+                _programs.popitem(last=False)
         return program
 
     def _interpreter(self, program: Program, st: dict[str, Any]) -> Interpreter:

@@ -185,16 +185,13 @@ def _service(
     app: FastAPI, client: TestClient, headers: dict[str, str], execution_id: str
 ) -> HumanTaskService:
     client.get(f"/executions/{execution_id}", headers=headers)  # the app builds its engine
-    from api.deps import get_services
-    from api.routes.engine_deps import get_engine
 
-    class _Request:  # what the dependencies read
+    class _Request:  # what the dependency reads
         def __init__(self, application: FastAPI) -> None:
             self.app = application
 
     request: Any = _Request(app)
-    services = get_services(request)
-    return get_human_tasks(request, services, get_engine(request, services))
+    return get_human_tasks(request, app.state.services, app.state.engine)
 
 
 def _links(app: FastAPI, client: TestClient, headers: dict[str, str], execution_id: str) -> dict[str, str]:

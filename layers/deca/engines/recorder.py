@@ -33,6 +33,7 @@ from deca.stores.models import (
     NodeStatus,
 )
 from statemachines.compiler.graph import variable_name
+from statemachines.runtime import json_text
 
 __all__ = ["ExecutionRecorder", "StatusListener", "paused_steps"]
 
@@ -72,7 +73,10 @@ def _assigned_output(node_id: str, assigned: Any) -> Any:
 
 def _json(value: Any) -> Any:
     """A JSON-safe copy (the runtime's details may hold non-JSON leaves such as floats of timestamps)."""
-    return json.loads(json.dumps(value, default=str))
+    try:
+        return json_text.loads(json_text.dumps(value))
+    except TypeError:
+        return json.loads(json.dumps(value, default=str))
 
 
 class ExecutionRecorder:

@@ -7,7 +7,6 @@ WAL mode and a busy timeout let another process (a worker) use the same file.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -20,6 +19,7 @@ from deca.stores.base import Stores
 from deca.stores.repositories import build_stores
 from deca.stores.schema import TABLES
 from deca.stores.tables import Cond, Doc, DuplicateKey, Query, Table, TableSpec, keyset_branches
+from statemachines.runtime import json_text
 
 __all__ = ["SqliteBackend", "SqliteTable", "sqlite_stores"]
 
@@ -78,7 +78,7 @@ class SqliteTable:
             conn.execute(f"CREATE INDEX IF NOT EXISTS {_q(f'{name}_i{i}')} ON {_q(name)} ({cols})")
 
     def _row(self, doc: Mapping[str, Any]) -> list[Any]:
-        return [*(doc.get(c) for c in self._columns), json.dumps(doc, separators=(",", ":"))]
+        return [*(doc.get(c) for c in self._columns), json_text.dumps(doc)]
 
     def _key_params(self, key: Mapping[str, Any]) -> list[Any]:
         return [key[name] for name in self.spec.key]
@@ -101,7 +101,7 @@ class SqliteTable:
 
     def _select_one(self, conn: sqlite3.Connection, key: Mapping[str, Any]) -> Doc | None:
         row = conn.execute(self._select_sql, self._key_params(key)).fetchone()
-        return json.loads(row[0]) if row else None
+        return json_text.loads(row[0]) if row else None
 
     def get(self, key: Mapping[str, Any]) -> Doc | None:
         """The document with this key, or None."""
@@ -146,7 +146,7 @@ class SqliteTable:
         sql += f" ORDER BY {order} LIMIT ?"
         params.append(query.limit)
         with self._backend.connection() as conn:
-            return [json.loads(row[0]) for row in conn.execute(sql, params)]
+            return [json_text.loads(row[0]) for row in conn.execute(sql, params)]
 
 
 class SqliteBackend:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Iterator
 
@@ -13,7 +14,7 @@ from pydantic import ValidationError
 from deca.errors import DecaError, NotFoundError
 from deca.flow.models import Flow
 from deca.stores.base import MAX_LIMIT, FlowRepository
-from deca.stores.models import FlowVersion
+from deca.stores.models import FlowRecord, FlowVersion
 from deca.triggers.event_dispatcher import EventSubscription, event_subscriptions
 from deca.triggers.local_scheduler import LocalScheduler
 from deca.triggers.schedules import FlowSchedule, ScheduleDelivery, ScheduledRun, flow_schedules
@@ -27,6 +28,7 @@ __all__ = [
     "published_flows",
     "start_scheduled_run",
     "workspace_event_subscriptions",
+    "workspace_webhook_routes",
 ]
 
 logger = logging.getLogger(__name__)
@@ -84,16 +86,72 @@ def publish_schedules(scheduler: LocalScheduler, flows: FlowRepository, workspac
     return count
 
 
+_RouteSignature = tuple[tuple[str, int, str, str], ...]
+_ROUTES_MAX = 256  # workspaces per flow repository
+_routes_lock = threading.Lock()
+_routes: weakref.WeakKeyDictionary[
+    FlowRepository, OrderedDict[str, tuple[_RouteSignature, list[WebhookRoute]]]
+] = weakref.WeakKeyDictionary()
+
+
+def _published_records(flows: FlowRepository, workspace_id: str) -> Iterator[FlowRecord]:
+    cursor: str | None = None
+    while True:
+        page = flows.list(workspace_id, status="active", limit=MAX_LIMIT, cursor=cursor)
+        yield from (record for record in page.items if record.published_version is not None)
+        if page.next_cursor is None:
+            return
+        cursor = page.next_cursor
+
+
+def workspace_webhook_routes(flows: FlowRepository, workspace_id: str) -> list[WebhookRoute]:
+    """Every webhook trigger of the workspace's published flows (callers must not modify the list).
+
+    The flow records are read on every call (so a publish, an unpublish or an archive counts at once); the
+    published versions behind them are read and parsed only when that list changed: a version never
+    changes, and a webhook call should not pay for parsing every published flow.
+    """
+    records = list(_published_records(flows, workspace_id))
+    signature: _RouteSignature = tuple(
+        (
+            record.flow_id,
+            record.published_version or 0,
+            record.created_at.isoformat(),
+            record.updated_at.isoformat(),
+        )
+        for record in records
+    )
+    with _routes_lock:
+        known = _routes.setdefault(flows, OrderedDict())
+        cached = known.get(workspace_id)
+        if cached is not None and cached[0] == signature:
+            known.move_to_end(workspace_id)
+            return cached[1]
+    routes: list[WebhookRoute] = []
+    for record in records:
+        assert record.published_version is not None  # filtered by `_published_records`
+        try:
+            version = flows.get_version(workspace_id, record.flow_id, record.published_version)
+            routes += webhook_routes(workspace_id, record.flow_id, _parsed(version))
+        except ValidationError:
+            logger.warning("published flow does not validate", extra={"flow_id": record.flow_id})
+        except NotFoundError:
+            continue  # deleted meanwhile
+    with _routes_lock:
+        known = _routes.setdefault(flows, OrderedDict())
+        known[workspace_id] = (signature, routes)
+        while len(known) > _ROUTES_MAX:
+            known.popitem(last=False)
+    return routes
+
+
 def find_webhook_route(
     flows: FlowRepository, workspace_id: str, path: str, method: str | None = None
 ) -> WebhookRoute | None:
     """The webhook trigger at `/webhooks/{workspace_id}/{path}`; with `method`, one accepting it first."""
     wanted = path.strip("/")
     routes = [
-        route
-        for flow_id, flow in published_flows(flows, workspace_id)
-        for route in webhook_routes(workspace_id, flow_id, flow)
-        if route.path.strip("/") == wanted
+        route for route in workspace_webhook_routes(flows, workspace_id) if route.path.strip("/") == wanted
     ]
     if method is not None:
         routes.sort(key=lambda route: method.upper() not in route.methods)
