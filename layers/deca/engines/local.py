@@ -219,7 +219,7 @@ class LocalEngine:
             return stored.execution_id
         self._notify_status(stored)
         machine = self._machine(workspace_id, flow_id, version)
-        live = self._attach(workspace_id, execution_id, flow_id, version, machine, fresh=True)
+        live = self._attach(workspace_id, execution_id, flow_id, version, machine, fresh=True, known=stored)
         self.checkpoints.register(CheckpointEntry(live.arn, workspace_id, execution_id))
         self._submit(
             live,
@@ -238,6 +238,7 @@ class LocalEngine:
         machine: str,
         *,
         fresh: bool = False,
+        known: ExecutionRecord | None = None,
     ) -> _Live:
         recorder = ExecutionRecorder(
             self.stores.executions,
@@ -247,6 +248,7 @@ class LocalEngine:
             self._now,
             self._notify_status,
             fresh=fresh,
+            known=known,
         )
         runtime = Runtime(
             tasks=self._registry(workspace_id),
@@ -324,8 +326,7 @@ class LocalEngine:
             if self._closing.is_set():
                 return
             try:
-                current = self.stores.executions.get(live.workspace_id, live.execution_id)
-                if current.status in TERMINAL_STATUSES:
+                if live.recorder.status() in TERMINAL_STATUSES:
                     live.finished = True
                     return
                 result = action()
@@ -431,6 +432,7 @@ class LocalEngine:
         running = self.stores.executions.update_status(
             workspace_id, execution_id, "running", expected_status=record.status
         )
+        live.recorder.seen(running)
         self._notify_status(running)
         self._submit(live, lambda: live.runtime.redrive(live.arn, wait=True))
         return self.describe(workspace_id, execution_id)

@@ -31,6 +31,7 @@ from deca.stores.models import (
     HistoryEvent,
     NodeResult,
     NodeStatus,
+    to_utc_millis,
 )
 from statemachines.compiler.graph import variable_name
 from statemachines.runtime import json_text
@@ -92,8 +93,10 @@ class ExecutionRecorder:
         on_status: StatusListener | None = None,
         *,
         fresh: bool = False,
+        known: ExecutionRecord | None = None,
     ) -> None:
         self._executions = executions
+        self._known = known  # the stored record as last written or seen here (None: read it when needed)
         self._on_status = on_status
         self._ws = workspace_id
         self._id = execution_id
@@ -132,12 +135,14 @@ class ExecutionRecorder:
         """Receive one history event of the execution (written with the next `flush`)."""
         with self._lock:
             safe = _json(without_stack_trace(details))
+            # Built without validation: every field is known to be valid (`safe` is a JSON copy), and
+            # validating each event's details cost more than the rest of the step.
             self._events.append(
-                HistoryEvent(
+                HistoryEvent.model_construct(
                     workspace_id=self._ws,
                     execution_id=self._id,
                     type=event_type,
-                    timestamp=self._now(),
+                    timestamp=to_utc_millis(self._now()),
                     details=safe if isinstance(safe, dict) else {},
                 )
             )
@@ -254,40 +259,60 @@ class ExecutionRecorder:
                         self._put(latest.model_copy(update={"output": value}))
             self._flush()
 
+    def seen(self, record: ExecutionRecord) -> None:
+        """Tell the recorder the execution's record changed elsewhere (e.g. a redrive set it running)."""
+        self._known = record
+
+    def status(self) -> ExecutionStatus:
+        """The execution's stored status (read from the store unless this recorder wrote or saw it last)."""
+        return (self._known or self._read()).status
+
+    def _read(self) -> ExecutionRecord:
+        self._known = self._executions.get(self._ws, self._id)
+        return self._known
+
     def set_status(
         self, status: ExecutionStatus, *, output: JsonValue = None, error: dict[str, JsonValue] | None = None
     ) -> ExecutionRecord:
         """Update the execution record (end time and metrics when it ends); a finished one is never revived.
 
-        What was received before is written first, so a reader who sees the new status sees it too.
+        What was received before is written first, so a reader who sees the new status sees it too. The
+        record this recorder knows is the expected one; if another writer changed it meanwhile, the write
+        is decided again on the stored record.
         """
         self.flush()
-        current = self._executions.get(self._ws, self._id)
-        if current.status in TERMINAL_STATUSES and (
-            status not in TERMINAL_STATUSES or status == current.status
-        ):
-            return current  # stopped meanwhile: a late "still running" must not revive it
-        end = self._now() if status in TERMINAL_STATUSES else None
-        metrics = ExecutionMetrics(
-            duration_ms=max(int((end - current.start_time).total_seconds() * 1000), 0) if end else None,
-            nodes_executed=self.node_count(),
-        )
-        try:
-            updated = self._executions.update_status(
-                self._ws,
-                self._id,
-                status,
-                end_time=end,
-                output=output,
-                error_details=error,
-                metrics=metrics,
-                expected_status=current.status,
+        current = self._known or self._read()
+        for attempt in range(2):
+            if current.status in TERMINAL_STATUSES and (
+                status not in TERMINAL_STATUSES or status == current.status
+            ):
+                return current  # stopped meanwhile: a late "still running" must not revive it
+            end = self._now() if status in TERMINAL_STATUSES else None
+            metrics = ExecutionMetrics(
+                duration_ms=max(int((end - current.start_time).total_seconds() * 1000), 0) if end else None,
+                nodes_executed=self.node_count(),
             )
-        except ConflictError:  # changed between read and write (a stop): the other writer wins
-            return self._executions.get(self._ws, self._id)
-        if self._on_status is not None and status != current.status:
-            self._on_status(updated)
-        return updated
+            try:
+                updated = self._executions.update_status(
+                    self._ws,
+                    self._id,
+                    status,
+                    end_time=end,
+                    output=output,
+                    error_details=error,
+                    metrics=metrics,
+                    expected_status=current.status,
+                )
+            except ConflictError:  # changed since it was read: decide on the stored record
+                current = self._read()
+                if attempt == 0:
+                    continue
+                return current  # changed again meanwhile (a stop): the other writer wins
+            self._known = updated
+            if self._on_status is not None and status != current.status:
+                self._on_status(updated)
+            return updated
+        return current
 
     def node_count(self) -> int:
         """How many node attempts ran."""

@@ -29,12 +29,12 @@ class IdempotencyStore:
         """Claim the key: returns `record` if it was free (or expired), else the live stored record."""
         key = self._records.key(workspace_id, record.key)
         for _ in range(_MAX_CLAIM_ATTEMPTS):
-            stored = self._records.find(key)
+            try:
+                return self._records.insert(workspace_id, record)  # a fresh key: the common case, one write
+            except ConflictError:
+                stored = self._records.find(key)
             if stored is None:
-                try:
-                    return self._records.insert(workspace_id, record)
-                except ConflictError:
-                    continue  # a concurrent claim won: look again
+                continue  # released meanwhile: claim again
             if stored.expires_at > self._clock.now():
                 return stored
             # Expired: take it over only if nobody renewed it meanwhile.

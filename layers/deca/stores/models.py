@@ -46,13 +46,14 @@ __all__ = [
     "UtcDatetime",
     "Workspace",
     "format_timestamp",
+    "to_utc_millis",
 ]
 
 T = TypeVar("T")
 
 
-def _to_utc_millis(value: datetime) -> datetime:
-    """Naive datetimes are taken as UTC; precision is cut to milliseconds."""
+def to_utc_millis(value: datetime) -> datetime:
+    """The time in UTC to the millisecond, as stored (naive datetimes are taken as UTC)."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     value = value.astimezone(UTC)
@@ -61,8 +62,7 @@ def _to_utc_millis(value: datetime) -> datetime:
 
 def format_timestamp(value: datetime) -> str:
     """Fixed-width ISO 8601 in UTC with milliseconds (`2024-01-01T10:00:00.000Z`): sortable as text."""
-    value = _to_utc_millis(value)
-    return f"{value:%Y-%m-%dT%H:%M:%S}.{value.microsecond // 1000:03d}Z"
+    return to_utc_millis(value).replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
 def _from_base64(value: object) -> object:
@@ -75,7 +75,7 @@ def _to_base64(value: bytes) -> str:
 
 UtcDatetime = Annotated[
     datetime,
-    AfterValidator(_to_utc_millis),
+    AfterValidator(to_utc_millis),
     PlainSerializer(format_timestamp, return_type=str, when_used="json"),
 ]
 """A UTC timestamp with millisecond precision, serialised as fixed-width ISO 8601."""
