@@ -28,6 +28,10 @@ class CheckpointStore(Protocol):
         """Ids of executions saved while still RUNNING."""
         ...
 
+    def discard(self, execution_id: str) -> None:
+        """Forget an execution's state and history (nothing saved is not an error)."""
+        ...
+
 
 class MemoryCheckpointStore:
     """An in-process store (JSON text copies, so nothing is shared with the live execution)."""
@@ -53,6 +57,11 @@ class MemoryCheckpointStore:
     def running(self) -> list[str]:
         """Executions saved as RUNNING."""
         return [k for k, v in self._states.items() if json_text.loads(v)["status"] == "RUNNING"]
+
+    def discard(self, execution_id: str) -> None:
+        """Forget an execution."""
+        self._states.pop(execution_id, None)
+        self._events.pop(execution_id, None)
 
 
 class SqliteCheckpointStore:
@@ -112,6 +121,19 @@ class SqliteCheckpointStore:
         with self._lock:
             rows = self._db.execute("SELECT id FROM executions WHERE status = 'RUNNING'").fetchall()
         return [r[0] for r in rows]
+
+    def discard(self, execution_id: str) -> None:
+        """Delete an execution's state and events, in one transaction."""
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN")
+            try:
+                db.execute("DELETE FROM executions WHERE id = ?", (execution_id,))
+                db.execute("DELETE FROM events WHERE execution_id = ?", (execution_id,))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
 
     def close(self) -> None:
         """Close the database."""

@@ -107,8 +107,13 @@ class Runtime:
         account: str = "111111111111",
         region: str = "us-east-1",
         role_arn: str | None = None,
+        keep_succeeded: bool = True,
     ) -> None:
+        """`keep_succeeded=False`: an execution that succeeded is discarded from the store instead of saved
+        (an embedder that records outcomes elsewhere has no use for it: it can be neither resumed nor
+        redriven; a crash before the discard leaves its last RUNNING checkpoint, which resumes)."""
         self.tasks = tasks or TaskRegistry(account=account, region=region)
+        self.keep_succeeded = keep_succeeded
         self.clock: Clock = clock or WallClock()
         self.store = store
         self.ids = ids or _uuid
@@ -164,6 +169,9 @@ class Runtime:
     def _checkpoint(self, interp: Interpreter) -> None:
         assert self.store is not None
         arn = interp.st["execution_arn"]
+        if not self.keep_succeeded and interp.st["status"] == "SUCCEEDED":
+            self.store.discard(arn)
+            return
         saved = self._saved.get(arn, 0)
         self.store.save(arn, interp.snapshot(), interp.events[saved:], saved)
         self._saved[arn] = len(interp.events)

@@ -255,6 +255,7 @@ class LocalEngine:
             clock=self.clock,
             store=self.checkpoints.store,
             listeners=[recorder],
+            keep_succeeded=False,  # its record holds everything: a succeeded execution is never resumed
         )
         arn = f"arn:aws:states:{runtime.region}:{runtime.account}:execution:{machine}:{execution_id}"
         live = _Live(workspace_id, execution_id, arn, runtime, recorder)
@@ -368,6 +369,8 @@ class LocalEngine:
         )
         live.recorder.set_status(status, output=result.output if status == "succeeded" else None, error=error)
         live.finished = True
+        if status == "succeeded":
+            self.checkpoints.forget(live.arn)
 
     def _fail(self, live: _Live, error: str | None, cause: str | None) -> None:
         live.recorder.finish("FAILED", None)

@@ -65,6 +65,14 @@ class LocalCheckpoints:
                 (entry.execution_arn, entry.workspace_id, entry.execution_id),
             )
 
+    def forget(self, execution_arn: str) -> None:
+        """Drop an execution that needs no resuming any more (it succeeded: the runtime discarded it)."""
+        with self._lock:
+            if self._db is None:
+                self._memory.pop(execution_arn, None)
+                return
+            self._db.execute("DELETE FROM engine_executions WHERE arn = ?", (execution_arn,))
+
     def entries(self) -> list[CheckpointEntry]:
         """Every registered execution."""
         with self._lock:

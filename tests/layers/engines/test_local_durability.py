@@ -119,3 +119,32 @@ def test_execution_lost_before_its_first_step_is_marked_failed(stores: Stores, t
     record = stores.executions.get(WORKSPACE, "e1")
     assert record.status == "failed"
     assert record.error_details is not None and record.error_details["error"] == "Engine.Lost"
+
+
+def test_a_succeeded_execution_leaves_no_checkpoint_and_a_failed_one_keeps_its_own(
+    stores: Stores, tmp_path: Path
+) -> None:
+    # Given durable checkpoints, one execution that succeeds and one whose second node fails
+    store_flow(stores, FETCH_FLOW)
+    checkpoints = LocalCheckpoints.at(tmp_path / "engine.db")
+    calls: list[int] = []
+    engine = LocalEngine(
+        stores,
+        checkpoints=checkpoints,
+        clock=FakeClock(),
+        park_after_seconds=None,
+        tasks=lambda _ws: _flaky_tasks(calls),
+    )
+    failed_id = engine.start(WORKSPACE, "fetch", 1, {})  # the first call fails
+    failed = engine.wait(WORKSPACE, failed_id, TIMEOUT)
+    succeeded_id = engine.start(WORKSPACE, "fetch", 1, {})
+    succeeded = engine.wait(WORKSPACE, succeeded_id, TIMEOUT)
+
+    # Then the succeeded one is gone from the checkpoints and their index (its record holds its outcome),
+    # and the failed one is still there to be redriven
+    left = {entry.execution_id: entry.execution_arn for entry in checkpoints.entries()}
+    engine.close()
+    assert (failed.status, succeeded.status) == ("failed", "succeeded")
+    assert list(left) == [failed_id]
+    assert LocalCheckpoints.at(tmp_path / "engine.db").has_checkpoint(left[failed_id])
+    assert stores.executions.get(WORKSPACE, succeeded_id).output is not None

@@ -57,6 +57,26 @@ def test_resume_all_picks_up_every_running_execution(store: CheckpointStore) -> 
     assert store.running() == []
 
 
+FAILING = {"StartAt": "Boom", "States": {"Boom": {"Type": "Fail", "Error": "Oops", "Cause": "broken"}}}
+
+
+def test_keep_succeeded_false_discards_a_succeeded_execution_and_keeps_a_failed_one(
+    store: CheckpointStore,
+) -> None:
+    clock = FakeClock()
+    runtime = Runtime(clock=clock, store=store, keep_succeeded=False)
+    started = runtime.start(WAITING, {"a": 1}, name="ok", wait=False)
+    assert store.load(started.execution_arn) is not None  # paused on the Wait: saved as RUNNING
+    assert runtime.run(started.execution_arn).status == "SUCCEEDED"
+    assert store.load(started.execution_arn) is None
+    assert store.running() == []
+
+    failed = runtime.start(FAILING, {}, name="bad")
+    assert failed.status == "FAILED"
+    saved = store.load(failed.execution_arn)
+    assert saved is not None and saved[0]["status"] == "FAILED"  # kept: it can be redriven
+
+
 def test_stop_aborts_a_running_execution() -> None:
     runtime = Runtime(clock=FakeClock())
     started = runtime.start(WAITING, {}, wait=False)
