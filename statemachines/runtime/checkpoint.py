@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from statemachines.runtime import json_text
+
+if TYPE_CHECKING:
+    import sqlite3
 
 __all__ = ["CheckpointStore", "MemoryCheckpointStore", "SqliteCheckpointStore"]
 
@@ -134,6 +139,13 @@ class SqliteCheckpointStore:
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
+
+    @contextmanager
+    def locked(self) -> Iterator[sqlite3.Connection]:
+        """The store's connection, held for the block: an embedder's own tables in the same file (an index
+        of executions, say) are written on it, so two connections never wait on each other's file lock."""
+        with self._lock:
+            yield self._db
 
     def close(self) -> None:
         """Close the database."""

@@ -6,7 +6,6 @@ and execution id it belongs to, so a restarted studio can resume them into the r
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,22 +25,20 @@ class CheckpointEntry:
 
 
 class LocalCheckpoints:
-    """Runtime checkpoints and the ARN index, in memory or in one SQLite file."""
+    """Runtime checkpoints and the ARN index, in memory or in one SQLite file (one connection for both:
+    two connections writing one file would wait on each other's lock)."""
 
-    def __init__(self, store: CheckpointStore, index_path: Path | None = None) -> None:
+    def __init__(self, store: CheckpointStore) -> None:
         self.store = store
         self._lock = threading.Lock()
         self._memory: dict[str, CheckpointEntry] = {}
-        self._db: sqlite3.Connection | None = None
-        if index_path is not None:
-            self._db = sqlite3.connect(str(index_path), check_same_thread=False, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            # As the checkpoints themselves: a commit survives the process being killed, not a power cut.
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS engine_executions (arn TEXT PRIMARY KEY, "
-                "workspace_id TEXT NOT NULL, execution_id TEXT NOT NULL)"
-            )
+        self._file = store if isinstance(store, SqliteCheckpointStore) else None
+        if self._file is not None:
+            with self._file.locked() as db:
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS engine_executions (arn TEXT PRIMARY KEY, "
+                    "workspace_id TEXT NOT NULL, execution_id TEXT NOT NULL)"
+                )
 
     @classmethod
     def in_memory(cls) -> LocalCheckpoints:
@@ -50,37 +47,39 @@ class LocalCheckpoints:
 
     @classmethod
     def at(cls, path: Path) -> LocalCheckpoints:
-        """Durable checkpoints in the SQLite file `path` (created if missing)."""
+        """Durable checkpoints in the SQLite file `path` (created if missing; a commit survives the process
+        being killed, not a power cut)."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        return cls(SqliteCheckpointStore(path), index_path=path)
+        return cls(SqliteCheckpointStore(path))
 
     def register(self, entry: CheckpointEntry) -> None:
         """Remember who an execution ARN belongs to (before it first runs)."""
-        with self._lock:
-            if self._db is None:
+        if self._file is None:
+            with self._lock:
                 self._memory[entry.execution_arn] = entry
-                return
-            self._db.execute(
+            return
+        with self._file.locked() as db:
+            db.execute(
                 "INSERT OR REPLACE INTO engine_executions (arn, workspace_id, execution_id) VALUES (?, ?, ?)",
                 (entry.execution_arn, entry.workspace_id, entry.execution_id),
             )
 
     def forget(self, execution_arn: str) -> None:
         """Drop an execution that needs no resuming any more (it succeeded: the runtime discarded it)."""
-        with self._lock:
-            if self._db is None:
+        if self._file is None:
+            with self._lock:
                 self._memory.pop(execution_arn, None)
-                return
-            self._db.execute("DELETE FROM engine_executions WHERE arn = ?", (execution_arn,))
+            return
+        with self._file.locked() as db:
+            db.execute("DELETE FROM engine_executions WHERE arn = ?", (execution_arn,))
 
     def entries(self) -> list[CheckpointEntry]:
         """Every registered execution."""
-        with self._lock:
-            if self._db is None:
+        if self._file is None:
+            with self._lock:
                 return list(self._memory.values())
-            rows = self._db.execute(
-                "SELECT arn, workspace_id, execution_id FROM engine_executions"
-            ).fetchall()
+        with self._file.locked() as db:
+            rows = db.execute("SELECT arn, workspace_id, execution_id FROM engine_executions").fetchall()
         return [CheckpointEntry(arn, ws, eid) for arn, ws, eid in rows]
 
     def has_checkpoint(self, execution_arn: str) -> bool:
@@ -92,11 +91,7 @@ class LocalCheckpoints:
         return set(self.store.running())
 
     def close(self) -> None:
-        """Close the files."""
-        with self._lock:
-            if self._db is not None:
-                self._db.close()
-                self._db = None
+        """Close the file."""
         close = getattr(self.store, "close", None)
         if callable(close):
             close()
