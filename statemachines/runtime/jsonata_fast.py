@@ -1,25 +1,31 @@
 """A fast path for the simplest JSONata expressions, compiled to Python closures.
 
 Compiled flows evaluate many small expressions (`$x`, `$states.input.a.b`, `$i + 1`,
-`$n < 10 and $ok`, `'a' & $s`). jsonata-python takes tens of microseconds for each; these closures
-take about one. Only a strict subset is compiled — variable paths, literals, arithmetic,
-comparisons, `and`/`or`, `&` and parentheses — and only the plain cases run here: whenever a value
-is of a kind where JSONata has subtler rules (arrays inside a path, undefined operands, mixed
-types, non-boolean `and`/`or` operands, ...), the closure raises `Fallback` and the expression is
-evaluated by jsonata-python instead, so results and errors are exactly the library's.
+`$n < 10 and $ok`, `'a' & $s`, `{"n": ($x.n * 2)}`, `$c ? 'y' : 'n'`). jsonata-python takes tens
+of microseconds for each; these closures take about one. Only a strict subset is compiled —
+variable paths, literals, arithmetic, comparisons, `and`/`or`, `&`, parentheses, a few functions,
+object constructors with string keys, the conditional `?:`, and `$merge([...])` and
+`$sift(object, function($v) {...})` in the form the flow compiler writes them — and only the plain
+cases run here: whenever a value is of a kind where JSONata has subtler rules (arrays inside a path,
+undefined operands, mixed types, non-boolean conditions, numbers past 2**53, ...), the closure
+raises `Fallback` and the expression is evaluated by jsonata-python instead, so results and errors
+are exactly the library's. Whatever the subset cannot prove equal (duplicate object keys, array constructors
+outside `$merge`, lambdas elsewhere, ...) is not compiled at all.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar
 
 __all__ = ["UNDEFINED", "Fallback", "compile_fast"]
 
 UNDEFINED: Any = object()
 FastExpr = Callable[[Mapping[str, Any]], Any]
+_T = TypeVar("_T")
+_EXACT = 2**53  # JSONata computes with doubles: integers beyond this are rounded
 
 
 class Fallback(Exception):
@@ -28,12 +34,12 @@ class Fallback(Exception):
 
 _TOKEN = re.compile(
     r"\s*(?:"
-    r"(?P<num>\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)"
+    r"(?P<num>(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?)"
     r"|(?P<str>'[^'\\]*'|\"[^\"\\]*\")"
     r"|(?P<var>\$[A-Za-z_][A-Za-z0-9_]*)"
     r"|(?P<dot>\.(?:[A-Za-z_][A-Za-z0-9_]*|`[^`]*`))"
-    r"|(?P<op><=|>=|!=|[-+*/%&=<>(),])"
-    r"|(?P<word>and|or|true|false|null)\b"
+    r"|(?P<op><=|>=|!=|:=|\?\?|\?:|[-+*/%&=<>(),?:{}\[\]])"
+    r"|(?P<word>and|or|true|false|null|function)\b"
     r")"
 )
 _BINARY = {
@@ -73,7 +79,7 @@ def compile_fast(text: str) -> FastExpr | None:
     parser = _Parser(tokens)
     try:
         expr = parser.expression(0)
-    except _Unsupported:
+    except (_Unsupported, RecursionError):
         return None
     if parser.i != len(tokens):
         return None
@@ -92,10 +98,38 @@ class _Parser:
     def _peek(self) -> tuple[str, str] | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
 
+    def _expect(self, op: str) -> None:
+        if self._peek() != ("op", op):
+            raise _Unsupported
+        self.i += 1
+
+    def _list(self, item: Callable[[], _T], close: str) -> list[_T]:
+        """Items separated by commas up to the `close` token (consumed); no trailing comma."""
+        items: list[_T] = []
+        if self._peek() == ("op", close):
+            self.i += 1
+            return items
+        while True:
+            items.append(item())
+            if self._peek() != ("op", ","):
+                self._expect(close)
+                return items
+            self.i += 1
+
     def expression(self, min_prec: int) -> FastExpr:
         left = self.primary()
         while True:
             tok = self._peek()
+            if tok == ("op", "?") and min_prec == 0:
+                # `?` binds looser than every binary operator; both branches are whole expressions
+                self.i += 1
+                then = self.expression(0)
+                otherwise = None
+                if self._peek() == ("op", ":"):
+                    self.i += 1
+                    otherwise = self.expression(0)
+                left = _conditional(left, then, otherwise)
+                continue
             if tok is None or tok[0] not in ("op", "word") or tok[1] not in _BINARY:
                 return left
             prec = _BINARY[tok[1]]
@@ -112,20 +146,25 @@ class _Parser:
         self.i += 1
         kind, value = tok
         if kind == "num":
-            number: Any = float(value) if any(c in value for c in ".eE") else int(value)
-            return lambda b: number
-        if kind == "str":
-            literal = value[1:-1]
+            number = float(value)  # JSONata numbers are doubles; integral ones are ints here
+            if not math.isfinite(number):
+                raise _Unsupported
+            if abs(number) >= _EXACT:
+                raise _Unsupported
+            literal: Any = int(number) if number.is_integer() else number
             return lambda b: literal
+        if kind == "str":
+            text = value[1:-1]
+            return lambda b: text
         if kind == "word" and value in ("true", "false", "null"):
             const = {"true": True, "false": False, "null": None}[value]
             return lambda b: const
         if kind == "op" and value == "(":
             inner = self.expression(0)
-            if self._peek() != ("op", ")"):
-                raise _Unsupported
-            self.i += 1
+            self._expect(")")
             return inner
+        if kind == "op" and value == "{":
+            return self.object()
         if kind == "var" and self._peek() == ("op", "("):
             return self.call(value[1:])
         if kind == "var":
@@ -138,22 +177,37 @@ class _Parser:
             return _path(name, steps)
         raise _Unsupported
 
+    def object(self) -> FastExpr:
+        pairs = self._list(self.pair, "}")
+        if len({key for key, _ in pairs}) != len(pairs):
+            raise _Unsupported  # the library raises D1009
+        return _object(pairs)
+
+    def pair(self) -> tuple[str, FastExpr]:
+        tok = self._peek()
+        if tok is None or tok[0] != "str":
+            raise _Unsupported
+        self.i += 1
+        self._expect(":")
+        return tok[1][1:-1], self.expression(0)
+
     def call(self, name: str) -> FastExpr:
+        self.i += 1  # "("
+        if name == "merge":
+            self._expect("[")  # only an array constructor written in place (members checked when run)
+            members = self._list(lambda: self.expression(0), "]")
+            self._expect(")")
+            return _merge(members)
+        if name == "sift":
+            target = self.expression(0)
+            self._expect(",")
+            parameter, body = self.function()
+            self._expect(")")
+            return _sift(target, parameter, body)
         function = _FUNCTIONS.get(name)
         if function is None:
             raise _Unsupported
-        self.i += 1  # "("
-        args: list[FastExpr] = []
-        if self._peek() != ("op", ")"):
-            while True:
-                args.append(self.expression(0))
-                if self._peek() == ("op", ","):
-                    self.i += 1
-                    continue
-                break
-        if self._peek() != ("op", ")"):
-            raise _Unsupported
-        self.i += 1
+        args = self._list(lambda: self.expression(0), ")")
         if len(args) != 1:
             raise _Unsupported
         arg = args[0]
@@ -165,6 +219,22 @@ class _Parser:
 
         return apply
 
+    def function(self) -> tuple[str, FastExpr]:
+        """`function($v) { body }`: the parameter's name and the body."""
+        if self._peek() != ("word", "function"):
+            raise _Unsupported
+        self.i += 1
+        self._expect("(")
+        tok = self._peek()
+        if tok is None or tok[0] != "var":
+            raise _Unsupported
+        self.i += 1
+        self._expect(")")
+        self._expect("{")
+        body = self.expression(0)
+        self._expect("}")
+        return tok[1][1:], body
+
 
 def _string(value: Any) -> Any:
     t = type(value)
@@ -172,7 +242,8 @@ def _string(value: Any) -> Any:
         return value
     if t is bool:
         return "true" if value else "false"
-    if t is int or (t is float and value.is_integer() and abs(value) < 2**53):
+    if (t is int or (t is float and value.is_integer())) and -(10**15) < value < 10**15:
+        # the library writes 15 significant digits
         return str(int(value))
     raise Fallback
 
@@ -185,7 +256,9 @@ def _to_number(value: Any) -> Any:
         return value
     if type(value) is str and _JSON_NUMBER.fullmatch(value):
         number = float(value)
-        return int(number) if number.is_integer() and abs(number) < 2**53 else number
+        if abs(number) >= _EXACT:
+            raise Fallback
+        return int(number) if number.is_integer() else number
     raise Fallback
 
 
@@ -243,9 +316,101 @@ def _path(name: str, steps: list[str]) -> FastExpr:
     return get
 
 
+def _object(pairs: list[tuple[str, FastExpr]]) -> FastExpr:
+    def build(b: Mapping[str, Any]) -> Any:
+        out = {}
+        for key, value in pairs:
+            v = value(b)
+            if v is not UNDEFINED:  # an undefined value leaves its key out
+                out[key] = v
+        return out
+
+    return build
+
+
+def _conditional(test: FastExpr, then: FastExpr, otherwise: FastExpr | None) -> FastExpr:
+    def choose(b: Mapping[str, Any]) -> Any:
+        condition = test(b)
+        if condition is True:
+            return then(b)
+        if condition is False:
+            return UNDEFINED if otherwise is None else otherwise(b)
+        raise Fallback  # JSONata's truthiness of other values
+
+    return choose
+
+
+def _merge(members: list[FastExpr]) -> FastExpr:
+    def merge(b: Mapping[str, Any]) -> Any:
+        if "merge" in b:
+            raise Fallback
+        out: dict[str, Any] = {}
+        for member in members:
+            value = member(b)
+            if type(value) is dict:
+                out.update(value)
+            elif value is not UNDEFINED:  # the array constructor drops undefined members
+                raise Fallback  # flattened arrays, or not an object (an error)
+        return out
+
+    return merge
+
+
+def _sift(target: FastExpr, parameter: str, body: FastExpr) -> FastExpr:
+    def sift(b: Mapping[str, Any]) -> Any:
+        if "sift" in b:
+            raise Fallback
+        value = target(b)
+        if type(value) is not dict:
+            raise Fallback
+        out = {}
+        for key, entry in value.items():
+            keep = body(_Scope(b, parameter, entry))
+            if keep is True:
+                out[key] = entry
+            elif keep is not False:
+                raise Fallback
+        return out if out else UNDEFINED
+
+    return sift
+
+
+class _Scope(Mapping[str, Any]):
+    """The bindings with a lambda's parameter bound on top, without copying them."""
+
+    __slots__ = ("_name", "_parent", "_value")
+
+    def __init__(self, parent: Mapping[str, Any], name: str, value: Any) -> None:
+        self._parent = parent
+        self._name = name
+        self._value = value
+
+    def __getitem__(self, key: str) -> Any:
+        return self._value if key == self._name else self._parent[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key == self._name or key in self._parent
+
+    def __iter__(self) -> Iterator[str]:
+        yield self._name
+        yield from (key for key in self._parent if key != self._name)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 def _number(value: Any) -> bool:
     t = type(value)
     return t is int or t is float
+
+
+def _numbers(lhs: Any, rhs: Any) -> bool:
+    """Both are numbers; `Fallback` if the library would round either (or one is not finite)."""
+    if not (_number(lhs) and _number(rhs)):
+        return False
+    if -_EXACT < lhs < _EXACT and -_EXACT < rhs < _EXACT:
+        return True
+    raise Fallback
 
 
 def _binary(op: str, left: FastExpr, right: FastExpr) -> FastExpr:
@@ -272,12 +437,14 @@ def _binary(op: str, left: FastExpr, right: FastExpr) -> FastExpr:
         if op == "=" or op == "!=":
             lt, rt = type(lhs), type(rhs)
             if lt in (dict, list) or rt in (dict, list):
-                raise Fallback
-            if lhs is None or rhs is None:
+                if lhs is not None and rhs is not None:
+                    raise Fallback  # deep equality
+                same = False
+            elif lhs is None or rhs is None:
                 same = lhs is rhs
             elif (lt is bool) != (rt is bool):
                 same = False
-            elif _number(lhs) and _number(rhs):
+            elif _numbers(lhs, rhs):
                 same = lhs == rhs
             else:
                 same = lt is rt and lhs == rhs
@@ -287,7 +454,7 @@ def _binary(op: str, left: FastExpr, right: FastExpr) -> FastExpr:
                 return lhs + rhs
             raise Fallback
         if op in ("<", "<=", ">", ">="):
-            if not ((_number(lhs) and _number(rhs)) or (type(lhs) is str and type(rhs) is str)):
+            if not (_numbers(lhs, rhs) or (type(lhs) is str and type(rhs) is str)):
                 raise Fallback
             if op == "<":
                 return lhs < rhs
@@ -296,7 +463,7 @@ def _binary(op: str, left: FastExpr, right: FastExpr) -> FastExpr:
             if op == ">":
                 return lhs > rhs
             return lhs >= rhs
-        if not (_number(lhs) and _number(rhs)):
+        if not _numbers(lhs, rhs):
             raise Fallback
         if op == "+":
             result = lhs + rhs
@@ -312,11 +479,10 @@ def _binary(op: str, left: FastExpr, right: FastExpr) -> FastExpr:
             if rhs == 0 or lhs < 0 or rhs < 0:
                 raise Fallback
             result = math.fmod(lhs, rhs) if type(lhs) is float or type(rhs) is float else lhs % rhs
-        if type(result) is float:
-            if not math.isfinite(result):
-                raise Fallback
-            if result.is_integer() and abs(result) < 2**53:
-                return int(result)
+        if not -_EXACT < result < _EXACT:
+            raise Fallback  # rounded by the library, or infinite
+        if type(result) is float and result.is_integer():
+            return int(result)
         return result
 
     return evaluate
