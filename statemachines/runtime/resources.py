@@ -92,6 +92,10 @@ class TaskRegistry:
         self._services: dict[str, ServiceHandler] = {}
         self._machines: dict[str, dict[str, Any] | str] = {}
         self._machine_resolver: Callable[[str], dict[str, Any] | str | None] | None = None
+        self.around_calls: Callable[[Callable[[], Any]], Any] | None = None
+        """Runs every handler call, and every wait of an execution for handlers running on its thread pool,
+        when set (`around(call)` must return `call()`): an embedder's hook, e.g. to give up a scheduling
+        slot while the execution waits on I/O."""
 
     def register_lambda(self, name_or_arn: str, handler: Handler) -> None:
         """Register a Lambda handler (`handler(event)` or `handler(event, context)`) by name or ARN."""
@@ -155,10 +159,14 @@ class TaskRegistry:
                 f"Error Code: ResourceNotFoundException; Request ID: {request_id}; Proxy: null)",
             )
         handler, takes_context = entry
-        try:
+
+        def call() -> Any:
             if takes_context:
                 return handler(event, LambdaContext(name, arn, request_id))
             return handler(event)
+
+        try:
+            return call() if self.around_calls is None else self.around_calls(call)
         except StatesError:
             raise
         except Exception as exc:
@@ -173,7 +181,9 @@ class TaskRegistry:
                 f"No local handler is registered for the Task resource '{kind.resource}'",
             )
         try:
-            return handler(parameters)
+            if self.around_calls is None:
+                return handler(parameters)
+            return self.around_calls(lambda: handler(parameters))
         except StatesError:
             raise
         except Exception as exc:

@@ -12,6 +12,7 @@ from typing import Any
 
 from statemachines.runtime.clock import Clock, WallClock
 from statemachines.runtime.errors import StatesError, TaskTimeout
+from statemachines.runtime.resources import TaskRegistry
 from statemachines.runtime.states.base import Frame
 
 __all__ = ["TaskPool"]
@@ -21,6 +22,7 @@ class TaskPool:
     """Runs handlers on worker threads and hands their outcomes back to their frames."""
 
     clock: Clock
+    tasks: TaskRegistry
     frames: dict[str, Frame]
     runnable: deque[str]
     timers: list[tuple[float, str]]
@@ -51,7 +53,11 @@ class TaskPool:
             limits.append(self.timers[0][0])
         timeout = max(0.0, min(limits) - self.clock.now()) if real and limits else None
         futures = {future: fid for fid, (future, _) in self.inflight.items()}
-        done, _ = wait(futures, timeout=timeout, return_when=FIRST_COMPLETED)
+        around = self.tasks.around_calls  # an embedder's hook for blocking waits (see TaskRegistry)
+        if around is None:
+            done, _ = wait(futures, timeout=timeout, return_when=FIRST_COMPLETED)
+        else:
+            done, _ = around(lambda: wait(futures, timeout=timeout, return_when=FIRST_COMPLETED))
         now = self.clock.now()
         finished = False
         for fid, (future, deadline) in list(self.inflight.items()):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import json
 import logging
 import sys
@@ -174,6 +175,25 @@ def build_studio(
     return app, stores, engine
 
 
+SWITCH_INTERVAL_SECONDS = 0.001
+"""How long a thread runs Python before another waiting thread gets its turn (Python's default: 5 ms)."""
+GC_THRESHOLDS = (5000, 20, 100)
+
+
+def tune_for_serving() -> None:
+    """Process-wide settings for a long-running server, applied once the studio is built.
+
+    Everything built so far (modules, the app, schemas, caches) lives as long as the process: `gc.freeze()`
+    moves it out of the collector's sight, so a full collection no longer scans it (such collections
+    stalled every request for 100-200 ms under load), and young collections run less often. A shorter
+    switch interval hands the interpreter to a waiting request thread sooner while executions run.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
+
+
 def dev(args: argparse.Namespace) -> int:
     """Serve the studio until Ctrl-C; prints its URL and a bearer token for the local owner."""
     import uvicorn
@@ -185,6 +205,7 @@ def dev(args: argparse.Namespace) -> int:
     root = repository_root()
     examples = None if args.no_examples else Path(args.examples) if args.examples else root / "examples"
     app, stores, engine = build_studio(settings, examples=examples, ui_dist=root / "ui" / "dist")
+    tune_for_serving()
     host, port = args.host, args.port
     shown = f"[{host}]" if ":" in host else host
     token = mint_local_token(settings)

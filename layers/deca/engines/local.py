@@ -28,6 +28,7 @@ from deca.engines.base import (
     PendingTask,
     TaskNotFound,
 )
+from deca.engines.cpu_slots import CpuSlots
 from deca.engines.error_details import error_details
 from deca.engines.local_checkpoints import CheckpointEntry, LocalCheckpoints
 from deca.engines.local_clock import Closing, Parked, ParkingClock, Waiter
@@ -91,6 +92,7 @@ class LocalEngine:
         checkpoints: LocalCheckpoints | None = None,
         clock: Clock | None = None,
         max_workers: int = 8,
+        cpu_slots: int = 2,
         park_after_seconds: float | None = 1.0,
         context: Callable[[str], NodeContext] | None = None,
         tasks: Callable[[str], TaskRegistry] | None = None,
@@ -102,7 +104,12 @@ class LocalEngine:
         self.checkpoints = checkpoints or LocalCheckpoints.in_memory()
         self._inner_clock: Clock = clock or WallClock()
         self._closing = threading.Event()
-        self.clock = ParkingClock(self._inner_clock, park_after_seconds, self._closing)
+        # A job steps its execution holding one of `cpu_slots` (see `deca.engines.cpu_slots`); it gives
+        # the slot up while a node's handler runs and while it sleeps through a short wait.
+        self._slots = CpuSlots(cpu_slots)
+        self.clock = ParkingClock(
+            self._inner_clock, park_after_seconds, self._closing, around_sleep=self._slots.released
+        )
         self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="deca-engine")
         self._context = context or self._default_context
         self._tasks_factory = tasks or self._default_tasks
@@ -128,6 +135,7 @@ class LocalEngine:
             registry = self._registries.get(workspace_id)
             if registry is None:
                 registry = self._registries[workspace_id] = self._tasks_factory(workspace_id)
+                registry.around_calls = self._slots.released  # a node waiting on I/O holds no slot
                 registry.resolve_state_machines(lambda name: self._sub_flow(workspace_id, name))
             return registry
 
@@ -303,7 +311,8 @@ class LocalEngine:
 
     def _job(self, live: _Live, action: Callable[[], ExecutionResult]) -> None:
         try:
-            self._step(live, action)
+            with self._slots.hold():
+                self._step(live, action)
         finally:
             with self._lock:
                 live.jobs -= 1

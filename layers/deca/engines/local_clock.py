@@ -56,10 +56,18 @@ class Closing(Exception):
 class ParkingClock:
     """The runtime's clock: short sleeps happen, long ones park the job; closing interrupts both."""
 
-    def __init__(self, inner: Clock, park_after: float | None, closing: threading.Event) -> None:
+    def __init__(
+        self,
+        inner: Clock,
+        park_after: float | None,
+        closing: threading.Event,
+        *,
+        around_sleep: Callable[[Callable[[], None]], None] | None = None,
+    ) -> None:
         self._inner = inner
         self._park_after = park_after
         self._closing = closing
+        self._around_sleep = around_sleep  # runs each short sleep (the engine gives up its CPU slot)
 
     def now(self) -> float:
         """The inner clock's time."""
@@ -71,6 +79,9 @@ class ParkingClock:
             raise Closing
         if self._park_after is not None and when - self._inner.now() > self._park_after:
             raise Parked(when, interrupt)
-        self._inner.sleep_until(when, interrupt)
+        if self._around_sleep is None:
+            self._inner.sleep_until(when, interrupt)
+        else:
+            self._around_sleep(lambda: self._inner.sleep_until(when, interrupt))
         if self._closing.is_set():
             raise Closing
