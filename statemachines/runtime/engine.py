@@ -26,13 +26,42 @@ from statemachines.runtime.program import Program
 from statemachines.runtime.resources import TaskRegistry
 from statemachines.runtime.states.base import ENTER
 
-__all__ = ["ExecutionResult", "Runtime", "run_definition"]
+__all__ = ["ExecutionResult", "Runtime", "compile_definition", "run_definition"]
 
 DEFAULT_ROLE = "arn:aws:iam::{account}:role/TestStepFunctionsRole"
 
 _PROGRAMS_MAX = 256
 _programs_lock = threading.Lock()
 _programs: OrderedDict[str, Program] = OrderedDict()  # compiled programs by definition text (see `compile`)
+
+
+def compile_definition(definition: dict[str, Any] | str | Program) -> Program:
+    """Validate and compile a definition (cached by its JSON text, shared by every runtime of the process:
+    a program is immutable once built, and an engine that gives each execution its own runtime would
+    otherwise compile the same definition once per execution). A `Program` is already compiled: an
+    embedder that starts many executions of one definition keeps it and skips even the cache key."""
+    if isinstance(definition, Program):
+        return definition
+    if isinstance(definition, str):
+        key = definition
+        try:
+            parsed = json.loads(definition)
+        except json.JSONDecodeError as exc:
+            raise DefinitionError(f"the definition is not valid JSON: {exc.msg}") from None
+    else:
+        parsed = definition
+        key = json.dumps(definition, sort_keys=True)
+    with _programs_lock:
+        program = _programs.get(key)
+        if program is not None:
+            _programs.move_to_end(key)
+            return program
+    program = Program(parsed)
+    with _programs_lock:
+        _programs[key] = program
+        while len(_programs) > _PROGRAMS_MAX:
+            _programs.popitem(last=False)
+    return program
 
 
 class ExecutionResult:
@@ -128,30 +157,9 @@ class Runtime:
 
     # ---- programs ------------------------------------------------------------------------------
 
-    def compile(self, definition: dict[str, Any] | str) -> Program:
-        """Validate and compile a definition (cached by its JSON text, shared by every runtime of the process:
-        a program is immutable once built, and an engine that gives each execution its own runtime would
-        otherwise compile the same definition once per execution)."""
-        if isinstance(definition, str):
-            key = definition
-            try:
-                parsed = json.loads(definition)
-            except json.JSONDecodeError as exc:
-                raise DefinitionError(f"the definition is not valid JSON: {exc.msg}") from None
-        else:
-            parsed = definition
-            key = json.dumps(definition, sort_keys=True)
-        with _programs_lock:
-            program = _programs.get(key)
-            if program is not None:
-                _programs.move_to_end(key)
-                return program
-        program = Program(parsed)
-        with _programs_lock:
-            _programs[key] = program
-            while len(_programs) > _PROGRAMS_MAX:
-                _programs.popitem(last=False)
-        return program
+    def compile(self, definition: dict[str, Any] | str | Program) -> Program:
+        """Validate and compile a definition (see `compile_definition`)."""
+        return compile_definition(definition)
 
     def _interpreter(self, program: Program, st: dict[str, Any]) -> Interpreter:
         hook = self._checkpoint if self.store is not None else None
@@ -180,7 +188,7 @@ class Runtime:
 
     def start(
         self,
-        definition: dict[str, Any] | str,
+        definition: dict[str, Any] | str | Program,
         input: Any = None,
         *,
         name: str | None = None,

@@ -49,6 +49,8 @@ from deca.stores.models import (
 )
 from statemachines.compiler import CompileOptions, compile_flow
 from statemachines.runtime import Clock, ExecutionResult, Runtime, StatesError, TaskRegistry, WallClock
+from statemachines.runtime.engine import compile_definition
+from statemachines.runtime.program import Program
 
 __all__ = ["LocalEngine"]
 
@@ -118,6 +120,7 @@ class LocalEngine:
         self._live: dict[tuple[str, str], _Live] = {}
         self._registries: dict[str, TaskRegistry] = {}
         self._definitions: dict[tuple[str, str, int], dict[str, Any]] = {}
+        self._programs: dict[tuple[str, str, int], Program] = {}
         self._node_types: dict[tuple[str, str, int], dict[str, str]] = {}  # node id -> type, per version
 
     # ---- wiring --------------------------------------------------------------------------------
@@ -170,6 +173,17 @@ class LocalEngine:
             self._definitions[key] = asl
         return asl
 
+    def _program(self, workspace_id: str, flow_id: str, version: int) -> Program:
+        """The version's compiled program (compiled once: a version never changes)."""
+        key = (workspace_id, flow_id, version)
+        with self._lock:
+            program = self._programs.get(key)
+        if program is None:
+            program = compile_definition(self._definition(workspace_id, flow_id, version))
+            with self._lock:
+                self._programs[key] = program
+        return program
+
     # ---- deployment ----------------------------------------------------------------------------
 
     def compile_options(self, workspace_id: str) -> CompileOptions:
@@ -188,6 +202,7 @@ class LocalEngine:
         """Keep the compiled definition of the version; returns a local state machine ARN."""
         with self._lock:
             self._definitions[(record.workspace_id, record.flow_id, version.version)] = asl
+            self._programs.pop((record.workspace_id, record.flow_id, version.version), None)
             self._node_types.pop((record.workspace_id, record.flow_id, version.version), None)
         return self._names.arn(record.workspace_id, record.flow_id, version.version)
 
@@ -195,6 +210,7 @@ class LocalEngine:
         """Drop the cached definition (a later start compiles the stored version again)."""
         with self._lock:
             self._definitions.pop((workspace_id, flow_id, version), None)
+            self._programs.pop((workspace_id, flow_id, version), None)
             self._node_types.pop((workspace_id, flow_id, version), None)
 
     # ---- executions ----------------------------------------------------------------------------
@@ -210,7 +226,7 @@ class LocalEngine:
         trigger: Trigger | None = None,
     ) -> str:
         """Record the execution and queue it; a repeated `name` returns the first execution's id."""
-        definition = self._definition(workspace_id, flow_id, version)
+        program = self._program(workspace_id, flow_id, version)
         execution_id = uuid.uuid4().hex
         record = ExecutionRecord(
             workspace_id=workspace_id,
@@ -232,7 +248,7 @@ class LocalEngine:
         self._submit(
             live,
             lambda: live.runtime.start(
-                definition, record.input, name=execution_id, state_machine_name=machine, wait=True
+                program, record.input, name=execution_id, state_machine_name=machine, wait=True
             ),
         )
         return execution_id

@@ -176,9 +176,11 @@ class ExecutionStore:
         /,
     ) -> Sequence[HistoryEvent]:
         """Append history events and store node results of one execution, in one transaction on SQLite."""
-        event_docs = [(event, self._history.dump(workspace_id, event)) for event in events]
+        event_docs = [(event, event.stored_document()) for event in events]
         result_docs = [self._node_results.dump(workspace_id, result) for result in results]
         for doc in (*(doc for _, doc in event_docs), *result_docs):
+            if doc["workspace_id"] != workspace_id:
+                raise InputError(f"a record of workspace {doc['workspace_id']!r}, not {workspace_id!r}")
             if doc["execution_id"] != execution_id:
                 raise InputError(f"a record of execution {doc['execution_id']!r} among {execution_id!r}'s")
         self._must_exist(workspace_id, execution_id)

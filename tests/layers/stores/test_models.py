@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
-from deca.stores.models import Credential, ExecutionRecord, Page, format_timestamp
+from hypothesis import given
+from hypothesis import strategies as st
+
+from deca.stores.models import Credential, ExecutionRecord, HistoryEvent, Page, format_timestamp
 from tests.fakes import records
 from tests.fakes.stores import stores_with_flow
 
@@ -70,3 +74,36 @@ def test_fake_stores_hold_a_flow_with_its_first_version() -> None:
 
     assert stores.flows.get("ws-1", "flow-1").latest_version == 1
     assert stores.flows.get_version("ws-1", "flow-1", 1).definition["id"] == "flow-1"
+
+
+@given(
+    event_id=st.integers(min_value=0, max_value=2**40),
+    previous=st.none() | st.integers(min_value=0, max_value=2**40),
+    event_type=st.text(max_size=40),
+    details=st.dictionaries(
+        st.text(max_size=12),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+            lambda inner: (
+                st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+            ),
+            max_leaves=8,
+        ),
+        max_size=5,
+    ),
+    timestamp=st.datetimes(timezones=st.just(UTC)),
+)
+def test_a_history_event_stored_document_is_its_json_dump(
+    event_id: int, previous: int | None, event_type: str, details: dict[str, Any], timestamp: datetime
+) -> None:
+    event = HistoryEvent(
+        workspace_id="ws-1",
+        execution_id="exec-1",
+        event_id=event_id,
+        previous_event_id=previous,
+        type=event_type,
+        timestamp=timestamp,
+        details=details,
+    )
+
+    assert event.stored_document() == event.model_dump(mode="json", by_alias=True)
