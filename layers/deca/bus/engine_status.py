@@ -20,7 +20,7 @@ from deca.bus.consumers import FLOW_STARTER
 from deca.bus.messages import FlowExecute
 from deca.bus.status_bridge import ExecutionStatusChange, flow_execute_handler, publish_status
 from deca.clock import utcnow
-from deca.stores.models import ExecutionRecord
+from deca.stores.models import ExecutionRecord, to_utc_millis
 
 __all__ = ["BusService", "status_change"]
 
@@ -30,8 +30,11 @@ _STOP = object()
 
 
 def status_change(record: ExecutionRecord) -> ExecutionStatusChange:
-    """The status change an execution record stands for (output and error once it ended)."""
-    return ExecutionStatusChange(
+    """The status change an execution record stands for (output and error once it ended).
+
+    Built without validation: every field comes from a validated record (the engine reports every change,
+    and validating an output again costs as much as the rest of publishing it)."""
+    return ExecutionStatusChange.model_construct(
         workspace_id=record.workspace_id,
         flow_id=record.flow_id,
         execution_id=record.execution_id,
@@ -39,7 +42,7 @@ def status_change(record: ExecutionRecord) -> ExecutionStatusChange:
         output=record.output,
         error=record.error_details,
         duration_ms=record.metrics.duration_ms,
-        timestamp=record.end_time or utcnow(),
+        timestamp=to_utc_millis(record.end_time or utcnow()),
     )
 
 

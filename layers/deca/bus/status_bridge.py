@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from deca.bus.base import Delivery, Handler, MessageBus, PoisonMessage
-from deca.bus.messages import ExecutionStatus, FlowComplete, FlowExecute, FlowState, Message
+from deca.bus.messages import ExecutionStatus, FlowComplete, FlowExecute, FlowState, Message, TerminalStatus
 from deca.clock import utcnow
 from deca.errors import InputError, NotFoundError
 from deca.stores.models import UtcDatetime
@@ -100,18 +100,26 @@ def from_stepfunctions_event(
 
 
 def status_messages(change: ExecutionStatusChange) -> list[Message]:
-    """The `flow.state` message of a change, plus `flow.complete` when the execution ended."""
-    ids = {
-        "flow_id": change.flow_id,
-        "execution_id": change.execution_id,
-        "workspace_id": change.workspace_id,
-    }
-    messages: list[Message] = [FlowState(**ids, status=change.status, timestamp=change.timestamp)]
+    """The `flow.state` message of a change, plus `flow.complete` when the execution ended.
+
+    The messages are built from the change's fields without validating them again (the change is a
+    validated model, or built from a validated execution record)."""
+    messages: list[Message] = [
+        FlowState.model_construct(
+            flow_id=change.flow_id,
+            execution_id=change.execution_id,
+            workspace_id=change.workspace_id,
+            status=change.status,
+            timestamp=change.timestamp,
+        )
+    ]
     if change.status in _TERMINAL:
         messages.append(
-            FlowComplete(
-                **ids,
-                status=change.status,
+            FlowComplete.model_construct(
+                flow_id=change.flow_id,
+                execution_id=change.execution_id,
+                workspace_id=change.workspace_id,
+                status=cast(TerminalStatus, change.status),
                 output=change.output,
                 error=change.error,
                 duration_ms=change.duration_ms,

@@ -364,8 +364,10 @@ class IdempotencyRepository(Protocol):
         """The live record of this key (an expired one is not found)."""
         ...
 
-    def set_result(self, workspace_id: str, key: str, result: JsonValue, /) -> IdempotencyRecord:
-        """Store the result to replay for a live key."""
+    def set_result(
+        self, workspace_id: str, key: str, result: JsonValue, /, *, expires_at: datetime | None = None
+    ) -> IdempotencyRecord:
+        """Store the result to replay for a live key (`expires_at`: the claim's, known to the claimer)."""
         ...
 
     def delete(self, workspace_id: str, key: str, /) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import JsonValue
 
 from deca.clock import Clock
@@ -54,13 +56,22 @@ class IdempotencyStore:
             raise self._records.not_found(self._records.key(workspace_id, key))
         return record
 
-    def set_result(self, workspace_id: str, key: str, result: JsonValue, /) -> IdempotencyRecord:
-        """Store the result to replay for a live key; `NotFoundError` if absent or expired."""
-        live = self.get(workspace_id, key)
+    def set_result(
+        self, workspace_id: str, key: str, result: JsonValue, /, *, expires_at: datetime | None = None
+    ) -> IdempotencyRecord:
+        """Store the result to replay for a live key; `NotFoundError` if absent or expired.
+
+        A claimer passes its claim's `expires_at`, which saves reading the record first: the write still
+        happens only if the stored claim is that one.
+        """
+        if expires_at is None:
+            expires_at = self.get(workspace_id, key).expires_at
+        elif expires_at <= self._clock.now():
+            raise self._records.not_found(self._records.key(workspace_id, key))
         updated = self._records.update(
             self._records.key(workspace_id, key),
             {"result": result},
-            {"expires_at": format_timestamp(live.expires_at)},
+            {"expires_at": format_timestamp(expires_at)},
         )
         if updated is None:
             raise self._records.not_found(self._records.key(workspace_id, key))

@@ -269,6 +269,7 @@ class WebhookReceiver:
             route.workspace_id,
             store_key,
             {**result, "response": response.model_dump(mode="json")},
+            expires_at=stored.expires_at,
         )
         return response
 

@@ -100,3 +100,26 @@ def test_keys_are_scoped_to_their_workspace(stores: Stores, clock: FakeClock) ->
     assert claimed.result == "two"
     stores.idempotency.delete("ws-2", "key-1")
     assert stores.idempotency.get("ws-1", "key-1").result == "one"
+
+
+def test_set_result_with_the_claims_expiry_writes_only_onto_that_live_claim(
+    stores: Stores, clock: FakeClock
+) -> None:
+    first = stores.idempotency.put_if_absent("ws-1", claim(clock, ttl=60, result={"claim": "a"}))
+
+    stored = stores.idempotency.set_result(
+        "ws-1", "key-1", {"claim": "a", "done": 1}, expires_at=first.expires_at
+    )
+    assert stored.result == {"claim": "a", "done": 1}
+    assert stores.idempotency.get("ws-1", "key-1").result == {"claim": "a", "done": 1}
+
+    # Expired: nothing is written
+    clock.advance(60)
+    with pytest.raises(NotFoundError):
+        stores.idempotency.set_result("ws-1", "key-1", {"late": True}, expires_at=first.expires_at)
+
+    # Taken over by a new claim: the old claimer's result does not land on it
+    second = stores.idempotency.put_if_absent("ws-1", claim(clock, ttl=60, result={"claim": "b"}))
+    with pytest.raises(NotFoundError):
+        stores.idempotency.set_result("ws-1", "key-1", {"claim": "a", "done": 2}, expires_at=first.expires_at)
+    assert stores.idempotency.get("ws-1", "key-1") == second
