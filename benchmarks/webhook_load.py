@@ -106,6 +106,7 @@ class LoadReport:
     replayed: int = 0  # calls sent a second time with the same Idempotency-Key, after the run
     replay_mismatches: int = 0  # of those, answers that were not the first call's execution
     client_cpu_seconds: float = 0.0
+    reference_ms: float = 0.0  # CPU time of `reference_loop_ms()`'s fixed loop, measured before the run
     server_cpu_seconds: float | None = None
 
     def percentile(self, q: float) -> float:
@@ -314,7 +315,7 @@ def run_load(
     """Publish the load flow on `studio`, drive the calls (and `replays` repeats), wait for every execution
     and check them."""
     create_and_publish(studio, LOAD_FLOW)
-    report = LoadReport(executions=executions, clients=clients, rate=rate)
+    report = LoadReport(executions=executions, clients=clients, rate=rate, reference_ms=reference_loop_ms())
     server_before = _cpu_seconds(studio.process.pid)
     client_before = resource.getrusage(resource.RUSAGE_SELF)
     started_wall = asyncio.run(drive(studio, report, replays))
@@ -327,6 +328,22 @@ def run_load(
     if server_before is not None and server_after is not None:
         report.server_cpu_seconds = server_after - server_before
     return report
+
+
+def reference_loop_ms() -> float:
+    """CPU milliseconds of a fixed pure-Python loop (best of three): how fast this machine is right now.
+
+    Shared and virtual machines change speed by tens of percent from one hour to the next; printing this
+    with the figures lets two runs be compared.
+    """
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        total = 0
+        for i in range(2_000_000):
+            total += i
+        best = min(best, time.process_time() - started)
+    return best * 1000
 
 
 def format_report(report: LoadReport) -> str:
@@ -353,6 +370,8 @@ def format_report(report: LoadReport) -> str:
             f"  replays (same Idempotency-Key and body): {report.replayed},"
             f" answered with another execution or an error: {report.replay_mismatches}",
             f"  CPU: server {server_cpu} (until every execution ended), load generator {report.client_cpu_seconds:.1f} s",
+            f"  machine speed: a fixed Python loop took {report.reference_ms:.0f} ms of CPU before the run"
+            " (lower is faster; compare runs by it)",
             f"  target (>= {TARGET_PER_SECOND:.0f}/s completed, p99 < {TARGET_P99_MS:.0f} ms, 0 errors,"
             f" 0 lost): {'met' if met else 'NOT met'}",
         ]

@@ -137,12 +137,18 @@ class Runtime:
         region: str = "us-east-1",
         role_arn: str | None = None,
         keep_succeeded: bool = True,
+        checkpoint_replayable: bool = True,
     ) -> None:
         """`keep_succeeded=False`: an execution that succeeded is discarded from the store instead of saved
         (an embedder that records outcomes elsewhere has no use for it: it can be neither resumed nor
-        redriven; a crash before the discard leaves its last RUNNING checkpoint, which resumes)."""
+        redriven; a crash before the discard leaves its last RUNNING checkpoint, which resumes).
+
+        `checkpoint_replayable=False`: an execution of a replayable program (see `Program.replayable`) is
+        not saved while it runs, only once it ended (unless `keep_succeeded` drops that too); an embedder
+        that survives a crash by starting such an execution again from its input saves those writes."""
         self.tasks = tasks or TaskRegistry(account=account, region=region)
         self.keep_succeeded = keep_succeeded
+        self.checkpoint_replayable = checkpoint_replayable
         self.clock: Clock = clock or WallClock()
         self.store = store
         self.ids = ids or _uuid
@@ -153,6 +159,8 @@ class Runtime:
         self.role_arn = role_arn or DEFAULT_ROLE.format(account=account)
         self._executions: dict[str, Interpreter] = {}
         self._saved: dict[str, int] = {}
+        self._stored: set[str] = set()  # executions saved by this runtime and not discarded since
+        self._ended: set[str] = set()  # executions whose saved state is their end
         self._lock = threading.RLock()
 
     # ---- programs ------------------------------------------------------------------------------
@@ -177,10 +185,22 @@ class Runtime:
     def _checkpoint(self, interp: Interpreter) -> None:
         assert self.store is not None
         arn = interp.st["execution_arn"]
-        if not self.keep_succeeded and interp.st["status"] == "SUCCEEDED":
-            self.store.discard(arn)
+        status = interp.st["status"]
+        if status == RUNNING and not self.checkpoint_replayable and interp.program.replayable:
+            return
+        if status == "SUCCEEDED" and not self.keep_succeeded:
+            if arn in self._stored:
+                self._stored.discard(arn)
+                self.store.discard(arn)
             return
         saved = self._saved.get(arn, 0)
+        if status != RUNNING and arn in self._ended and saved == len(interp.events):
+            return  # the end is saved already: nothing changes after it
+        self._stored.add(arn)
+        if status != RUNNING:
+            self._ended.add(arn)
+        else:
+            self._ended.discard(arn)  # a redrive runs it again
         self.store.save(arn, interp.snapshot(), interp.events[saved:], saved)
         self._saved[arn] = len(interp.events)
 

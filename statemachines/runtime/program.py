@@ -35,6 +35,11 @@ class Program:
         self.timeout: float | None = float(timeout) if timeout is not None else None
         self.uses_jsonata = False
         self.root = self.add_branch("", definition, self.query_language)
+        self.replayable = all(
+            state.pure for branch in self.branches.values() for state in branch.states.values()
+        )
+        """Only pure states (Pass, Choice, Succeed, Fail): running it again from its input gives the same
+        run, with nothing done outside in between, so it need not be checkpointed to survive a crash."""
 
     def add_branch(self, key: str, spec: dict[str, Any], query_language: str) -> Branch:
         """Compile a nested state list under `key` (e.g. `Par/0`, `Loop`)."""

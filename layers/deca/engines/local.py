@@ -280,6 +280,7 @@ class LocalEngine:
             store=self.checkpoints.store,
             listeners=[recorder],
             keep_succeeded=False,  # its record holds everything: a succeeded execution is never resumed
+            checkpoint_replayable=False,  # a flow of pure steps is started again after a crash instead
         )
         arn = f"arn:aws:states:{runtime.region}:{runtime.account}:execution:{machine}:{execution_id}"
         live = _Live(workspace_id, execution_id, arn, runtime, recorder)
@@ -525,7 +526,12 @@ class LocalEngine:
             if entry.execution_arn in running:
                 self._submit(live, self._resumer(live))
                 resumed += 1
-            elif not self.checkpoints.has_checkpoint(entry.execution_arn):
+            elif self.checkpoints.has_checkpoint(entry.execution_arn):
+                continue
+            elif self._replayable(record):
+                self._submit(live, self._restarter(live, record))  # pure steps only: run them again
+                resumed += 1
+            else:
                 self._fail(live, "Engine.Lost", "the studio stopped before the execution's first step")
                 self._release_idle(live)
         return resumed
@@ -533,6 +539,20 @@ class LocalEngine:
     @staticmethod
     def _resumer(live: _Live) -> Callable[[], ExecutionResult]:
         return lambda: live.runtime.resume(live.arn, wait=True)
+
+    def _replayable(self, record: ExecutionRecord) -> bool:
+        """Whether the execution's flow version has only pure steps (it is never checkpointed while it runs)."""
+        try:
+            return self._program(record.workspace_id, record.flow_id, record.flow_version).replayable
+        except NotFoundError:
+            return False
+
+    def _restarter(self, live: _Live, record: ExecutionRecord) -> Callable[[], ExecutionResult]:
+        program = self._program(record.workspace_id, record.flow_id, record.flow_version)
+        machine = self._machine(record.workspace_id, record.flow_id, record.flow_version)
+        return lambda: live.runtime.start(
+            program, record.input, name=record.execution_id, state_machine_name=machine, wait=True
+        )
 
     def live_count(self) -> int:
         """How many executions this engine holds in memory (running, paused, or with a step queued)."""

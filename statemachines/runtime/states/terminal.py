@@ -18,6 +18,7 @@ class SucceedState(State):
     """Ends the frame successfully."""
 
     kind = "Succeed"
+    pure = True
 
     def run(self, ex: Interpreter, frame: Frame) -> str | None:
         """Finish with the (filtered) input as output."""
@@ -37,6 +38,7 @@ class FailState(State):
     """Ends the frame with an error and a cause."""
 
     kind = "Fail"
+    pure = True
 
     def __init__(self, name: str, spec: dict[str, Any], query_language: str) -> None:
         super().__init__(name, spec, query_language)

@@ -148,3 +148,45 @@ def test_a_succeeded_execution_leaves_no_checkpoint_and_a_failed_one_keeps_its_o
     assert list(left) == [failed_id]
     assert LocalCheckpoints.at(tmp_path / "engine.db").has_checkpoint(left[failed_id])
     assert stores.executions.get(WORKSPACE, succeeded_id).output is not None
+
+
+PURE_FLOW: dict[str, Any] = {
+    "id": "pure",
+    "name": "Pure",
+    "nodes": [
+        {"id": "first", "type": "set", "config": {"values": {"n": "{{ input.n }}"}}},
+        {"id": "double", "type": "transform", "config": {"output": {"doubled": "{{ first.n * 2 }}"}}},
+    ],
+    "connections": [{"from": "first", "to": "double"}],
+}
+
+
+def test_an_execution_of_pure_steps_interrupted_before_it_ended_is_run_again(
+    stores: Stores, tmp_path: Path
+) -> None:
+    # Given a flow of pure steps (never checkpointed while it runs) whose execution the studio recorded and
+    # queued, then stopped before the execution ended
+    store_flow(stores, PURE_FLOW)
+    path = tmp_path / "engine.db"
+    stores.executions.create(
+        WORKSPACE,
+        ExecutionRecord(
+            workspace_id=WORKSPACE, execution_id="e1", flow_id="pure", flow_version=1, input={"n": 21}
+        ),
+    )
+    first = LocalEngine(stores, checkpoints=LocalCheckpoints.at(path), clock=FakeClock())
+    arn = f"arn:aws:states:us-east-1:111111111111:execution:{first._machine(WORKSPACE, 'pure', 1)}:e1"
+    first.checkpoints.register(CheckpointEntry(arn, WORKSPACE, "e1"))
+    first.close()
+
+    # When the engine starts again
+    engine = LocalEngine(stores, checkpoints=LocalCheckpoints.at(path), clock=FakeClock())
+    resumed = engine.resume_running()
+    record = engine.wait(WORKSPACE, "e1", TIMEOUT)
+    engine.close()
+
+    # Then it ran from its input to the end, and left nothing to resume
+    assert resumed == 1
+    assert record.status == "succeeded"
+    assert record.output == {"first": {"n": 21}, "double": {"doubled": 42}}
+    assert LocalCheckpoints.at(path).entries() == []

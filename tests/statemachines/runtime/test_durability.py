@@ -249,3 +249,47 @@ def test_redriven_parallel_reruns_only_the_branches_that_failed() -> None:
     redriven = runtime.redrive(failed.execution_arn)
     assert redriven.output == ["g", "b"]
     assert calls == ["good"]
+
+
+PURE = {
+    "StartAt": "Set",
+    "States": {
+        "Set": {"Type": "Pass", "Assign": {"v": 7}, "Next": "Check"},
+        "Check": {
+            "Type": "Choice",
+            "Choices": [{"Variable": "$v", "NumericEquals": 7, "Next": "Done"}],
+            "Default": "Bad",
+        },
+        "Bad": {"Type": "Fail", "Error": "Unexpected"},
+        "Done": {"Type": "Succeed"},
+    },
+}
+
+
+def test_a_program_of_pure_states_is_replayable_and_one_that_waits_is_not() -> None:
+    runtime = Runtime(clock=FakeClock())
+    assert runtime.compile(PURE).replayable
+    assert not runtime.compile(WAITING).replayable
+    assert runtime.compile(FAILING).replayable  # a Fail state is pure too
+
+
+def test_checkpoint_replayable_false_saves_a_replayable_execution_only_once_it_ended() -> None:
+    saved: list[tuple[str, str]] = []
+
+    class RecordingStore(MemoryCheckpointStore):
+        def save(self, execution_id: str, state: dict[str, Any], events: list[Any], first_event: int) -> None:
+            saved.append((execution_id.rsplit(":", 1)[1], state["status"]))
+            super().save(execution_id, state, events, first_event)
+
+    store = RecordingStore()
+    runtime = Runtime(clock=FakeClock(), store=store, checkpoint_replayable=False)
+    pure = runtime.start(PURE, {}, name="pure")
+    failed = runtime.start(FAILING, {}, name="failed")
+    waiting = runtime.start(WAITING, {}, name="waiting", wait=False)
+
+    assert (pure.status, failed.status, waiting.status) == ("SUCCEEDED", "FAILED", "RUNNING")
+    assert [entry for entry in saved if entry[0] == "pure"] == [("pure", "SUCCEEDED")]
+    assert [entry for entry in saved if entry[0] == "failed"] == [("failed", "FAILED")]  # can be redriven
+    assert ("waiting", "RUNNING") in saved  # not replayable: saved before it waits
+    loaded = store.load(failed.execution_arn)
+    assert loaded is not None and [event[0] for event in loaded[1]][-1] == "ExecutionFailed"
