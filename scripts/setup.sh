@@ -35,7 +35,7 @@ fi
 stamp="$VENV/.installed"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   "$VENV/bin/python" -m pip install -q --upgrade pip
-  "$VENV/bin/python" -m pip install -q -e '.[dev]'
+  "$VENV/bin/python" -m pip install -q -e '.[dev,local]'
   # The JavaScript engine moved from `quickjs` to `quickjs-ng` (same `_quickjs` module): drop the old one.
   if "$VENV/bin/python" -m pip show -q quickjs >/dev/null 2>&1; then
     "$VENV/bin/python" -m pip uninstall -q -y quickjs
