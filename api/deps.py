@@ -6,11 +6,12 @@ import contextlib
 import hashlib
 import logging
 import re
+import threading
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -48,6 +49,7 @@ __all__ = [
     "ResourceId",
     "ServicesDep",
     "audit",
+    "built_once",
     "current_principal",
     "get_services",
     "iso_8601",
@@ -99,6 +101,23 @@ async def get_services(request: Request) -> ApiServices:
 
 
 ServicesDep = Annotated[ApiServices, Depends(get_services)]
+
+T = TypeVar("T")
+_building = threading.RLock()  # re-entrant: building one part may build another (the engine, say)
+
+
+def built_once(state: Any, name: str, build: Callable[[], T]) -> T:
+    """`state.<name>` (an app's state: what an embedder set, or what an earlier call built), else
+    `build()`'s result, stored there: built once however many requests ask at the same time."""
+    found: T | None = getattr(state, name, None)
+    if found is not None:
+        return found
+    with _building:
+        found = getattr(state, name, None)
+        if found is None:
+            found = build()
+            setattr(state, name, found)
+    return found
 
 
 @dataclass(frozen=True)

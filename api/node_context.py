@@ -8,12 +8,11 @@ directory (so `session_id` turns survive restarts of `deca dev`).
 
 from __future__ import annotations
 
-import threading
 from typing import TYPE_CHECKING
 
 from fastapi import Request
 
-from api.deps import ApiServices
+from api.deps import ApiServices, built_once
 from deca.nodes.context import NodeContext
 from deca.wiring import StoreSecrets
 
@@ -21,8 +20,6 @@ if TYPE_CHECKING:
     from deca.ai.memory import ConversationStore
 
 __all__ = ["conversation_store", "workspace_context"]
-
-_lock = threading.Lock()
 
 
 def _default_conversations(services: ApiServices) -> ConversationStore:
@@ -41,16 +38,7 @@ def _default_conversations(services: ApiServices) -> ConversationStore:
 
 def conversation_store(request: Request, services: ApiServices) -> ConversationStore:
     """The app's conversation memory (`app.state.conversations`, built from the settings on first use)."""
-    state = request.app.state
-    store: ConversationStore | None = getattr(state, "conversations", None)
-    if store is not None:
-        return store
-    with _lock:
-        store = getattr(state, "conversations", None)
-        if store is None:
-            store = _default_conversations(services)
-            state.conversations = store
-    return store
+    return built_once(request.app.state, "conversations", lambda: _default_conversations(services))
 
 
 def workspace_context(

@@ -6,32 +6,25 @@ An app built without one gets `engine_from_environment` on first use: Step Funct
 
 from __future__ import annotations
 
-import threading
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from api.deps import ApiServices, ServicesDep
+from api.deps import ApiServices, ServicesDep, built_once
 from deca.engines import ExecutionEngine
 
 __all__ = ["EngineDep", "engine_of", "get_engine"]
 
-_lock = threading.Lock()
-
 
 def engine_of(state: Any, services: ApiServices) -> ExecutionEngine:
     """The engine on an app's `state` (built from the environment over the app's stores on first use)."""
-    engine: ExecutionEngine | None = getattr(state, "engine", None)
-    if engine is not None:
-        return engine
-    with _lock:
-        engine = getattr(state, "engine", None)
-        if engine is None:
-            from deca.engines.wiring import engine_from_environment
 
-            engine = engine_from_environment(services.stores)
-            state.engine = engine
-    return engine
+    def build() -> ExecutionEngine:
+        from deca.engines.wiring import engine_from_environment
+
+        return engine_from_environment(services.stores)
+
+    return built_once(state, "engine", build)
 
 
 async def get_engine(request: Request, services: ServicesDep) -> ExecutionEngine:

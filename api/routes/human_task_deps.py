@@ -6,18 +6,15 @@ stores: MongoDB when configured, else the data directory's SQLite file) answerin
 
 from __future__ import annotations
 
-import threading
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from api.deps import ServicesDep
+from api.deps import ServicesDep, built_once
 from api.routes.engine_deps import EngineDep
 from deca.hitl.service import HumanTaskService
 
 __all__ = ["HumanTasksDep", "get_human_tasks"]
-
-_lock = threading.Lock()
 
 
 def _mongo_client(services: ServicesDep) -> Any:
@@ -37,23 +34,15 @@ def _mongo_client(services: ServicesDep) -> Any:
 
 def get_human_tasks(request: Request, services: ServicesDep, engine: EngineDep) -> HumanTaskService:
     """The app's human task service, built once (its callbacks are the app's engine)."""
-    state = request.app.state
-    service: HumanTaskService | None = getattr(state, "human_tasks", None)
-    if service is not None:
-        return service
-    with _lock:
-        service = getattr(state, "human_tasks", None)
-        if service is None:
-            from deca.hitl.setup import human_task_service
 
-            service = human_task_service(
-                services.settings,
-                mongo_client=_mongo_client(services),
-                callbacks=engine,
-                clock=services.clock,
-            )
-            state.human_tasks = service
-    return service
+    def build() -> HumanTaskService:
+        from deca.hitl.setup import human_task_service
+
+        return human_task_service(
+            services.settings, mongo_client=_mongo_client(services), callbacks=engine, clock=services.clock
+        )
+
+    return built_once(request.app.state, "human_tasks", build)
 
 
 HumanTasksDep = Annotated[HumanTaskService, Depends(get_human_tasks)]

@@ -7,13 +7,12 @@ in the app's cache when `cache_url` is set (else in memory) and exports under `<
 
 from __future__ import annotations
 
-import threading
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, Field
 
-from api.deps import ID_PATTERN, ApiServices, Principal, ServicesDep, audit, require
+from api.deps import ID_PATTERN, ApiServices, Principal, ServicesDep, audit, built_once, require
 from api.errors import error_responses
 from api.schemas import COMMON_ERRORS, RequestModel
 from deca.cache import cache_from_url
@@ -26,8 +25,6 @@ from deca.tasks.service import TaskService, TaskWorker
 __all__ = ["router", "task_service"]
 
 router = APIRouter(tags=["tasks"], responses=COMMON_ERRORS)
-
-_lock = threading.Lock()
 
 
 def _default_service(services: ApiServices) -> TaskService:
@@ -42,15 +39,7 @@ def _default_service(services: ApiServices) -> TaskService:
 
 def task_service(request: Request, services: ServicesDep) -> TaskService:
     """The app's task service (an in-process one unless one was set on `app.state.tasks`)."""
-    state = request.app.state
-    found: TaskService | None = getattr(state, "tasks", None)
-    if found is not None:
-        return found
-    with _lock:
-        found = getattr(state, "tasks", None)
-        if found is None:
-            found = state.tasks = _default_service(services)
-    return found
+    return built_once(request.app.state, "tasks", lambda: _default_service(services))
 
 
 TaskServiceDep = Annotated[TaskService, Depends(task_service)]
