@@ -375,6 +375,7 @@ class Runtime:
         interp = self._interpreter(program, st)
         self._executions[execution_arn] = interp
         self._saved[execution_arn] = len(events)
+        self._stored.add(execution_arn)  # saved by an earlier runtime: discarded like ours once it succeeds
         return interp
 
     def resume(self, execution_arn: str, *, wait: bool = True) -> ExecutionResult:

@@ -57,6 +57,19 @@ def test_resume_all_picks_up_every_running_execution(store: CheckpointStore) -> 
     assert store.running() == []
 
 
+def test_keep_succeeded_false_also_discards_an_execution_another_runtime_saved(
+    store: CheckpointStore,
+) -> None:
+    clock = FakeClock()
+    started = Runtime(clock=clock, store=store).start(WAITING, {}, name="later", wait=False)
+    assert store.load(started.execution_arn) is not None
+
+    resumed = Runtime(clock=clock, store=store, keep_succeeded=False).resume(started.execution_arn)
+
+    assert resumed.status == "SUCCEEDED"
+    assert store.load(started.execution_arn) is None
+
+
 FAILING = {"StartAt": "Boom", "States": {"Boom": {"Type": "Fail", "Error": "Oops", "Cause": "broken"}}}
 
 
