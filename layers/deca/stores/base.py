@@ -303,9 +303,9 @@ class ExecutionRepository(Protocol):
         events: Sequence[HistoryEvent],
         results: Sequence[NodeResult],
         /,
-    ) -> Sequence[HistoryEvent]:
+    ) -> Sequence[int]:
         """Append `events` to the execution's history (in order) and store or replace `results`, in one
-        transaction where the backend has them; returns the events with their `event_id`s."""
+        transaction where the backend has them; returns the `event_id`s the events were stored with."""
         ...
 
     def get_history(

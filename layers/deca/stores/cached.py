@@ -272,7 +272,7 @@ class CachedExecutions:
         events: Sequence[HistoryEvent],
         results: Sequence[NodeResult],
         /,
-    ) -> Sequence[HistoryEvent]:
+    ) -> Sequence[int]:
         """Append history events and store node results (the execution record itself is unchanged)."""
         return self._inner.record_progress(workspace_id, execution_id, events, results)
 

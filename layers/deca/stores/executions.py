@@ -138,17 +138,39 @@ class ExecutionStore:
         """Append an event to its execution's history; returns it with its `event_id` (1, 2, ...)."""
         doc = self._history.dump(workspace_id, event)
         self._must_exist(workspace_id, event.execution_id)
-        return self._append(workspace_id, event.execution_id, [(event, doc)])[0]
+        (event_id,) = self._append(workspace_id, event.execution_id, [doc])
+        return event.model_copy(update={"event_id": event_id})
 
     def _append(
-        self, workspace_id: str, execution_id: str, events: Sequence[tuple[HistoryEvent, Doc]]
-    ) -> Sequence[HistoryEvent]:
-        """Number and insert the events after the last stored one (the next free number on a clash)."""
+        self,
+        workspace_id: str,
+        execution_id: str,
+        events: Sequence[Doc],
+        *,
+        exclusive: bool = False,
+    ) -> Sequence[int]:
+        """Number and insert the events (stored documents) after the last stored one; their numbers.
+
+        `exclusive`: inside a transaction no other writer can enter, so the events are numbered once and
+        inserted together; otherwise each takes the next free number on a clash with a concurrent writer.
+        """
         where = (Cond("workspace_id", "eq", workspace_id), Cond("execution_id", "eq", execution_id))
         query = Query(where=where, order=(("event_id", True),), after=None, limit=1)
-        numbered: builtins.list[HistoryEvent] = []
+        if exclusive:
+            found = self._history.table.find(query)
+            first = found[0]["event_id"] + 1 if found else 1
+            try:
+                self._history.table.insert_many(
+                    [{**doc, "event_id": first + i} for i, doc in enumerate(events)]
+                )
+            except DuplicateKey as exc:
+                raise self._history.conflict(
+                    {"workspace_id": workspace_id, "execution_id": execution_id}, "is contended"
+                ) from exc
+            return range(first, first + len(events))
+        numbered: builtins.list[int] = []
         last: int | None = None
-        for event, doc in events:
+        for doc in events:
             for _ in range(_MAX_APPEND_ATTEMPTS):
                 if last is None:
                     found = self._history.table.find(query)
@@ -159,7 +181,7 @@ class ExecutionStore:
                     last = None  # another writer took this number: take the next one
                     continue
                 last += 1
-                numbered.append(event.model_copy(update={"event_id": last}))
+                numbered.append(last)
                 break
             else:
                 raise self._history.conflict(
@@ -174,23 +196,27 @@ class ExecutionStore:
         events: Sequence[HistoryEvent],
         results: Sequence[NodeResult],
         /,
-    ) -> Sequence[HistoryEvent]:
+    ) -> Sequence[int]:
         """Append history events and store node results of one execution, in one transaction on SQLite."""
-        event_docs = [(event, event.stored_document()) for event in events]
-        result_docs = [self._node_results.dump(workspace_id, result) for result in results]
-        for doc in (*(doc for _, doc in event_docs), *result_docs):
+        event_docs = [event.stored_document() for event in events]
+        result_docs = [result.stored_document() for result in results]
+        for doc in (*event_docs, *result_docs):
             if doc["workspace_id"] != workspace_id:
                 raise InputError(f"a record of workspace {doc['workspace_id']!r}, not {workspace_id!r}")
             if doc["execution_id"] != execution_id:
                 raise InputError(f"a record of execution {doc['execution_id']!r} among {execution_id!r}'s")
         self._must_exist(workspace_id, execution_id)
-        with self._atomic():
-            numbered = self._append(workspace_id, execution_id, event_docs)
-            for doc in result_docs:
-                try:
-                    self._node_results.table.put(doc)
-                except DuplicateKey as exc:
-                    raise self._node_results.conflict(doc) from exc
+        with self._atomic() as exclusive:
+            numbered = self._append(workspace_id, execution_id, event_docs, exclusive=exclusive)
+            try:
+                self._node_results.table.put_many(result_docs)
+            except DuplicateKey:
+                for doc in result_docs:  # which one collides (the block's writes are undone anyway)
+                    try:
+                        self._node_results.table.put(doc)
+                    except DuplicateKey as exc:
+                        raise self._node_results.conflict(doc) from exc
+                raise
         return numbered
 
     def get_history(

@@ -99,6 +99,29 @@ class SqliteTable:
         """Insert or replace the document with the same key."""
         self._write(doc, upsert=True)
 
+    def _write_many(self, docs: Sequence[Doc], *, upsert: bool) -> None:
+        if not docs:
+            return
+        sql = self._upsert_sql if upsert else self._insert_sql
+        rows = [self._row(doc) for doc in docs]
+        with self._backend.transaction() as conn:
+            conn.execute("SAVEPOINT write_many")  # undone alone on a collision, even inside `atomic()`
+            try:
+                conn.executemany(sql, rows)
+            except sqlite3.IntegrityError as exc:
+                conn.execute("ROLLBACK TO write_many")
+                conn.execute("RELEASE write_many")
+                raise DuplicateKey(str(exc)) from exc
+            conn.execute("RELEASE write_many")
+
+    def insert_many(self, docs: Sequence[Doc]) -> None:
+        """Add the documents in one statement; on a collision none of them stays."""
+        self._write_many(docs, upsert=False)
+
+    def put_many(self, docs: Sequence[Doc]) -> None:
+        """Insert or replace each document, in one statement."""
+        self._write_many(docs, upsert=True)
+
     def _select_one(self, conn: sqlite3.Connection, key: Mapping[str, Any]) -> Doc | None:
         row = conn.execute(self._select_sql, self._key_params(key)).fetchone()
         return json_text.loads(row[0]) if row else None

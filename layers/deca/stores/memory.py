@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -51,6 +51,25 @@ class MemoryTable:
         with self._lock:
             self._check_unique(doc)
             self._docs[self._key(doc)] = copy.deepcopy(doc)
+
+    def insert_many(self, docs: Sequence[Doc]) -> None:
+        """Add the documents; on a collision (with a stored one or each other) none of them is added."""
+        with self._lock:
+            added: list[tuple[Any, ...]] = []
+            try:
+                for doc in docs:
+                    self.insert(doc)
+                    added.append(self._key(doc))
+            except DuplicateKey:
+                for key in added:
+                    del self._docs[key]
+                raise
+
+    def put_many(self, docs: Sequence[Doc]) -> None:
+        """Insert or replace each document."""
+        with self._lock:
+            for doc in docs:
+                self.put(doc)
 
     def get(self, key: Mapping[str, Any]) -> Doc | None:
         """The document with this key, or None."""

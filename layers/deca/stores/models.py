@@ -217,6 +217,24 @@ class NodeResult(Record):
     ended_at: UtcDatetime | None = None
     duration_ms: int | None = Field(default=None, ge=0)
 
+    def stored_document(self) -> dict[str, Any]:
+        """The result as stored: equal to `model_dump(mode="json", by_alias=True)` (a test holds them equal),
+        built directly like `HistoryEvent.stored_document` (every node of every execution writes one).
+        `input`, `output` and `error` are shared, not copied."""
+        return {
+            "workspace_id": self.workspace_id,
+            "execution_id": self.execution_id,
+            "node_id": self.node_id,
+            "attempt": self.attempt,
+            "status": self.status,
+            "input": self.input,
+            "output": self.output,
+            "error": self.error,
+            "started_at": format_timestamp(self.started_at),
+            "ended_at": None if self.ended_at is None else format_timestamp(self.ended_at),
+            "duration_ms": self.duration_ms,
+        }
+
 
 class HistoryEvent(Record):
     """One entry of an execution's append-only history; the store assigns `event_id` (1, 2, ...)."""

@@ -95,6 +95,16 @@ class MongoTable:
         except DuplicateKeyError as exc:
             raise DuplicateKey(str(exc)) from exc
 
+    def insert_many(self, docs: Sequence[Doc]) -> None:
+        """Add the documents in order (no transaction: those before a collision stay)."""
+        for doc in docs:
+            self.insert(doc)
+
+    def put_many(self, docs: Sequence[Doc]) -> None:
+        """Insert or replace each document."""
+        for doc in docs:
+            self.put(doc)
+
     def get(self, key: Mapping[str, Any]) -> Doc | None:
         """The document with this key, or None."""
         return self._loaded(self._collection.find_one(self._key(key), _NO_ID))

@@ -87,6 +87,17 @@ class Table(Protocol):
         """Insert or replace the document with the same key."""
         ...
 
+    def insert_many(self, docs: Sequence[Doc]) -> None:
+        """Add the documents, in order; raises `DuplicateKey` on a collision.
+
+        On a backend with transactions none of them stays after a collision; otherwise the ones before it do.
+        """
+        ...
+
+    def put_many(self, docs: Sequence[Doc]) -> None:
+        """Insert or replace each document (in order, as `put` one after the other)."""
+        ...
+
     def get(self, key: Mapping[str, Any]) -> Doc | None:
         """The document with this key, or None."""
         ...

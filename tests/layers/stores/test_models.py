@@ -9,7 +9,15 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from deca.stores.models import Credential, ExecutionRecord, HistoryEvent, Page, format_timestamp
+from deca.stores.models import (
+    Credential,
+    ExecutionRecord,
+    HistoryEvent,
+    NodeResult,
+    NodeStatus,
+    Page,
+    format_timestamp,
+)
 from tests.fakes import records
 from tests.fakes.stores import stores_with_flow
 
@@ -107,3 +115,42 @@ def test_a_history_event_stored_document_is_its_json_dump(
     )
 
     assert event.stored_document() == event.model_dump(mode="json", by_alias=True)
+
+
+@given(
+    attempt=st.integers(min_value=1, max_value=2**20),
+    status=st.sampled_from(["running", "succeeded", "failed", "cancelled", "timed_out"]),
+    value=st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+        max_leaves=8,
+    ),
+    error=st.none() | st.dictionaries(st.text(max_size=8), st.text(max_size=8), max_size=3),
+    started=st.datetimes(timezones=st.just(UTC)),
+    ended=st.none() | st.datetimes(timezones=st.just(UTC)),
+    duration=st.none() | st.integers(min_value=0, max_value=2**40),
+)
+def test_a_node_result_stored_document_is_its_json_dump(
+    attempt: int,
+    status: NodeStatus,
+    value: Any,
+    error: dict[str, Any] | None,
+    started: datetime,
+    ended: datetime | None,
+    duration: int | None,
+) -> None:
+    result = NodeResult(
+        workspace_id="ws-1",
+        execution_id="exec-1",
+        node_id="node-1",
+        attempt=attempt,
+        status=status,
+        input=value,
+        output=[value],
+        error=error,
+        started_at=started,
+        ended_at=ended,
+        duration_ms=duration,
+    )
+
+    assert result.stored_document() == result.model_dump(mode="json", by_alias=True)
