@@ -85,9 +85,10 @@ class SqliteTable:
 
     def _write(self, doc: Doc, *, upsert: bool) -> None:
         sql = self._upsert_sql if upsert else self._insert_sql
+        row = self._row(doc)
         try:
-            with self._backend.transaction() as conn:
-                conn.execute(sql, self._row(doc))
+            with self._backend.connection() as conn:  # one statement: its own transaction (or the caller's)
+                conn.execute(sql, row)
         except sqlite3.IntegrityError as exc:
             raise DuplicateKey(str(exc)) from exc
 
@@ -148,14 +149,14 @@ class SqliteTable:
 
     def delete(self, key: Mapping[str, Any]) -> bool:
         """Remove the document with this key; whether there was one."""
-        with self._backend.transaction() as conn:
+        with self._backend.connection() as conn:
             return conn.execute(self._delete_sql, self._key_params(key)).rowcount > 0
 
     def delete_where(self, where: Mapping[str, Any]) -> int:
         """Remove every document whose fields equal `where`; how many."""
         params: list[Any] = []
         sql = _condition([Cond(name, "eq", value) for name, value in where.items()], params)
-        with self._backend.transaction() as conn:
+        with self._backend.connection() as conn:
             return int(conn.execute(f"DELETE FROM {_q(self.spec.name)} WHERE {sql}", params).rowcount)
 
     def find(self, query: Query) -> list[Doc]:
@@ -190,7 +191,11 @@ class SqliteBackend:
 
     @contextmanager
     def connection(self) -> Iterator[sqlite3.Connection]:
-        """The shared connection, held by this thread for the block."""
+        """The shared connection, held by this thread for the block.
+
+        Outside `transaction()` each statement commits on its own (autocommit): a single write needs no
+        BEGIN and COMMIT around it, and holds the file's write lock only while SQLite runs it.
+        """
         with self._lock:
             yield self._conn
 
