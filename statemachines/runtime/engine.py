@@ -139,9 +139,9 @@ class Runtime:
         keep_succeeded: bool = True,
         checkpoint_replayable: bool = True,
     ) -> None:
-        """`keep_succeeded=False`: an execution that succeeded is discarded from the store instead of saved
-        (an embedder that records outcomes elsewhere has no use for it: it can be neither resumed nor
-        redriven; a crash before the discard leaves its last RUNNING checkpoint, which resumes).
+        """`keep_succeeded=False`: an execution that succeeded is not saved again; the embedder, which records
+        outcomes elsewhere, calls `discard(arn)` once it has recorded this one (it can then be neither
+        resumed nor redriven). A crash before that leaves its last RUNNING checkpoint, which resumes.
 
         `checkpoint_replayable=False`: an execution of a replayable program (see `Program.replayable`) is
         not saved while it runs, only once it ended (unless `keep_succeeded` drops that too); an embedder
@@ -189,10 +189,7 @@ class Runtime:
         if status == RUNNING and not self.checkpoint_replayable and interp.program.replayable:
             return
         if status == "SUCCEEDED" and not self.keep_succeeded:
-            if arn in self._stored:
-                self._stored.discard(arn)
-                self.store.discard(arn)
-            return
+            return  # the embedder discards it (`discard`) once the outcome is recorded
         saved = self._saved.get(arn, 0)
         if status != RUNNING and arn in self._ended and saved == len(interp.events):
             return  # the end is saved already: nothing changes after it
@@ -375,8 +372,18 @@ class Runtime:
         interp = self._interpreter(program, st)
         self._executions[execution_arn] = interp
         self._saved[execution_arn] = len(events)
-        self._stored.add(execution_arn)  # saved by an earlier runtime: discarded like ours once it succeeds
+        self._stored.add(execution_arn)  # saved by an earlier runtime: `discard` removes it like ours
         return interp
+
+    def discard(self, execution_arn: str) -> None:
+        """Remove an execution's checkpoints (if it was saved) and forget it: it can no longer be resumed."""
+        with self._lock:
+            self._executions.pop(execution_arn, None)
+            self._saved.pop(execution_arn, None)
+            self._ended.discard(execution_arn)
+            if execution_arn in self._stored and self.store is not None:
+                self._stored.discard(execution_arn)
+                self.store.discard(execution_arn)
 
     def resume(self, execution_arn: str, *, wait: bool = True) -> ExecutionResult:
         """Load an execution from the checkpoint store and continue it."""

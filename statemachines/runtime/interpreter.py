@@ -223,9 +223,14 @@ class Interpreter(DataAccess, TaskPool):
             frame["state"] = nxt
             frame["phase"] = ENTER
             # Checkpoint before a state that acts or waits; pure states (Pass, Choice) replay the same after
-            # a crash, so a run of them is saved once, before whatever follows it.
+            # a crash, so a run of them is saved once, before whatever follows it. The frame is saved as
+            # runnable (it goes on at once), so an execution resumed from this checkpoint runs it.
             if hook is not None and not states[nxt].pure:
-                hook(self)
+                self.runnable.appendleft(frame["id"])
+                try:
+                    hook(self)
+                finally:
+                    self.runnable.popleft()
         if hook is not None:
             hook(self)
 

@@ -395,7 +395,8 @@ class LocalEngine:
         )
         live.recorder.set_status(status, output=result.output if status == "succeeded" else None, error=error)
         live.finished = True
-        if status == "succeeded":
+        if status == "succeeded":  # recorded first: a crash before this line resumes it, never loses it
+            live.runtime.discard(live.arn)
             self.checkpoints.forget(live.arn)
 
     def _fail(self, live: _Live, error: str | None, cause: str | None) -> None:
@@ -521,6 +522,9 @@ class LocalEngine:
             except NotFoundError:
                 continue
             if record.status in TERMINAL_STATUSES:
+                if record.status == "succeeded":  # recorded, then the process stopped before discarding it
+                    self.checkpoints.store.discard(entry.execution_arn)
+                    self.checkpoints.forget(entry.execution_arn)
                 continue
             live = self._live_for(entry.workspace_id, entry.execution_id)
             if entry.execution_arn in running:

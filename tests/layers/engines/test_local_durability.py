@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from deca.engines.local import LocalEngine
 from deca.engines.local_checkpoints import CheckpointEntry, LocalCheckpoints
 from deca.local.node_tasks import node_task_registry
@@ -190,3 +192,87 @@ def test_an_execution_of_pure_steps_interrupted_before_it_ended_is_run_again(
     assert record.status == "succeeded"
     assert record.output == {"first": {"n": 21}, "double": {"doubled": 42}}
     assert LocalCheckpoints.at(path).entries() == []
+
+
+class _Killed(BaseException):
+    """Stands for the process being killed at that point (no handler of the engine catches it)."""
+
+
+def test_a_crash_after_an_execution_succeeded_but_before_its_record_was_updated_resumes_it(
+    stores: Stores, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given an execution with a task step whose runtime succeeded, and the studio killed as it was about
+    # to record the success
+    store_flow(stores, FETCH_FLOW)
+    path = tmp_path / "engine.db"
+    calls: list[int] = [1]  # the fake upstream's first call has happened: every call succeeds
+    record_status = stores.executions.update_status
+
+    def killed_when_succeeded(*args: Any, **kwargs: Any) -> ExecutionRecord:
+        if args[2] == "succeeded":
+            raise _Killed()
+        return record_status(*args, **kwargs)
+
+    monkeypatch.setattr(stores.executions, "update_status", killed_when_succeeded)
+    first = LocalEngine(
+        stores,
+        checkpoints=LocalCheckpoints.at(path),
+        clock=FakeClock(),
+        park_after_seconds=None,
+        tasks=lambda _ws: _flaky_tasks(calls),
+    )
+    execution_id = first.start(WORKSPACE, "fetch", 1, {})
+    interrupted = first.wait(WORKSPACE, execution_id, TIMEOUT)
+    first.close()
+    monkeypatch.undo()
+
+    # When the studio starts again
+    second = LocalEngine(
+        stores,
+        checkpoints=LocalCheckpoints.at(path),
+        clock=FakeClock(),
+        park_after_seconds=None,
+        tasks=lambda _ws: _flaky_tasks(calls),
+    )
+    resumed = second.resume_running()
+    record = second.wait(WORKSPACE, execution_id, TIMEOUT)
+    left = second.checkpoints.entries()
+    second.close()
+
+    # Then the execution is resumed and recorded as succeeded (not failed as lost), leaving no checkpoint
+    assert interrupted.status == "running"
+    assert resumed == 1
+    assert record.status == "succeeded"
+    assert record.output is not None and record.output["call"]["body"] == {"ok": True}
+    assert left == []
+
+
+def test_checkpoints_left_behind_by_a_recorded_success_are_removed_on_start(
+    stores: Stores, tmp_path: Path
+) -> None:
+    # Given an execution recorded as succeeded whose checkpoint is still there (the studio stopped between
+    # recording the outcome and discarding it)
+    path = tmp_path / "engine.db"
+    arn = "arn:aws:states:us-east-1:111111111111:execution:m:e1"
+    stores.executions.create(
+        WORKSPACE,
+        ExecutionRecord(
+            workspace_id=WORKSPACE, execution_id="e1", flow_id="greeting", flow_version=1, status="succeeded"
+        ),
+    )
+    checkpoints = LocalCheckpoints.at(path)
+    checkpoints.register(CheckpointEntry(arn, WORKSPACE, "e1"))
+    checkpoints.store.save(arn, {"status": "RUNNING"}, [], 0)
+    checkpoints.close()
+
+    # When the engine starts
+    engine = LocalEngine(stores, checkpoints=LocalCheckpoints.at(path), clock=FakeClock())
+    resumed = engine.resume_running()
+    engine.close()
+
+    # Then nothing is resumed, the record is untouched and the checkpoint and its index entry are gone
+    reopened = LocalCheckpoints.at(path)
+    assert resumed == 0
+    assert stores.executions.get(WORKSPACE, "e1").status == "succeeded"
+    assert reopened.entries() == [] and not reopened.has_checkpoint(arn)
+    reopened.close()

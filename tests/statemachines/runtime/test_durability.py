@@ -64,7 +64,10 @@ def test_keep_succeeded_false_also_discards_an_execution_another_runtime_saved(
     started = Runtime(clock=clock, store=store).start(WAITING, {}, name="later", wait=False)
     assert store.load(started.execution_arn) is not None
 
-    resumed = Runtime(clock=clock, store=store, keep_succeeded=False).resume(started.execution_arn)
+    runtime = Runtime(clock=clock, store=store, keep_succeeded=False)
+    resumed = runtime.resume(started.execution_arn)
+    assert store.running() == [started.execution_arn]  # its last RUNNING save, until the embedder discards it
+    runtime.discard(started.execution_arn)
 
     assert resumed.status == "SUCCEEDED"
     assert store.load(started.execution_arn) is None
@@ -81,6 +84,10 @@ def test_keep_succeeded_false_discards_a_succeeded_execution_and_keeps_a_failed_
     started = runtime.start(WAITING, {"a": 1}, name="ok", wait=False)
     assert store.load(started.execution_arn) is not None  # paused on the Wait: saved as RUNNING
     assert runtime.run(started.execution_arn).status == "SUCCEEDED"
+    # not saved as succeeded: a crash before the embedder records the outcome resumes it from the Wait
+    assert store.running() == [started.execution_arn]
+    assert Runtime(clock=clock, store=store).resume(started.execution_arn).status == "SUCCEEDED"
+    runtime.discard(started.execution_arn)
     assert store.load(started.execution_arn) is None
     assert store.running() == []
 
@@ -306,3 +313,46 @@ def test_checkpoint_replayable_false_saves_a_replayable_execution_only_once_it_e
     assert ("waiting", "RUNNING") in saved  # not replayable: saved before it waits
     loaded = store.load(failed.execution_arn)
     assert loaded is not None and [event[0] for event in loaded[1]][-1] == "ExecutionFailed"
+
+
+class _ProcessDied(BaseException):
+    """Stands for the process dying while a handler runs (nothing in the runtime catches it)."""
+
+
+def test_an_execution_that_died_during_a_task_runs_the_task_again_when_resumed(
+    store: CheckpointStore,
+) -> None:
+    # Given an execution whose process died while its (non-pooled) task ran, after the checkpoint taken
+    # before the task
+    calls: list[Any] = []
+
+    def handler(event: Any) -> Any:
+        calls.append(event)
+        if len(calls) == 1:
+            raise _ProcessDied()
+        return {"doubled": event["n"] * 2}
+
+    tasks = TaskRegistry()
+    tasks.register_lambda("double", handler)
+    definition = {
+        "StartAt": "Prepare",
+        "States": {
+            "Prepare": {"Type": "Pass", "Parameters": {"n.$": "$.n"}, "Next": "Double"},
+            "Double": {
+                "Type": "Task",
+                "Resource": "arn:aws:lambda:us-east-1:111111111111:function:double",
+                "Next": "Done",
+            },
+            "Done": {"Type": "Pass", "End": True},
+        },
+    }
+    with pytest.raises(_ProcessDied):
+        Runtime(tasks=tasks, clock=FakeClock(), store=store).start(definition, {"n": 21}, name="e1")
+    [arn] = store.running()
+
+    # When another runtime resumes it from the store
+    resumed = Runtime(tasks=tasks, clock=FakeClock(), store=store).resume(arn)
+
+    # Then the task runs again and the execution ends
+    assert resumed.to_dict() == {"status": "SUCCEEDED", "output": {"doubled": 42}}
+    assert calls == [{"n": 21}, {"n": 21}]
