@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+import threading
+from typing import Any, cast
 
+import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from api.routes.engine_deps import engine_of
+from api.routes.webhook_calls import ANSWER_ON_EVENT_LOOP
 from deca.triggers.webhook_signatures import sign_standard
 from tests.api.conftest import WORKSPACE
 from tests.api.execution_fixtures import publish_flow
@@ -148,3 +153,59 @@ def test_a_failed_sync_run_answers_the_error_name_and_message_only(
     assert error["error"] == "CredentialNotFound"
     assert "missing-cred" in error["message"]
     assert "stackTrace" not in response.text and "File " not in response.text
+
+
+def _threads_starting_executions(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Turn on answering on the event loop (as `deca dev` does) and record the thread of every start."""
+    app = cast(FastAPI, client.app)
+    setattr(app.state, ANSWER_ON_EVENT_LOOP, True)
+    engine = engine_of(app.state, app.state.services)
+    threads: list[str] = []
+    start = engine.start
+
+    def recording_start(*args: Any, **kwargs: Any) -> str:
+        threads.append(threading.current_thread().name)
+        return start(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "start", recording_start)
+    return threads
+
+
+def test_embedded_stores_answer_async_calls_on_the_event_loop_and_sync_ones_on_a_worker(
+    client: TestClient, owner: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given an app whose stores are embedded, with an async and a sync webhook
+    publish_flow(client, owner, _flow("at-once", {"path": "at-once"}))
+    publish_flow(
+        client, owner, _flow("waits", {"path": "waits", "response_mode": "sync", "timeout_seconds": 20})
+    )
+    threads = _threads_starting_executions(client, monkeypatch)
+    loop_thread = client.portal.call(lambda: threading.current_thread().name)  # type: ignore[union-attr]
+
+    # When each is called, and a path without a trigger
+    accepted = client.post(f"/webhooks/{WORKSPACE}/at-once", json={"order": 1})
+    answered = client.post(f"/webhooks/{WORKSPACE}/waits", json={"order": 2})
+    missing = client.post(f"/webhooks/{WORKSPACE}/nowhere", json={})
+
+    # Then both start one execution with the same answers as on worker threads: the async one on the event
+    # loop, the one waiting for its flow's output on a worker thread (the loop keeps serving meanwhile)
+    assert accepted.status_code == 202, accepted.text
+    assert (answered.status_code, answered.json()["output"]) == (200, {"echo": {"got": 2}})
+    assert missing.status_code == 404
+    assert threads[0] == loop_thread
+    assert threads[1] != loop_thread
+    assert len(_executions(client, owner, "at-once")) == 1
+
+
+def test_without_the_flag_every_call_is_answered_on_a_worker_thread(
+    client: TestClient, owner: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    publish_flow(client, owner, _flow("at-once", {"path": "at-once"}))
+    threads = _threads_starting_executions(client, monkeypatch)
+    setattr(cast(FastAPI, client.app).state, ANSWER_ON_EVENT_LOOP, False)
+    loop_thread = client.portal.call(lambda: threading.current_thread().name)  # type: ignore[union-attr]
+
+    accepted = client.post(f"/webhooks/{WORKSPACE}/at-once", json={"order": 1})
+
+    assert accepted.status_code == 202, accepted.text
+    assert threads and threads[0] != loop_thread

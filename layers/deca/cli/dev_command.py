@@ -132,6 +132,7 @@ def build_studio(
 ) -> tuple[FastAPI, Stores, LocalEngine]:
     """The studio's app with its stores and engine (the caller closes the engine, then the stores)."""
     from api.app import create_app
+    from api.routes.webhook_calls import ANSWER_ON_EVENT_LOOP
     from deca import wiring
     from deca.engines.local import LocalEngine
     from deca.engines.local_checkpoints import LocalCheckpoints
@@ -163,6 +164,8 @@ def build_studio(
         load_examples(stores, engine, settings, examples)
     app = create_app(settings, stores, envelope=envelope)
     app.state.engine = engine
+    # Its stores are local files: webhook calls of async triggers are answered on the event loop.
+    setattr(app.state, ANSWER_ON_EVENT_LOOP, True)
     app.state.deca_data = deca_data  # the MCP server's CRM tools
     # answers and signed links resume the engine; requests are swept every minute while the app runs
     attach_human_tasks(app, human_tasks)
