@@ -68,13 +68,18 @@ class BusService:
         self._wake: asyncio.Event | None = None
         self._stopping: asyncio.Event | None = None
         self._failure: BaseException | None = None
+        # Whether the publisher is draining the queue (or already poked): a change queued meanwhile needs no
+        # wake-up of its own, so under load one wake-up of the bus thread publishes many changes.
+        self._draining = False
         self.bus: MessageBus | None = None
 
     def notify(self, record: ExecutionRecord) -> None:
         """The engine's status listener: queue the change (never blocks, never raises)."""
         try:
             self._pending.put(status_change(record))
-            self._poke()
+            if not self._draining:
+                self._draining = True
+                self._poke()
         except Exception:  # the engine must not fail because the bus side is gone
             logger.exception("status change dropped", extra={"execution_id": record.execution_id})
 
@@ -139,11 +144,16 @@ class BusService:
     async def _publish_changes(self, bus: MessageBus) -> None:
         assert self._wake is not None
         while True:
+            self._draining = True
             while True:
                 try:
                     item = self._pending.get_nowait()
                 except queue.Empty:
-                    break
+                    self._draining = False  # from here on a new change pokes ...
+                    if self._pending.empty():  # ... and one queued just before is seen here
+                        break
+                    self._draining = True
+                    continue
                 if item is _STOP:
                     return
                 if isinstance(item, ExecutionStatusChange):

@@ -208,3 +208,50 @@ def test_status_changes_on_a_real_nats_server(engine: LocalEngine, stores: Store
 
     states, completes = asyncio.run(read_back())
     _check_messages(states, completes, echo, failing)
+
+
+class GatedBus(InMemoryBus):
+    """Holds its first publish until `gate` opens (the bus thread is busy publishing meanwhile)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = threading.Event()
+        self.entered = threading.Event()
+        self.published: list[Message] = []
+
+    async def publish(self, message: Message, *, msg_id: str | None = None) -> Any:
+        if not self.gate.is_set():
+            self.entered.set()
+            await asyncio.get_running_loop().run_in_executor(None, self.gate.wait)
+        self.published.append(message)
+        return await super().publish(message, msg_id=msg_id)
+
+
+def test_changes_queued_while_the_bus_thread_publishes_wake_it_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a service whose bus thread is busy publishing the first change
+    bus = GatedBus()
+    service = BusService(_connect_to(bus))
+    service.start()
+    pokes: list[int] = []
+    poke = service._poke
+    monkeypatch.setattr(service, "_poke", lambda: (pokes.append(1), poke()))
+    ended = [
+        ExecutionRecord(
+            workspace_id=WORKSPACE, execution_id=f"e{i}", flow_id="echo", flow_version=1, status="succeeded"
+        )
+        for i in range(50)
+    ]
+    service.notify(ended[0])
+    assert bus.entered.wait(10)
+
+    # When 49 more changes are queued meanwhile
+    for record in ended[1:]:
+        service.notify(record)
+    pokes_while_busy = len(pokes)
+    bus.gate.set()
+    service.stop()
+
+    # Then only the first change woke the thread, and every change was published once
+    assert pokes_while_busy == 1
+    completes = [m for m in bus.published if isinstance(m, FlowComplete)]
+    assert sorted(m.execution_id for m in completes) == sorted(r.execution_id for r in ended)
