@@ -32,6 +32,7 @@ from deca.stores.models import (
     NodeResult,
     NodeStatus,
     to_utc_millis,
+    unchecked,
 )
 from statemachines.compiler.graph import variable_name
 from statemachines.runtime import json_text
@@ -135,18 +136,25 @@ class ExecutionRecorder:
         """Receive one history event of the execution (written with the next `flush`)."""
         with self._lock:
             safe = _json(without_stack_trace(details))
+            if not isinstance(safe, dict):
+                safe = {}
             # Built without validation: every field is known to be valid (`safe` is a JSON copy), and
             # validating each event's details cost more than the rest of the step.
             self._events.append(
-                HistoryEvent.model_construct(
-                    workspace_id=self._ws,
-                    execution_id=self._id,
-                    type=event_type,
-                    timestamp=to_utc_millis(self._now()),
-                    details=safe if isinstance(safe, dict) else {},
+                unchecked(
+                    HistoryEvent,
+                    {
+                        "workspace_id": self._ws,
+                        "execution_id": self._id,
+                        "event_id": 0,
+                        "previous_event_id": None,
+                        "type": event_type,
+                        "timestamp": to_utc_millis(self._now()),
+                        "details": safe,
+                    },
                 )
             )
-            self._on_node_event(event_type, safe if isinstance(safe, dict) else {})
+            self._on_node_event(event_type, safe)
             # A task may run long or pause for an answer: what led to it is readable meanwhile.
             if event_type in _TASK_SCHEDULED or len(self._events) >= _FLUSH_EVENTS:
                 self._flush()
@@ -208,15 +216,22 @@ class ExecutionRecorder:
         attempt = self._attempts.get(node_id, 0) + 1
         self._attempts[node_id] = attempt
         self._current = node_id
-        self._put(
-            NodeResult(
-                workspace_id=self._ws,
-                execution_id=self._id,
-                node_id=node_id,
-                attempt=attempt,
-                status="running",
-                input=state_input,
-                started_at=self._now(),
+        self._put(  # unchecked: the input is a JSON copy (see `__call__`)
+            unchecked(
+                NodeResult,
+                {
+                    "workspace_id": self._ws,
+                    "execution_id": self._id,
+                    "node_id": node_id,
+                    "attempt": attempt,
+                    "status": "running",
+                    "input": state_input,
+                    "output": None,
+                    "error": None,
+                    "started_at": to_utc_millis(self._now()),
+                    "ended_at": None,
+                    "duration_ms": None,
+                },
             )
         )
 

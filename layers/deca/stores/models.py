@@ -47,9 +47,11 @@ __all__ = [
     "Workspace",
     "format_timestamp",
     "to_utc_millis",
+    "unchecked",
 ]
 
 T = TypeVar("T")
+_Model = TypeVar("_Model", bound=BaseModel)
 
 
 def to_utc_millis(value: datetime) -> datetime:
@@ -58,6 +60,22 @@ def to_utc_millis(value: datetime) -> datetime:
         value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     micro = value.microsecond
     return value if micro % 1000 == 0 else value.replace(microsecond=micro - micro % 1000)
+
+
+def unchecked(model: type[_Model], fields: dict[str, Any]) -> _Model:
+    """An instance of `model` holding `fields` as they are: no validation, no defaults, no copies.
+
+    For records built on hot paths from values known to be valid, with every field given (a test holds the
+    result equal to pydantic's `model_construct`, which does the same plus filling defaults, at three times the cost).
+    """
+    if len(fields) != len(model.model_fields):
+        raise ValueError(f"{model.__name__} needs every one of its fields, got {sorted(fields)}")
+    record = model.__new__(model)
+    object.__setattr__(record, "__dict__", fields)
+    object.__setattr__(record, "__pydantic_fields_set__", set(fields))
+    object.__setattr__(record, "__pydantic_extra__", None)
+    object.__setattr__(record, "__pydantic_private__", None)
+    return record
 
 
 def format_timestamp(value: datetime) -> str:

@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -17,6 +18,7 @@ from deca.stores.models import (
     NodeStatus,
     Page,
     format_timestamp,
+    unchecked,
 )
 from tests.fakes import records
 from tests.fakes.stores import stores_with_flow
@@ -154,3 +156,24 @@ def test_a_node_result_stored_document_is_its_json_dump(
     )
 
     assert result.stored_document() == result.model_dump(mode="json", by_alias=True)
+
+
+def test_an_unchecked_record_equals_the_one_pydantic_constructs() -> None:
+    fields: dict[str, Any] = {
+        "workspace_id": "ws-1",
+        "execution_id": "exec-1",
+        "event_id": 0,
+        "previous_event_id": None,
+        "type": "PassStateEntered",
+        "timestamp": datetime(2024, 5, 6, 7, 8, 9, 123000, tzinfo=UTC),
+        "details": {"name": "a", "input": {"x": [1, 2]}},
+    }
+
+    built = unchecked(HistoryEvent, dict(fields))
+
+    assert built == HistoryEvent.model_construct(**fields) == HistoryEvent(**fields)
+    assert built.model_dump() == HistoryEvent(**fields).model_dump()
+    assert built.model_fields_set == set(fields)
+    assert built.stored_document() == HistoryEvent(**fields).model_dump(mode="json", by_alias=True)
+    with pytest.raises(ValueError, match="every one of its fields"):
+        unchecked(HistoryEvent, {"workspace_id": "ws-1"})
