@@ -11,7 +11,7 @@ Identifiers are positional-only, options keyword-only.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol, TypeVar
@@ -179,6 +179,10 @@ class FlowRepository(VersionedRepository[FlowRecord, FlowVersion], Protocol):
         cursor: str | None = None,
     ) -> Page[FlowRecord]:
         """Flows ordered by name (then id), optionally of one status."""
+        ...
+
+    def change_token(self) -> Hashable | None:
+        """A value that differs after any change to a flow record since it was taken (None: unknown)."""
         ...
 
 

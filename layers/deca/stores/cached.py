@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import TypeVar
@@ -179,6 +179,10 @@ class CachedFlows:
     ) -> Page[FlowRecord]:
         """Flows ordered by name (not cached)."""
         return self._inner.list(workspace_id, status=status, limit=limit, cursor=cursor)
+
+    def change_token(self) -> Hashable | None:
+        """The stored flows' token (every write goes through to them)."""
+        return self._inner.change_token()
 
 
 class CachedExecutions:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,7 @@ class SqliteTable:
         self.spec = spec
         self._backend = backend
         self._columns = spec.fields
+        self._writes = 0  # writes through this process's connection (see `change_token`)
         # The statements that depend only on the spec, built once (writes are the hot path).
         name, columns = _q(spec.name), [*(_q(c) for c in self._columns), "doc"]
         self._key_sql = " AND ".join(f"{_q(c)} = ?" for c in spec.key)
@@ -88,6 +89,7 @@ class SqliteTable:
         row = self._row(doc)
         try:
             with self._backend.connection() as conn:  # one statement: its own transaction (or the caller's)
+                self._writes += 1
                 conn.execute(sql, row)
         except sqlite3.IntegrityError as exc:
             raise DuplicateKey(str(exc)) from exc
@@ -106,6 +108,7 @@ class SqliteTable:
         sql = self._upsert_sql if upsert else self._insert_sql
         rows = [self._row(doc) for doc in docs]
         with self._backend.transaction() as conn:
+            self._writes += 1
             conn.execute("SAVEPOINT write_many")  # undone alone on a collision, even inside `atomic()`
             try:
                 conn.executemany(sql, rows)
@@ -142,6 +145,7 @@ class SqliteTable:
                 if current is None or any(current.get(name) != value for name, value in expect.items()):
                     return None
                 updated = {**current, **changes}
+                self._writes += 1
                 conn.execute(self._update_sql, [*self._row(updated), *self._key_params(key)])
                 return updated
         except sqlite3.IntegrityError as exc:
@@ -150,6 +154,7 @@ class SqliteTable:
     def delete(self, key: Mapping[str, Any]) -> bool:
         """Remove the document with this key; whether there was one."""
         with self._backend.connection() as conn:
+            self._writes += 1
             return conn.execute(self._delete_sql, self._key_params(key)).rowcount > 0
 
     def delete_where(self, where: Mapping[str, Any]) -> int:
@@ -157,6 +162,7 @@ class SqliteTable:
         params: list[Any] = []
         sql = _condition([Cond(name, "eq", value) for name, value in where.items()], params)
         with self._backend.connection() as conn:
+            self._writes += 1
             return int(conn.execute(f"DELETE FROM {_q(self.spec.name)} WHERE {sql}", params).rowcount)
 
     def find(self, query: Query) -> list[Doc]:
@@ -171,6 +177,12 @@ class SqliteTable:
         params.append(query.limit)
         with self._backend.connection() as conn:
             return [json_text.loads(row[0]) for row in conn.execute(sql, params)]
+
+    def change_token(self) -> Hashable | None:
+        """This table's writes through this process's connection, and the file's commits by any other."""
+        with self._backend.connection() as conn:
+            (data_version,) = conn.execute("PRAGMA data_version").fetchone()
+            return (self._writes, data_version)
 
 
 class SqliteBackend:

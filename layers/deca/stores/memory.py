@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -23,6 +23,7 @@ class MemoryTable:
         self.spec = spec
         self._lock = lock
         self._docs: dict[tuple[Any, ...], Doc] = {}
+        self._writes = 0  # see `change_token`
 
     def _key(self, doc: Mapping[str, Any]) -> tuple[Any, ...]:
         return tuple(doc[name] for name in self.spec.key)
@@ -44,12 +45,14 @@ class MemoryTable:
             if key in self._docs:
                 raise DuplicateKey(f"{self.spec.name}: duplicate key {key}")
             self._check_unique(doc)
+            self._writes += 1
             self._docs[key] = copy.deepcopy(doc)
 
     def put(self, doc: Doc) -> None:
         """Insert or replace the document with the same key."""
         with self._lock:
             self._check_unique(doc)
+            self._writes += 1
             self._docs[self._key(doc)] = copy.deepcopy(doc)
 
     def insert_many(self, docs: Sequence[Doc]) -> None:
@@ -87,18 +90,21 @@ class MemoryTable:
                 return None
             updated = {**current, **copy.deepcopy(dict(changes))}
             self._check_unique(updated)
+            self._writes += 1
             self._docs[self._key(key)] = updated
             return copy.deepcopy(updated)
 
     def delete(self, key: Mapping[str, Any]) -> bool:
         """Remove the document with this key; whether there was one."""
         with self._lock:
+            self._writes += 1
             return self._docs.pop(self._key(key), None) is not None
 
     def delete_where(self, where: Mapping[str, Any]) -> int:
         """Remove every document whose fields equal `where`; how many."""
         with self._lock:
             doomed = [k for k, doc in self._docs.items() if all(doc.get(f) == v for f, v in where.items())]
+            self._writes += 1
             for k in doomed:
                 del self._docs[k]
             return len(doomed)
@@ -111,6 +117,10 @@ class MemoryTable:
                 branches = keyset_branches(query.order, query.after)
                 found = [doc for doc in found if any(matches(doc, branch) for branch in branches)]
             return copy.deepcopy(sort_docs(found, query.order)[: query.limit])
+
+    def change_token(self) -> Hashable | None:
+        """How many writes the table has had (only this process sees it)."""
+        return self._writes
 
 
 class MemoryBackend:

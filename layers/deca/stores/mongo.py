@@ -8,7 +8,7 @@ key index, partial unique constraints, the listing indexes and the TTL index; ru
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -104,6 +104,10 @@ class MongoTable:
         """Insert or replace each document."""
         for doc in docs:
             self.put(doc)
+
+    def change_token(self) -> Hashable | None:
+        """None: other processes write the database unseen (a change stream would tell; not worth it here)."""
+        return None
 
     def get(self, key: Mapping[str, Any]) -> Doc | None:
         """The document with this key, or None."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any, Generic, TypeVar
 
@@ -169,6 +169,10 @@ class FlowStore(VersionedStore[FlowRecord, FlowVersion]):
     ) -> Page[FlowRecord]:
         """Flows ordered by name (then id), optionally of one status."""
         return self._list(workspace_id, limit, cursor, status=status)
+
+    def change_token(self) -> Hashable | None:
+        """The flow records table's change token (versions never change once written)."""
+        return self._records.table.change_token()
 
 
 class FunctionStore(VersionedStore[FunctionRecord, FunctionVersion]):

@@ -9,7 +9,7 @@ seen), so every backend pages the same way. Keys starting with `_` are internal 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
@@ -121,6 +121,11 @@ class Table(Protocol):
 
     def find(self, query: Query) -> list[Doc]:
         """The documents matching the query, in its order, after its keyset, at most `limit`."""
+        ...
+
+    def change_token(self) -> Hashable | None:
+        """A value that differs after any write to the table since it was taken, by anyone (None: this
+        backend cannot tell). Caches of what is derived from the table compare it instead of reading."""
         ...
 
 

@@ -7,7 +7,8 @@ import logging
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
+from dataclasses import dataclass
 
 from pydantic import ValidationError
 
@@ -88,10 +89,19 @@ def publish_schedules(scheduler: LocalScheduler, flows: FlowRepository, workspac
 
 _RouteSignature = tuple[tuple[str, int, str, str], ...]
 _ROUTES_MAX = 256  # workspaces per flow repository
+
+
+@dataclass(frozen=True)
+class _KnownRoutes:
+    token: Hashable | None  # the flow records' change token when `signature` was read
+    signature: _RouteSignature
+    routes: list[WebhookRoute]
+
+
 _routes_lock = threading.Lock()
-_routes: weakref.WeakKeyDictionary[
-    FlowRepository, OrderedDict[str, tuple[_RouteSignature, list[WebhookRoute]]]
-] = weakref.WeakKeyDictionary()
+_routes: weakref.WeakKeyDictionary[FlowRepository, OrderedDict[str, _KnownRoutes]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _published_records(flows: FlowRepository, workspace_id: str) -> Iterator[FlowRecord]:
@@ -104,13 +114,27 @@ def _published_records(flows: FlowRepository, workspace_id: str) -> Iterator[Flo
         cursor = page.next_cursor
 
 
+def _known(flows: FlowRepository, workspace_id: str) -> _KnownRoutes | None:
+    with _routes_lock:
+        known = _routes.setdefault(flows, OrderedDict())
+        cached = known.get(workspace_id)
+        if cached is not None:
+            known.move_to_end(workspace_id)
+        return cached
+
+
 def workspace_webhook_routes(flows: FlowRepository, workspace_id: str) -> list[WebhookRoute]:
     """Every webhook trigger of the workspace's published flows (callers must not modify the list).
 
-    The flow records are read on every call (so a publish, an unpublish or an archive counts at once); the
-    published versions behind them are read and parsed only when that list changed: a version never
-    changes, and a webhook call should not pay for parsing every published flow.
+    A publish, an unpublish or an archive counts at once: while the flow records' change token is the one
+    the routes were read with, nothing changed; otherwise (or when the store has no token) the records are
+    listed, and the published versions behind them are read and parsed only when that list changed (a
+    version never changes, and a webhook call should not pay for parsing every published flow).
     """
+    token = flows.change_token()
+    cached = _known(flows, workspace_id)
+    if cached is not None and token is not None and cached.token == token:
+        return cached.routes
     records = list(_published_records(flows, workspace_id))
     signature: _RouteSignature = tuple(
         (
@@ -121,25 +145,23 @@ def workspace_webhook_routes(flows: FlowRepository, workspace_id: str) -> list[W
         )
         for record in records
     )
+    if cached is not None and cached.signature == signature:
+        routes = cached.routes
+    else:
+        routes = []
+        for record in records:
+            assert record.published_version is not None  # filtered by `_published_records`
+            try:
+                version = flows.get_version(workspace_id, record.flow_id, record.published_version)
+                routes += webhook_routes(workspace_id, record.flow_id, _parsed(version))
+            except ValidationError:
+                logger.warning("published flow does not validate", extra={"flow_id": record.flow_id})
+            except NotFoundError:
+                continue  # deleted meanwhile
     with _routes_lock:
         known = _routes.setdefault(flows, OrderedDict())
-        cached = known.get(workspace_id)
-        if cached is not None and cached[0] == signature:
-            known.move_to_end(workspace_id)
-            return cached[1]
-    routes: list[WebhookRoute] = []
-    for record in records:
-        assert record.published_version is not None  # filtered by `_published_records`
-        try:
-            version = flows.get_version(workspace_id, record.flow_id, record.published_version)
-            routes += webhook_routes(workspace_id, record.flow_id, _parsed(version))
-        except ValidationError:
-            logger.warning("published flow does not validate", extra={"flow_id": record.flow_id})
-        except NotFoundError:
-            continue  # deleted meanwhile
-    with _routes_lock:
-        known = _routes.setdefault(flows, OrderedDict())
-        known[workspace_id] = (signature, routes)
+        known[workspace_id] = _KnownRoutes(token, signature, routes)
+        known.move_to_end(workspace_id)
         while len(known) > _ROUTES_MAX:
             known.popitem(last=False)
     return routes

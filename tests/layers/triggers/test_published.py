@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from deca.stores import Stores, memory_stores
+from deca.stores.local import sqlite_stores
 from deca.stores.models import FlowRecord, FlowVersion
 from deca.triggers.local_scheduler import LocalScheduler
 from deca.triggers.published import (
@@ -13,6 +15,7 @@ from deca.triggers.published import (
     publish_schedules,
     workspace_event_subscriptions,
 )
+from deca.triggers.webhook_receiver import WebhookRoute
 from tests.fakes.clock import FakeClock
 
 
@@ -69,3 +72,39 @@ def test_published_schedules_are_registered_with_the_local_scheduler() -> None:
     scheduler = LocalScheduler(FakeClock(datetime(2024, 1, 1, tzinfo=UTC)), lambda run: None)
     assert publish_schedules(scheduler, stores.flows, "ws") == 2
     assert [s.key for s in scheduler.schedules] == ["ws/daily/0", "ws/daily/1"]
+
+
+def test_routes_follow_publishing_by_another_connection_to_the_same_file(tmp_path: Path) -> None:
+    # Given a studio's stores on a SQLite file whose webhook routes were read (and are kept)
+    here, there = sqlite_stores(tmp_path / "deca.db"), sqlite_stores(tmp_path / "deca.db")
+    _flow(here, "orders", {"type": "webhook", "path": "/orders"})
+    assert find_webhook_route(here.flows, "ws", "orders") is not None
+    listed: list[str] = []
+    list_flows = here.flows.list
+
+    def counting_list(*args: Any, **kwargs: Any) -> Any:
+        listed.append(args[0])
+        return list_flows(*args, **kwargs)
+
+    here.flows.list = counting_list  # type: ignore[method-assign]
+
+    # When nothing changes, then another process (connection) publishes a flow, then this one unpublishes
+    unchanged = find_webhook_route(here.flows, "ws", "orders")
+    reads_while_unchanged = len(listed)
+    _flow(there, "refunds", {"type": "webhook", "path": "/refunds"})
+    published_elsewhere = find_webhook_route(here.flows, "ws", "refunds")
+    record = here.flows.get("ws", "orders")
+    here.flows.update("ws", record.model_copy(update={"published_version": None}))
+    unpublished_here = find_webhook_route(here.flows, "ws", "orders")
+
+    # Then an unchanged table is not read again, and both changes count at once
+    assert _flow_of(unchanged) == "orders" and reads_while_unchanged == 0
+    assert _flow_of(published_elsewhere) == "refunds"
+    assert unpublished_here is None
+    assert len(listed) == 2
+    here.close()
+    there.close()
+
+
+def _flow_of(route: WebhookRoute | None) -> str | None:
+    return None if route is None else route.flow_id
