@@ -12,6 +12,7 @@ is marked failed, never lost.
 from __future__ import annotations
 
 import logging
+import random
 import threading
 import uuid
 from collections.abc import Callable
@@ -116,6 +117,7 @@ class LocalEngine:
         self._context = context or self._default_context
         self._tasks_factory = tasks or self._default_tasks
         self._names = StateMachineNames(environment)
+        self._rng = random.Random()  # retry jitter of every execution's runtime
         self._lock = threading.RLock()
         self._live: dict[tuple[str, str], _Live] = {}
         self._registries: dict[str, TaskRegistry] = {}
@@ -279,6 +281,7 @@ class LocalEngine:
             clock=self.clock,
             store=self.checkpoints.store,
             listeners=[recorder],
+            rng=self._rng,  # one for all (seeding a generator per execution read the OS's entropy each time)
             keep_succeeded=False,  # its record holds everything: a succeeded execution is never resumed
             checkpoint_replayable=False,  # a flow of pure steps is started again after a crash instead
         )

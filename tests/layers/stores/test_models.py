@@ -177,3 +177,19 @@ def test_an_unchecked_record_equals_the_one_pydantic_constructs() -> None:
     assert built.stored_document() == HistoryEvent(**fields).model_dump(mode="json", by_alias=True)
     with pytest.raises(ValueError, match="every one of its fields"):
         unchecked(HistoryEvent, {"workspace_id": "ws-1"})
+
+
+@given(
+    value=st.datetimes(
+        min_value=datetime(2, 1, 1),
+        max_value=datetime(9998, 12, 31),
+        timezones=st.sampled_from([UTC, timezone(timedelta(hours=-7, minutes=-30)), None]),
+    ),
+)
+def test_any_timestamp_formats_as_its_utc_time_cut_to_milliseconds(value: datetime) -> None:
+    utc = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    expected = (
+        f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}"
+        f".{utc.microsecond // 1000:03d}Z"
+    )
+    assert format_timestamp(value) == expected
