@@ -57,7 +57,9 @@ class FlowStarter(Protocol):
 def from_webhook(start: WebhookStart) -> StartRequest:
     """The start request of a webhook call (named from its idempotency key, else a fresh id)."""
     key = uuid.uuid5(uuid.NAMESPACE_URL, start.idempotency_key) if start.idempotency_key else uuid.uuid4()
-    return StartRequest(
+    # Not validated again: every field comes from the validated `start` (its input can be large, and the
+    # engine validates it once more into the execution record).
+    return StartRequest.model_construct(
         workspace_id=start.workspace_id,
         flow_id=start.flow_id,
         name=bounded_name(start.flow_id, f"-{start.trigger_index}-wh-{key.hex}"),
