@@ -23,6 +23,42 @@ class Branch:
         self.query_language = query_language
 
 
+def _next_states(spec: dict[str, Any]) -> list[str]:
+    """The states a state can go to (its `Next`, a Choice's rules' `Next` and its `Default`)."""
+    targets = [spec[field] for field in ("Next", "Default") if isinstance(spec.get(field), str)]
+    for rule in spec.get("Choices") or []:
+        if isinstance(rule, dict) and isinstance(rule.get("Next"), str):
+            targets.append(rule["Next"])
+    return targets
+
+
+def _has_cycle(definition: dict[str, Any]) -> bool:
+    """Whether a state of the definition's top-level list can be reached from itself."""
+    states: dict[str, Any] = definition.get("States") or {}
+    done: set[str] = set()
+    for start in states:
+        if start in done:
+            continue
+        path: set[str] = set()
+        stack: list[tuple[str, list[str]]] = [(start, _next_states(states[start]))]
+        path.add(start)
+        while stack:
+            name, targets = stack[-1]
+            if not targets:
+                stack.pop()
+                path.discard(name)
+                done.add(name)
+                continue
+            target = targets.pop()
+            if target in path:
+                return True
+            if target in done or target not in states:
+                continue
+            path.add(target)
+            stack.append((target, _next_states(states[target])))
+    return False
+
+
 class Program:
     """A validated, compiled state machine definition."""
 
@@ -40,6 +76,9 @@ class Program:
         )
         """Only pure states (Pass, Choice, Succeed, Fail): running it again from its input gives the same
         run, with nothing done outside in between, so it need not be checkpointed to survive a crash."""
+        self.brief = self.replayable and not _has_cycle(definition)
+        """Replayable, and no state can be reached again (no loop): a run takes at most one step per state,
+        so it ends in moments and may run to its end on its caller's thread."""
 
     def add_branch(self, key: str, spec: dict[str, Any], query_language: str) -> Branch:
         """Compile a nested state list under `key` (e.g. `Par/0`, `Loop`)."""

@@ -146,6 +146,7 @@ def build_studio(
     engine = LocalEngine(
         stores,
         checkpoints=LocalCheckpoints.at(settings.data_dir / "engine.db"),
+        run_brief_in_caller=True,  # flows of a few pure steps end before their start returns
         # Node contexts of the studio: its stores and credentials, DECA data in the same SQLite file,
         # payloads on disk.
         context=wiring.node_context_factory(

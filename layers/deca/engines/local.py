@@ -17,6 +17,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -101,8 +102,13 @@ class LocalEngine:
         tasks: Callable[[str], TaskRegistry] | None = None,
         environment: str = "local",
         status_listener: StatusListener | None = None,
+        run_brief_in_caller: bool = False,
     ) -> None:
+        """`run_brief_in_caller`: `start` runs an execution of a brief program (pure states, no loop: see
+        `Program.brief`) to its end on the caller's thread instead of queueing it; it takes a few
+        milliseconds, and handing it to a worker thread and waiting for it cost more CPU than running it."""
         self.stores = stores
+        self.run_brief_in_caller = run_brief_in_caller
         self.status_listener = status_listener  # told every status change (see `deca.bus.engine_status`)
         self.checkpoints = checkpoints or LocalCheckpoints.in_memory()
         self._inner_clock: Clock = clock or WallClock()
@@ -227,7 +233,8 @@ class LocalEngine:
         name: str | None = None,
         trigger: Trigger | None = None,
     ) -> str:
-        """Record the execution and queue it; a repeated `name` returns the first execution's id."""
+        """Record the execution and queue it (or run it, see `run_brief_in_caller`); a repeated `name` returns
+        the first execution's id."""
         program = self._program(workspace_id, flow_id, version)
         execution_id = uuid.uuid4().hex
         record = ExecutionRecord(
@@ -252,6 +259,7 @@ class LocalEngine:
             lambda: live.runtime.start(
                 program, record.input, name=execution_id, state_machine_name=machine, wait=True
             ),
+            here=self.run_brief_in_caller and program.brief,
         )
         return execution_id
 
@@ -319,7 +327,8 @@ class LocalEngine:
         machine = self._machine(workspace_id, record.flow_id, record.flow_version)
         return self._attach(workspace_id, execution_id, record.flow_id, record.flow_version, machine)
 
-    def _submit(self, live: _Live, action: Callable[[], ExecutionResult]) -> None:
+    def _submit(self, live: _Live, action: Callable[[], ExecutionResult], *, here: bool = False) -> None:
+        """Queue a job stepping the execution (`here`: run it on this thread now, without a CPU slot)."""
         with self._lock:
             live.jobs += 1
             live.finished = False
@@ -327,11 +336,14 @@ class LocalEngine:
             if live.waiter is not None:
                 live.waiter.cancel()
                 live.waiter = None
-        self._pool.submit(self._job, live, action)
+        if here:
+            self._job(live, action, slot=False)
+        else:
+            self._pool.submit(self._job, live, action)
 
-    def _job(self, live: _Live, action: Callable[[], ExecutionResult]) -> None:
+    def _job(self, live: _Live, action: Callable[[], ExecutionResult], *, slot: bool = True) -> None:
         try:
-            with self._slots.hold():
+            with self._slots.hold() if slot else nullcontext():
                 self._step(live, action)
         finally:
             with self._lock:

@@ -356,3 +356,39 @@ def test_an_execution_that_died_during_a_task_runs_the_task_again_when_resumed(
     # Then the task runs again and the execution ends
     assert resumed.to_dict() == {"status": "SUCCEEDED", "output": {"doubled": 42}}
     assert calls == [{"n": 21}, {"n": 21}]
+
+
+LOOPING = {
+    "StartAt": "Count",
+    "States": {
+        "Count": {"Type": "Pass", "Parameters": {"n.$": "States.MathAdd($.n, 1)"}, "Next": "More?"},
+        "More?": {
+            "Type": "Choice",
+            "Choices": [{"Variable": "$.n", "NumericLessThan": 3, "Next": "Count"}],
+            "Default": "Done",
+        },
+        "Done": {"Type": "Succeed"},
+    },
+}
+BRANCHING = {
+    "StartAt": "Check",
+    "States": {
+        "Check": {
+            "Type": "Choice",
+            "Choices": [{"Variable": "$.n", "NumericGreaterThan": 0, "Next": "Positive"}],
+            "Default": "Other",
+        },
+        "Positive": {"Type": "Pass", "Result": "positive", "Next": "Done"},
+        "Other": {"Type": "Pass", "Result": "other", "Next": "Done"},
+        "Done": {"Type": "Succeed"},
+    },
+}
+
+
+def test_a_brief_program_is_replayable_with_no_state_reached_twice() -> None:
+    runtime = Runtime(clock=FakeClock())
+    assert runtime.compile(PURE).brief
+    assert runtime.compile(BRANCHING).brief  # two ways to one end: no state is reached again
+    assert runtime.compile(FAILING).brief
+    assert runtime.compile(LOOPING).replayable and not runtime.compile(LOOPING).brief
+    assert not runtime.compile(WAITING).brief
