@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from statemachines.runtime import json_text
+from statemachines.runtime.sqlite_busy import when_unlocked
 
 if TYPE_CHECKING:
     import sqlite3
@@ -77,22 +78,30 @@ class SqliteCheckpointStore:
 
         self.path = str(path)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS executions (id TEXT PRIMARY KEY, status TEXT NOT NULL, state TEXT NOT NULL)"
+        # timeout=0: a statement finding the file locked by another process fails at once and is tried again
+        # in short steps (`when_unlocked`), not after SQLite's millisecond sleeps
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=0)
+        db = self._db
+        when_unlocked(lambda: db.execute("PRAGMA journal_mode=WAL"))
+        db.execute("PRAGMA synchronous=NORMAL")
+        when_unlocked(
+            lambda: db.execute(
+                "CREATE TABLE IF NOT EXISTS executions "
+                "(id TEXT PRIMARY KEY, status TEXT NOT NULL, state TEXT NOT NULL)"
+            )
         )
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS events (execution_id TEXT NOT NULL, seq INTEGER NOT NULL, "
-            "event TEXT NOT NULL, PRIMARY KEY (execution_id, seq))"
+        when_unlocked(
+            lambda: db.execute(
+                "CREATE TABLE IF NOT EXISTS events (execution_id TEXT NOT NULL, seq INTEGER NOT NULL, "
+                "event TEXT NOT NULL, PRIMARY KEY (execution_id, seq))"
+            )
         )
 
     def save(self, execution_id: str, state: dict[str, Any], events: list[Event], first_event: int) -> None:
         """Save a snapshot in one transaction."""
         with self._lock:
             db = self._db
-            db.execute("BEGIN")
+            when_unlocked(lambda: db.execute("BEGIN IMMEDIATE"))
             try:
                 db.execute(
                     "INSERT OR REPLACE INTO executions (id, status, state) VALUES (?, ?, ?)",
@@ -113,25 +122,33 @@ class SqliteCheckpointStore:
     def load(self, execution_id: str) -> tuple[dict[str, Any], list[Event]] | None:
         """Load a snapshot."""
         with self._lock:
-            row = self._db.execute("SELECT state FROM executions WHERE id = ?", (execution_id,)).fetchone()
+            db = self._db
+            row = when_unlocked(
+                lambda: db.execute("SELECT state FROM executions WHERE id = ?", (execution_id,)).fetchone()
+            )
             if row is None:
                 return None
-            rows = self._db.execute(
-                "SELECT event FROM events WHERE execution_id = ? ORDER BY seq", (execution_id,)
-            ).fetchall()
+            rows = when_unlocked(
+                lambda: db.execute(
+                    "SELECT event FROM events WHERE execution_id = ? ORDER BY seq", (execution_id,)
+                ).fetchall()
+            )
         return json_text.loads(row[0]), [json_text.loads(r[0]) for r in rows]
 
     def running(self) -> list[str]:
         """Executions saved as RUNNING."""
         with self._lock:
-            rows = self._db.execute("SELECT id FROM executions WHERE status = 'RUNNING'").fetchall()
+            db = self._db
+            rows = when_unlocked(
+                lambda: db.execute("SELECT id FROM executions WHERE status = 'RUNNING'").fetchall()
+            )
         return [r[0] for r in rows]
 
     def discard(self, execution_id: str) -> None:
         """Delete an execution's state and events, in one transaction."""
         with self._lock:
             db = self._db
-            db.execute("BEGIN")
+            when_unlocked(lambda: db.execute("BEGIN IMMEDIATE"))
             try:
                 db.execute("DELETE FROM executions WHERE id = ?", (execution_id,))
                 db.execute("DELETE FROM events WHERE execution_id = ?", (execution_id,))
@@ -143,7 +160,8 @@ class SqliteCheckpointStore:
     @contextmanager
     def locked(self) -> Iterator[sqlite3.Connection]:
         """The store's connection, held for the block: an embedder's own tables in the same file (an index
-        of executions, say) are written on it, so two connections never wait on each other's file lock."""
+        of executions, say) are written on it, so two connections never wait on each other's file lock.
+        It fails at once when another process holds the file's lock: run statements with `when_unlocked`."""
         with self._lock:
             yield self._db
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from statemachines.runtime import CheckpointStore, MemoryCheckpointStore, SqliteCheckpointStore
+from statemachines.runtime.sqlite_busy import when_unlocked
 
 __all__ = ["CheckpointEntry", "LocalCheckpoints"]
 
@@ -35,9 +36,11 @@ class LocalCheckpoints:
         self._file = store if isinstance(store, SqliteCheckpointStore) else None
         if self._file is not None:
             with self._file.locked() as db:
-                db.execute(
-                    "CREATE TABLE IF NOT EXISTS engine_executions (arn TEXT PRIMARY KEY, "
-                    "workspace_id TEXT NOT NULL, execution_id TEXT NOT NULL)"
+                when_unlocked(
+                    lambda: db.execute(
+                        "CREATE TABLE IF NOT EXISTS engine_executions (arn TEXT PRIMARY KEY, "
+                        "workspace_id TEXT NOT NULL, execution_id TEXT NOT NULL)"
+                    )
                 )
 
     @classmethod
@@ -58,10 +61,13 @@ class LocalCheckpoints:
             with self._lock:
                 self._memory[entry.execution_arn] = entry
             return
+        row = (entry.execution_arn, entry.workspace_id, entry.execution_id)
         with self._file.locked() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO engine_executions (arn, workspace_id, execution_id) VALUES (?, ?, ?)",
-                (entry.execution_arn, entry.workspace_id, entry.execution_id),
+            when_unlocked(
+                lambda: db.execute(
+                    "INSERT OR REPLACE INTO engine_executions (arn, workspace_id, execution_id) VALUES (?, ?, ?)",
+                    row,
+                )
             )
 
     def forget(self, execution_arn: str) -> None:
@@ -71,7 +77,7 @@ class LocalCheckpoints:
                 self._memory.pop(execution_arn, None)
             return
         with self._file.locked() as db:
-            db.execute("DELETE FROM engine_executions WHERE arn = ?", (execution_arn,))
+            when_unlocked(lambda: db.execute("DELETE FROM engine_executions WHERE arn = ?", (execution_arn,)))
 
     def entries(self) -> list[CheckpointEntry]:
         """Every registered execution."""
@@ -79,7 +85,9 @@ class LocalCheckpoints:
             with self._lock:
                 return list(self._memory.values())
         with self._file.locked() as db:
-            rows = db.execute("SELECT arn, workspace_id, execution_id FROM engine_executions").fetchall()
+            rows = when_unlocked(
+                lambda: db.execute("SELECT arn, workspace_id, execution_id FROM engine_executions").fetchall()
+            )
         return [CheckpointEntry(arn, ws, eid) for arn, ws, eid in rows]
 
     def has_checkpoint(self, execution_arn: str) -> bool:

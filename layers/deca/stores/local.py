@@ -2,17 +2,18 @@
 
 Each table has a column per queried field (key, unique and index fields) plus the whole record as JSON in
 `doc`. One connection is shared behind a lock (so the API's threads never interleave a transaction);
-WAL mode and a busy timeout let another process (a worker) use the same file.
+WAL mode lets another process (a worker) use the same file; a statement finding the file locked by it tries
+again in short steps (`statemachines.runtime.sqlite_busy`).
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from deca.clock import Clock
 from deca.stores.base import Stores
@@ -20,8 +21,11 @@ from deca.stores.repositories import build_stores
 from deca.stores.schema import TABLES
 from deca.stores.tables import Cond, Doc, DuplicateKey, Query, Table, TableSpec, keyset_branches
 from statemachines.runtime import json_text
+from statemachines.runtime.sqlite_busy import when_unlocked
 
 __all__ = ["SqliteBackend", "SqliteTable", "sqlite_stores"]
+
+T = TypeVar("T")
 
 SCHEMA_VERSION = 1
 _SQL_OPS = {"eq": "=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
@@ -90,7 +94,7 @@ class SqliteTable:
         try:
             with self._backend.connection() as conn:  # one statement: its own transaction (or the caller's)
                 self._writes += 1
-                conn.execute(sql, row)
+                self._backend.run(lambda: conn.execute(sql, row))
         except sqlite3.IntegrityError as exc:
             raise DuplicateKey(str(exc)) from exc
 
@@ -127,7 +131,8 @@ class SqliteTable:
         self._write_many(docs, upsert=True)
 
     def _select_one(self, conn: sqlite3.Connection, key: Mapping[str, Any]) -> Doc | None:
-        row = conn.execute(self._select_sql, self._key_params(key)).fetchone()
+        params = self._key_params(key)
+        row = self._backend.run(lambda: conn.execute(self._select_sql, params).fetchone())
         return json_text.loads(row[0]) if row else None
 
     def get(self, key: Mapping[str, Any]) -> Doc | None:
@@ -153,9 +158,10 @@ class SqliteTable:
 
     def delete(self, key: Mapping[str, Any]) -> bool:
         """Remove the document with this key; whether there was one."""
+        params = self._key_params(key)
         with self._backend.connection() as conn:
             self._writes += 1
-            return conn.execute(self._delete_sql, self._key_params(key)).rowcount > 0
+            return self._backend.run(lambda: conn.execute(self._delete_sql, params).rowcount) > 0
 
     def delete_where(self, where: Mapping[str, Any]) -> int:
         """Remove every document whose fields equal `where`; how many."""
@@ -163,7 +169,8 @@ class SqliteTable:
         sql = _condition([Cond(name, "eq", value) for name, value in where.items()], params)
         with self._backend.connection() as conn:
             self._writes += 1
-            return int(conn.execute(f"DELETE FROM {_q(self.spec.name)} WHERE {sql}", params).rowcount)
+            delete = f"DELETE FROM {_q(self.spec.name)} WHERE {sql}"
+            return int(self._backend.run(lambda: conn.execute(delete, params).rowcount))
 
     def find(self, query: Query) -> list[Doc]:
         """The documents matching the query, in its order, after its keyset, at most `limit`."""
@@ -176,12 +183,13 @@ class SqliteTable:
         sql += f" ORDER BY {order} LIMIT ?"
         params.append(query.limit)
         with self._backend.connection() as conn:
-            return [json_text.loads(row[0]) for row in conn.execute(sql, params)]
+            rows = self._backend.run(lambda: conn.execute(sql, params).fetchall())
+            return [json_text.loads(row[0]) for row in rows]
 
     def change_token(self) -> Hashable | None:
         """This table's writes through this process's connection, and the file's commits by any other."""
         with self._backend.connection() as conn:
-            (data_version,) = conn.execute("PRAGMA data_version").fetchone()
+            (data_version,) = self._backend.run(lambda: conn.execute("PRAGMA data_version").fetchone())
             return (self._writes, data_version)
 
 
@@ -194,10 +202,10 @@ class SqliteBackend:
             Path(self._path).parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         self._depth = 0  # nesting of `transaction()` blocks of the thread holding the lock
-        self._conn = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None, timeout=30.0)
-        self._conn.execute("PRAGMA journal_mode=WAL")
+        # timeout=0: a statement finding the file locked fails at once and `run` tries again in short steps
+        self._conn = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None, timeout=0)
+        when_unlocked(lambda: self._conn.execute("PRAGMA journal_mode=WAL"))
         self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.execute("PRAGMA busy_timeout=30000")
         self._tables: dict[str, SqliteTable] = {}
         self.ensure_indexes()
 
@@ -210,6 +218,11 @@ class SqliteBackend:
         """
         with self._lock:
             yield self._conn
+
+    def run(self, statement: Callable[[], T]) -> T:
+        """Run one statement on the connection (held by this thread): inside a transaction at once (its
+        lock is held), else waiting for another connection's write lock (`when_unlocked`)."""
+        return statement() if self._depth else when_unlocked(statement)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -225,7 +238,7 @@ class SqliteBackend:
                 finally:
                     self._depth -= 1
                 return
-            self._conn.execute("BEGIN IMMEDIATE")
+            when_unlocked(lambda: self._conn.execute("BEGIN IMMEDIATE"))
             self._depth = 1
             try:
                 yield self._conn
