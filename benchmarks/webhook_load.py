@@ -294,13 +294,23 @@ def settle(studio: Studio, report: LoadReport, started_wall: float, deadline_sec
     report.complete_seconds = last_end - started_wall
 
 
-def _cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time of a running process (Linux `/proc`), else None."""
+def _stat(pid: int) -> list[str] | None:
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a running process and its children (`--workers`), Linux `/proc`, else None."""
+    fields = _stat(pid)
+    if fields is None:
+        return None
+    ticks = int(fields[11]) + int(fields[12])
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (child := _stat(int(entry.name))) is not None and child[1] == str(pid):
+            ticks += int(child[11]) + int(child[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def run_load(
@@ -395,9 +405,15 @@ def main(argv: list[str] | None = None) -> int:
         "--replays", type=int, default=100, help="calls sent once more at the end, same key (default 100)"
     )
     parser.add_argument("--deadline", type=float, default=300.0, help="seconds to wait for the executions")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="`deca dev --workers`: processes serving the port (default: one per core)",
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="deca-webhook-load-") as tmp:
-        studio = start_studio(Path(tmp) / "data", free_port())
+        studio = start_studio(Path(tmp) / "data", free_port(), workers=args.workers)
         try:
             report = run_load(
                 studio,
@@ -409,6 +425,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         finally:
             stop_studio(studio)
+    print(f"deca dev --workers {args.workers}")
     print(format_report(report))
     broken = (
         report.errors or report.lost or report.duplicates or report.wrong_outputs or report.replay_mismatches

@@ -28,8 +28,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.deps import ApiServices, ServicesDep
 from api.errors import error_for
+from api.forwarding import WEBHOOK_FORWARD
 from api.routes.engine_deps import EngineDep, engine_of
 from deca.engines import ExecutionEngine
+from deca.engines.base import NotRunHere
 from deca.engines.starter import EngineFlowStarter
 from deca.errors import DecaError
 from deca.triggers.published import find_webhook_route
@@ -45,7 +47,14 @@ from deca.triggers.webhook_receiver import (
 from deca.triggers.webhook_signatures import split_secrets
 from deca.wiring import StoreSecrets
 
-__all__ = ["ANSWER_ON_EVENT_LOOP", "WebhookFastPath", "answer_call", "receive_call", "router"]
+__all__ = [
+    "ANSWER_ON_EVENT_LOOP",
+    "WebhookFastPath",
+    "answer_call",
+    "receive_call",
+    "router",
+    "webhook_target",
+]
 
 router = APIRouter(tags=["webhooks"])
 
@@ -114,7 +123,7 @@ async def receive_webhook(
     return _answer(await run_in_threadpool(receive_call, services, engine, workspace_id, path, incoming))
 
 
-def _webhook_target(scope: Scope) -> tuple[str, str] | None:
+def webhook_target(scope: Scope) -> tuple[str, str] | None:
     """`(workspace_id, path)` when the request is a webhook call the fast path serves, else None."""
     if scope["type"] != "http" or scope["method"] not in _METHODS:
         return None
@@ -136,7 +145,7 @@ class WebhookFastPath:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve a webhook call; pass anything else on."""
-        target = _webhook_target(scope)
+        target = webhook_target(scope)
         if target is None:
             await self.app(scope, receive, send)
             return
@@ -152,6 +161,9 @@ class WebhookFastPath:
             )
             engine = engine_of(state, services)
             response = _answer(await _answered(state, services, engine, *target, incoming))
+        except NotRunHere:  # an extra process of `deca dev --workers`: the main process runs this flow
+            await getattr(state, WEBHOOK_FORWARD).forward(scope, incoming.body, send)
+            return
         except Exception as exc:  # the app's error handlers would have answered this: answer the same
             response = await error_for(request, exc)
         await response(scope, receive, send)

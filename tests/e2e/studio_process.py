@@ -45,8 +45,9 @@ class Studio:
         return {"Authorization": f"Bearer {self.token}"}
 
 
-def start_studio(data_dir: Path, port: int) -> Studio:
-    """Start `deca dev --no-examples` on `port` with `data_dir`; returns once it answers `/health`."""
+def start_studio(data_dir: Path, port: int, *, workers: int = 1) -> Studio:
+    """Start `deca dev --no-examples` on `port` with `data_dir` (and `--workers`); returns once it answers
+    `/health` and every extra process said it serves the port too."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
         [
@@ -59,6 +60,8 @@ def start_studio(data_dir: Path, port: int) -> Studio:
             "--data-dir",
             str(data_dir),
             "--no-examples",
+            "--workers",
+            str(workers),
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -76,7 +79,8 @@ def start_studio(data_dir: Path, port: int) -> Studio:
     threading.Thread(target=pump, daemon=True).start()
     deadline = time.monotonic() + STARTUP_SECONDS
     url = token = open_url = ""
-    while not (url and token and open_url):
+    extra = 0
+    while not (url and token and open_url and extra == workers - 1):
         line = lines.get(timeout=max(deadline - time.monotonic(), 0.1))
         if line.startswith("DECA studio: "):
             url = line.removeprefix("DECA studio: ").strip()
@@ -84,6 +88,8 @@ def start_studio(data_dir: Path, port: int) -> Studio:
             token = line.removeprefix("Token: ").strip()
         elif line.startswith("Open: "):
             open_url = line.removeprefix("Open: ").strip()
+        elif line.startswith("Worker: "):
+            extra += 1
     while True:  # the URL is printed before uvicorn listens: poll /health until the deadline
         try:
             if httpx.get(f"{url}/health", timeout=2).status_code == 200:

@@ -3,7 +3,8 @@
 Everything lives in the data directory (`~/.deca` by default): the SQLite store `deca.db`, the engine's
 checkpoints `engine.db` and the local signing and encryption keys. The example flows are loaded into the
 local workspace and published (once: a flow that exists is left alone). Executions a previous run left
-running continue. Ctrl-C stops the server; executions in flight stay checkpointed.
+running continue. Ctrl-C stops the server; executions in flight stay checkpointed. `--workers N` serves
+the same port from N processes (see `deca.cli.dev_workers`).
 """
 
 from __future__ import annotations
@@ -13,9 +14,15 @@ import contextlib
 import gc
 import json
 import logging
+import signal
+import socket
+import subprocess
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from deca.cli.dev_workers import listening_socket
+from deca.errors import DecaError
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -24,7 +31,7 @@ if TYPE_CHECKING:
     from deca.settings import Settings
     from deca.stores import Stores
 
-__all__ = ["build_studio", "dev", "load_examples", "repository_root"]
+__all__ = ["build_studio", "dev", "load_examples", "repository_root", "studio_settings", "tune_for_serving"]
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +41,8 @@ def repository_root() -> Path:
     return Path(__file__).resolve().parents[3]
 
 
-def _settings(args: argparse.Namespace) -> Settings:
+def studio_settings(args: argparse.Namespace) -> Settings:
+    """The studio's settings: the environment's, with `--data-dir` when given."""
     from deca.settings import Settings
 
     settings = Settings.from_env()
@@ -203,9 +211,10 @@ def dev(args: argparse.Namespace) -> int:
     import uvicorn
 
     from deca.auth import mint_local_token
+    from deca.cli.dev_workers import start_workers, stop_workers
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    settings = _settings(args)
+    settings = studio_settings(args)
     root = repository_root()
     examples = None if args.no_examples else Path(args.examples) if args.examples else root / "examples"
     app, stores, engine = build_studio(settings, examples=examples, ui_dist=root / "ui" / "dist")
@@ -218,10 +227,30 @@ def dev(args: argparse.Namespace) -> int:
     # The UI reads `?token=` once and keeps it for the browser session (local sign-in).
     print(f"Open: http://{shown}:{port}/?token={token}", flush=True)
     print(f"Data: {settings.data_dir}", file=sys.stderr, flush=True)
-    config: dict[str, Any] = {"host": host, "port": port, "log_level": "warning", "lifespan": "on"}
+    workers = max(1, args.workers)
+    sockets = [_listen(host, port, shared=workers > 1)]
+    if workers > 1:  # the extra processes forward what they do not serve to this one's private port
+        sockets.append(_listen("127.0.0.1", 0, shared=False))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stopped like Ctrl-C: workers and engine too
+    extra: list[subprocess.Popen[bytes]] = []
     try:
-        uvicorn.run(app, **config)
+        if workers > 1:
+            private_port = sockets[1].getsockname()[1]
+            extra = start_workers(
+                workers - 1, host=host, port=port, data_dir=settings.data_dir, primary_port=private_port
+            )
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: uvicorn shut down, then re-raised it
+            server.run(sockets=sockets)
     finally:
+        stop_workers(extra)
         engine.close()
         stores.close()
     return 0
+
+
+def _listen(host: str, port: int, *, shared: bool) -> socket.socket:
+    try:
+        return listening_socket(host, port, shared=shared)
+    except OSError as exc:
+        raise DecaError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc

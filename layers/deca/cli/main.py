@@ -21,6 +21,7 @@ _COMMANDS: dict[str, str] = {
     "asl run": "deca.cli.asl_commands:run",
     "run": "deca.cli.run_command:run",
     "dev": "deca.cli.dev_command:dev",
+    "dev-worker": "deca.cli.dev_workers:dev_worker",
     "token": "deca.cli.token_command:token",
 }
 
@@ -77,7 +78,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--examples", metavar="DIR", help="flows to load and publish (default: the examples folder)"
     )
     p.add_argument("--no-examples", action="store_true", help="do not load the example flows")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="serve the port from N processes, one per core to use (default 1; Linux)",
+    )
     p.set_defaults(target="dev")
+
+    p = sub.add_parser("dev-worker", help="internal: one extra process of `deca dev --workers N`")
+    p.add_argument("--host", required=True)
+    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--data-dir", required=True)
+    p.add_argument("--primary-port", type=int, required=True)
+    p.add_argument("--parent-pid", type=int, required=True)
+    p.set_defaults(target="dev-worker")
 
     p = sub.add_parser("token", help="print a bearer token for the local studio")
     p.add_argument("--data-dir", metavar="DIR", help="local state (default: DECA_DATA_DIR or ~/.deca)")

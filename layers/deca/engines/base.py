@@ -28,6 +28,7 @@ __all__ = [
     "EngineError",
     "ExecutionEngine",
     "ExecutionNotRedrivable",
+    "NotRunHere",
     "PendingTask",
     "TaskNotFound",
     "state_machine_name",
@@ -63,6 +64,11 @@ class TaskNotFound(NotFoundError):
             resource="task",
             resource_id=task_token[:16],
         )
+
+
+class NotRunHere(Exception):
+    """This engine does not run the flow version asked for (an extra process of `deca dev --workers` runs
+    brief flows only); nothing was recorded, so the caller hands the start to the main process."""
 
 
 class PendingTask(BaseModel):

@@ -27,6 +27,7 @@ from pydantic import JsonValue
 from deca.engines.base import (
     TERMINAL_STATUSES,
     ExecutionNotRedrivable,
+    NotRunHere,
     PendingTask,
     TaskNotFound,
 )
@@ -103,12 +104,18 @@ class LocalEngine:
         environment: str = "local",
         status_listener: StatusListener | None = None,
         run_brief_in_caller: bool = False,
+        only_brief: bool = False,
     ) -> None:
         """`run_brief_in_caller`: `start` runs an execution of a brief program (pure states, no loop: see
         `Program.brief`) to its end on the caller's thread instead of queueing it; it takes a few
-        milliseconds, and handing it to a worker thread and waiting for it cost more CPU than running it."""
+        milliseconds, and handing it to a worker thread and waiting for it cost more CPU than running it.
+
+        `only_brief` (with `run_brief_in_caller`; an extra process of `deca dev --workers`): `start` of any
+        other program raises `NotRunHere` before recording anything, so the caller hands the start to the
+        process that keeps long-lived executions."""
         self.stores = stores
-        self.run_brief_in_caller = run_brief_in_caller
+        self.run_brief_in_caller = run_brief_in_caller or only_brief
+        self.only_brief = only_brief
         self.status_listener = status_listener  # told every status change (see `deca.bus.engine_status`)
         self.checkpoints = checkpoints or LocalCheckpoints.in_memory()
         self._inner_clock: Clock = clock or WallClock()
@@ -236,6 +243,8 @@ class LocalEngine:
         """Record the execution and queue it (or run it, see `run_brief_in_caller`); a repeated `name` returns
         the first execution's id."""
         program = self._program(workspace_id, flow_id, version)
+        if self.only_brief and not program.brief:
+            raise NotRunHere(f"flow {flow_id!r} version {version} is not brief: it runs in the main process")
         execution_id = uuid.uuid4().hex
         record = ExecutionRecord(
             workspace_id=workspace_id,

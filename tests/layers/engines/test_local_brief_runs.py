@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from deca.engines.base import NotRunHere
 from deca.engines.local import LocalEngine
 from deca.stores import Stores
 from deca.stores.models import ExecutionRecord
@@ -103,3 +104,20 @@ def test_a_repeated_name_returns_the_first_brief_execution_and_runs_nothing_agai
 
     assert again == first
     assert list(ends.threads) == [first]
+
+
+def test_an_engine_for_brief_flows_only_refuses_others_before_recording_anything(
+    stores: Stores, ends: ThreadsOfEnds
+) -> None:
+    store_flow(stores, BRIEF_FLOW)
+    engine = LocalEngine(stores, clock=FakeClock(), status_listener=ends, only_brief=True)
+
+    brief = engine.start(WORKSPACE, "brief", 1, {"n": 3})
+    with pytest.raises(NotRunHere):
+        engine.start(WORKSPACE, "greeting", 1, {"name": "Ada"})
+    greetings = stores.executions.list(WORKSPACE, flow_id="greeting").items
+    engine.close()
+
+    assert stores.executions.get(WORKSPACE, brief).status == "succeeded"
+    assert greetings == []
+    assert engine.checkpoints.entries() == []
