@@ -141,40 +141,21 @@ class ExecutionStore:
         (event_id,) = self._append(workspace_id, event.execution_id, [doc])
         return event.model_copy(update={"event_id": event_id})
 
-    def _append(
-        self,
-        workspace_id: str,
-        execution_id: str,
-        events: Sequence[Doc],
-        *,
-        exclusive: bool = False,
-    ) -> Sequence[int]:
-        """Number and insert the events (stored documents) after the last stored one; their numbers.
-
-        `exclusive`: inside a transaction no other writer can enter, so the events are numbered once and
-        inserted together; otherwise each takes the next free number on a clash with a concurrent writer.
-        """
+    def _last_event_id(self, workspace_id: str, execution_id: str) -> int:
         where = (Cond("workspace_id", "eq", workspace_id), Cond("execution_id", "eq", execution_id))
-        query = Query(where=where, order=(("event_id", True),), after=None, limit=1)
-        if exclusive:
-            found = self._history.table.find(query)
-            first = found[0]["event_id"] + 1 if found else 1
-            try:
-                self._history.table.insert_many(
-                    [{**doc, "event_id": first + i} for i, doc in enumerate(events)]
-                )
-            except DuplicateKey as exc:
-                raise self._history.conflict(
-                    {"workspace_id": workspace_id, "execution_id": execution_id}, "is contended"
-                ) from exc
-            return range(first, first + len(events))
+        found = self._history.table.find(Query(where=where, order=(("event_id", True),), after=None, limit=1))
+        return int(found[0]["event_id"]) if found else 0
+
+    def _append(
+        self, workspace_id: str, execution_id: str, events: Sequence[Doc], *, last: int | None = None
+    ) -> Sequence[int]:
+        """Number and insert the events (stored documents) after the last stored one (`last`, if read
+        already), each taking the next free number on a clash with a concurrent writer; their numbers."""
         numbered: builtins.list[int] = []
-        last: int | None = None
         for doc in events:
             for _ in range(_MAX_APPEND_ATTEMPTS):
                 if last is None:
-                    found = self._history.table.find(query)
-                    last = found[0]["event_id"] if found else 0
+                    last = self._last_event_id(workspace_id, execution_id)
                 try:
                     self._history.table.insert({**doc, "event_id": last + 1})
                 except DuplicateKey:
@@ -197,7 +178,12 @@ class ExecutionStore:
         results: Sequence[NodeResult],
         /,
     ) -> Sequence[int]:
-        """Append history events and store node results of one execution, in one transaction on SQLite."""
+        """Append history events and store node results of one execution, in one transaction on SQLite.
+
+        The last stored event's number is read before the transaction (so the file's write lock is held
+        for the writes alone); in a transaction the events are inserted together after it, and if another
+        writer appended meanwhile the transaction is undone and done again after the new last one.
+        """
         event_docs = [event.stored_document() for event in events]
         result_docs = [result.stored_document() for result in results]
         for doc in (*event_docs, *result_docs):
@@ -206,18 +192,34 @@ class ExecutionStore:
             if doc["execution_id"] != execution_id:
                 raise InputError(f"a record of execution {doc['execution_id']!r} among {execution_id!r}'s")
         self._must_exist(workspace_id, execution_id)
-        with self._atomic() as exclusive:
-            numbered = self._append(workspace_id, execution_id, event_docs, exclusive=exclusive)
+        for _ in range(_MAX_APPEND_ATTEMPTS):
+            last = self._last_event_id(workspace_id, execution_id) if event_docs else 0
+            numbered_docs = [{**doc, "event_id": last + 1 + i} for i, doc in enumerate(event_docs)]
             try:
-                self._node_results.table.put_many(result_docs)
+                with self._atomic() as exclusive:
+                    if exclusive:
+                        self._history.table.insert_many(numbered_docs)
+                        numbered: Sequence[int] = range(last + 1, last + 1 + len(event_docs))
+                    else:
+                        numbered = self._append(workspace_id, execution_id, event_docs, last=last)
+                    self._put_results(result_docs)
+                return numbered
             except DuplicateKey:
-                for doc in result_docs:  # which one collides (the block's writes are undone anyway)
-                    try:
-                        self._node_results.table.put(doc)
-                    except DuplicateKey as exc:
-                        raise self._node_results.conflict(doc) from exc
-                raise
-        return numbered
+                continue  # (a transaction's insert) another writer appended after `last`: all undone, again
+        raise self._history.conflict(
+            {"workspace_id": workspace_id, "execution_id": execution_id}, "is contended"
+        )
+
+    def _put_results(self, result_docs: Sequence[Doc]) -> None:
+        try:
+            self._node_results.table.put_many(result_docs)
+        except DuplicateKey:
+            for doc in result_docs:  # which one collides (the block's writes are undone anyway)
+                try:
+                    self._node_results.table.put(doc)
+                except DuplicateKey as exc:
+                    raise self._node_results.conflict(doc) from exc
+            raise self._node_results.conflict(result_docs[0]) from None
 
     def get_history(
         self, workspace_id: str, execution_id: str, /, *, limit: int = MAX_LIMIT, cursor: str | None = None

@@ -12,10 +12,12 @@ import sqlite3
 import threading
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 from deca.clock import Clock
+from deca.errors import ConflictError
 from deca.stores.base import Stores
 from deca.stores.repositories import build_stores
 from deca.stores.schema import TABLES
@@ -28,6 +30,7 @@ __all__ = ["SqliteBackend", "SqliteTable", "sqlite_stores"]
 T = TypeVar("T")
 
 SCHEMA_VERSION = 1
+_MAX_UPDATE_ATTEMPTS = 100
 _SQL_OPS = {"eq": "=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 
 
@@ -65,6 +68,7 @@ class SqliteTable:
         )
         self._select_sql = f"SELECT doc FROM {name} WHERE {self._key_sql}"
         self._update_sql = f"UPDATE {name} SET {', '.join(f'{c} = ?' for c in columns)} WHERE {self._key_sql}"
+        self._swap_sql = f"{self._update_sql} AND doc = ?"  # only if the document is still the one read
         self._delete_sql = f"DELETE FROM {name} WHERE {self._key_sql}"
 
     def create(self, conn: sqlite3.Connection) -> None:
@@ -143,18 +147,39 @@ class SqliteTable:
     def update(
         self, key: Mapping[str, Any], changes: Mapping[str, Any], expect: Mapping[str, Any]
     ) -> Doc | None:
-        """Set fields atomically if the stored fields equal `expect`; the new document or None."""
-        try:
-            with self._backend.transaction() as conn:
-                current = self._select_one(conn, key)
-                if current is None or any(current.get(name) != value for name, value in expect.items()):
-                    return None
-                updated = {**current, **changes}
-                self._writes += 1
-                conn.execute(self._update_sql, [*self._row(updated), *self._key_params(key)])
+        """Set fields atomically if the stored fields equal `expect`; the new document or None.
+
+        Optimistic: the document is read and the new one built without any lock, then written by one
+        statement that only matches the row if its document is still the one read (else read again). The
+        file's write lock is held for that statement alone, not for the Python work in between.
+        """
+        params = self._key_params(key)
+        for _ in range(_MAX_UPDATE_ATTEMPTS):
+            with self._backend.connection() as conn:
+                row = self._backend.run(lambda: conn.execute(self._select_sql, params).fetchone())
+            if row is None:
+                return None
+            current = json_text.loads(row[0])
+            if any(current.get(name) != value for name, value in expect.items()):
+                return None
+            updated = {**current, **changes}
+            values = [*self._row(updated), *params, row[0]]
+            try:
+                with self._backend.connection() as conn:
+                    self._writes += 1
+                    written = self._backend.run(partial(self._swap, conn, values))
+            except sqlite3.IntegrityError as exc:
+                raise DuplicateKey(str(exc)) from exc
+            if written:
                 return updated
-        except sqlite3.IntegrityError as exc:
-            raise DuplicateKey(str(exc)) from exc
+        raise ConflictError(
+            "the record kept changing while being updated",
+            resource=self.spec.name,
+            resource_id="/".join(str(value) for value in params[1:]),
+        )
+
+    def _swap(self, conn: sqlite3.Connection, values: list[Any]) -> int:
+        return int(conn.execute(self._swap_sql, values).rowcount)
 
     def delete(self, key: Mapping[str, Any]) -> bool:
         """Remove the document with this key; whether there was one."""

@@ -65,3 +65,30 @@ def test_progress_of_a_missing_or_other_execution_is_refused(started: Stores) ->
 
     assert started.executions.get_history("ws-1", "exec-1").items == []
     assert started.executions.list_node_results("ws-1", "exec-1").items == []
+
+
+def test_events_raced_by_another_writer_are_numbered_after_its_event(
+    started: Stores, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given another writer that appends an event just after this write read the last number
+    executions = started.executions
+    inner = getattr(executions, "_inner", executions)  # the store behind the Redis-cached wrapper
+    read_last = inner._last_event_id
+    raced: list[bool] = []
+
+    def then_another_writer_appends(workspace_id: str, execution_id: str) -> int:
+        last = read_last(workspace_id, execution_id)
+        if not raced:
+            raced.append(True)
+            executions.append_history("ws-1", records.history_event(type="Elsewhere"))
+        return last
+
+    monkeypatch.setattr(inner, "_last_event_id", then_another_writer_appends)
+
+    # When two events are recorded
+    numbered = executions.record_progress("ws-1", "exec-1", [records.history_event(type="Mine")] * 2, [])
+
+    # Then they follow the other writer's event, and nothing is lost or numbered twice
+    stored = executions.get_history("ws-1", "exec-1").items
+    assert [(e.type, e.event_id) for e in stored] == [("Elsewhere", 1), ("Mine", 2), ("Mine", 3)]
+    assert list(numbered) == [2, 3]

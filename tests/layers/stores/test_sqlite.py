@@ -89,3 +89,45 @@ def test_two_connections_to_one_file_write_concurrently(path: Path) -> None:
     assert len(one.executions.list("ws-1", limit=200).items) == 2 * PER_THREAD
     one.close()
     two.close()
+
+
+def _racing_update(path: Path, monkeypatch: pytest.MonkeyPatch, other_change: dict[str, object]) -> object:
+    """Update `status` expecting "running", while another connection writes `other_change` between this
+    update's read and its write; the update's result."""
+    from deca.stores.local import SqliteBackend, SqliteTable
+    from deca.stores.tables import TableSpec
+
+    spec = TableSpec(name="jobs", key=("ws", "id"), indexes=(("ws", "status"),))
+    here, there = SqliteBackend(path), SqliteBackend(path)
+    table, other = here.table(spec), there.table(spec)
+    table.insert({"ws": "w", "id": "j1", "status": "running", "note": "first"})
+    swap = SqliteTable._swap
+    raced: list[bool] = []
+
+    def swap_after_another_write(self: SqliteTable, conn: sqlite3.Connection, values: list[object]) -> int:
+        if not raced:
+            raced.append(True)
+            other.update({"ws": "w", "id": "j1"}, other_change, {})
+        return swap(self, conn, values)
+
+    monkeypatch.setattr(SqliteTable, "_swap", swap_after_another_write)
+    result = table.update({"ws": "w", "id": "j1"}, {"status": "done"}, {"status": "running"})
+    here.close()
+    there.close()
+    return result
+
+
+def test_an_update_raced_by_another_writer_is_applied_on_top_of_its_change(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = _racing_update(path, monkeypatch, {"note": "changed elsewhere"})
+
+    assert result == {"ws": "w", "id": "j1", "status": "done", "note": "changed elsewhere"}
+
+
+def test_an_update_whose_expectation_another_writer_broke_changes_nothing(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = _racing_update(path, monkeypatch, {"status": "cancelled"})
+
+    assert result is None
