@@ -408,8 +408,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--workers",
         type=int,
-        default=os.cpu_count() or 1,
-        help="`deca dev --workers`: processes serving the port (default: one per core)",
+        default=(os.cpu_count() or 1) + 1,
+        help="`deca dev --workers`: processes serving the port (default: one more than the cores, so both"
+        " stay busy while a process waits for the other's SQLite lock)",
     )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="deca-webhook-load-") as tmp:

@@ -1,9 +1,12 @@
-"""A short run of the webhook load benchmark against `deca dev`: every call accepted once, every execution
-finished with the right output. Correctness only: speed is measured by `benchmarks/webhook_load.py`."""
+"""A short run of the webhook load benchmark against `deca dev`, in one process and in three sharing the
+port (as the benchmark runs it): every call accepted once, every execution finished with the right output.
+Correctness only: speed is measured by `benchmarks/webhook_load.py`."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import pytest
 
 from benchmarks.webhook_load import run_load
 from tests.e2e.studio_process import free_port, start_studio, stop_studio
@@ -13,9 +16,12 @@ EXECUTIONS = 300
 REPLAYS = 30
 
 
-def test_concurrent_webhook_calls_each_start_one_execution_that_succeeds(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 3])
+def test_concurrent_webhook_calls_each_start_one_execution_that_succeeds(
+    tmp_path: Path, workers: int
+) -> None:
     # Given the studio with the benchmark's 5-node webhook flow
-    studio = start_studio(tmp_path / "deca-data", free_port())
+    studio = start_studio(tmp_path / "deca-data", free_port(), workers=workers)
     try:
         # When 20 clients send 300 webhook calls at once, 30 of them are sent again with the same
         # Idempotency-Key, and every execution is waited for
